@@ -1,0 +1,33 @@
+# Two commands do all the set-up on a fresh Debian/Ubuntu machine: `make demo` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Screens with video need a real X server; without a display the tests run under a virtual one.
+XRUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo 'xvfb-run -a -s "-screen 0 1366x800x24"'))
+PYTEST_ARGS ?=
+
+.PHONY: bootstrap test lint check-imports demo bench bench-call screenshots clean
+
+bootstrap:
+	@bash tools/bootstrap.sh
+
+lint: bootstrap
+	@echo "== ruff"; $(PY) -m ruff check . && $(PY) -m ruff format --check .
+	@echo "== mypy"; $(PY) -m mypy
+	@echo "== dependency rule (import-linter)"; $(VENV)/bin/lint-imports --no-cache
+
+test: lint
+	@echo "== pytest"; $(XRUN) $(PY) -m pytest $(PYTEST_ARGS)
+
+demo: bootstrap
+	@$(XRUN) $(PY) tools/demo.py
+
+bench: bench-call
+
+bench-call: bootstrap
+	@$(XRUN) $(PY) bench/bench_call.py
+
+screenshots: bootstrap
+	@$(XRUN) $(PY) tools/screenshots.py
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache var/*.sqlite3 demo-output

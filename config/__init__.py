@@ -1,0 +1,1 @@
+"""Settings for all three programs: dataclasses, and one loader (defaults <- TOML <- env <- CLI)."""

@@ -1,0 +1,107 @@
+"""Settings dataclasses of the pool server, the kiosk and the lawyer desk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class MediaSource(StrEnum):
+    """Where camera or microphone data comes from."""
+
+    AUTO = "auto"  # the real device if one opens, else the synthetic source
+    DEVICE = "device"  # the real device only; failing to open it is an error shown to the user
+    SYNTHETIC = "synthetic"  # moving test pattern / tone, for tests and machines without devices
+
+
+class StorageKind(StrEnum):
+    """Which database engine the pool server uses."""
+
+    SQLITE = "sqlite"
+    POSTGRESQL = "postgresql"
+
+
+class Strategy(StrEnum):
+    """How the pool picks which available lawyer rings first."""
+
+    LONGEST_IDLE = "longest_idle"
+    ROUND_ROBIN = "round_robin"
+    RING_ALL = "ring_all"
+
+
+@dataclass
+class TurnSettings:
+    """TURN servers using coturn's REST credentials (use-auth-secret)."""
+
+    urls: list[str] = field(default_factory=list)  # e.g. ["turn:turn.example.org:3478?transport=udp"]
+    secret: str = ""  # coturn's static-auth-secret; empty disables TURN
+    ttl_s: int = 3600
+    stun_urls: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ServerSettings:
+    """The lawyer pool server."""
+
+    host: str = "127.0.0.1"
+    port: int = 8470
+    storage: StorageKind = StorageKind.SQLITE
+    database_url: str = "sqlite+aiosqlite:///var/pool.sqlite3"
+    data_key: str = ""  # base64 key for personal data at rest; generated into the data dir if empty
+    hotline: str = "12348"
+    centre_name: str = "县法律援助中心"
+    ring_timeout_s: float = 20.0
+    strategy: Strategy = Strategy.LONGEST_IDLE
+    max_message_bytes: int = 65536
+    session_ttl_s: int = 12 * 3600
+    turn: TurnSettings = field(default_factory=TurnSettings)
+    log_level: str = "INFO"
+
+
+@dataclass
+class CameraSettings:
+    """The terminal's or desk's camera."""
+
+    source: MediaSource = MediaSource.AUTO
+    device_index: int = 0
+    width: int = 640
+    height: int = 480
+    fps: int = 30
+
+
+@dataclass
+class AudioSettings:
+    """Microphone and speaker."""
+
+    source: MediaSource = MediaSource.AUTO
+    input_device: str = ""  # sounddevice name or index; empty = system default
+    output_device: str = ""
+    sample_rate: int = 48000
+
+
+@dataclass
+class KioskSettings:
+    """The village terminal app."""
+
+    server_url: str = "http://127.0.0.1:8470"
+    token: str = ""  # issued by the server at registration
+    fullscreen: bool = True
+    language: str = "zh_CN"
+    hotline: str = "12348"
+    connect_timeout_s: float = 10.0
+    camera: CameraSettings = field(default_factory=CameraSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    log_level: str = "INFO"
+
+
+@dataclass
+class DeskSettings:
+    """The lawyer's desktop app."""
+
+    server_url: str = "http://127.0.0.1:8470"
+    username: str = ""
+    password: str = ""  # only for demos and automation; people type it in the login screen
+    language: str = "zh_CN"
+    camera: CameraSettings = field(default_factory=CameraSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    log_level: str = "INFO"

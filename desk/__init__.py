@@ -1,0 +1,1 @@
+"""The lawyer's desktop app: entry point and wiring."""

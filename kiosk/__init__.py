@@ -1,0 +1,1 @@
+"""The village terminal app: entry point, wiring, session wipe and outbox."""

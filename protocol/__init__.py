@@ -1,0 +1,1 @@
+"""Wire protocol shared by the kiosk, the lawyer desk and the pool server."""

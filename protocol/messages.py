@@ -1,0 +1,364 @@
+"""Versioned wire messages between kiosk, desk and pool server, with pure JSON (de)serialisation."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+
+PROTOCOL_VERSION = 1
+MAX_MESSAGE_BYTES = 64 * 1024  # an SDP with many candidates is ~6 KB; anything near this is abuse
+
+
+class ErrorCode(StrEnum):
+    """Machine-readable reasons carried by an `Error` message."""
+
+    MALFORMED = "malformed"
+    TOO_LARGE = "too_large"
+    UNKNOWN_TYPE = "unknown_type"
+    BAD_VERSION = "bad_version"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    WRONG_STATE = "wrong_state"
+    RATE_LIMITED = "rate_limited"
+
+
+class ProtocolError(ValueError):
+    """A message could not be decoded or validated.
+
+    Attributes:
+        code: the `ErrorCode` to send back to the peer.
+        detail: a human-readable explanation (English, for logs and developers).
+    """
+
+    def __init__(self, code: ErrorCode, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+class Role(StrEnum):
+    """Who is on the other end of a WebSocket."""
+
+    KIOSK = "kiosk"
+    LAWYER = "lawyer"
+    ADMIN = "admin"
+
+
+class EndReason(StrEnum):
+    """Why a call ended; stored in the call record as its outcome."""
+
+    COMPLETED = "completed"  # connected, then someone hung up
+    CANCELLED = "cancelled"  # the villager cancelled before anyone answered
+    NO_LAWYER = "no_lawyer"  # nobody on duty, or everybody declined / missed it
+    DISCONNECTED = "disconnected"  # a side's connection dropped
+    MEDIA_FAILED = "media_failed"  # the peer connection could not be established
+    DEVICE_LOST = "device_lost"  # camera or microphone disappeared mid-call
+
+
+class Topic(StrEnum):
+    """What a call is about; chosen on the kiosk with picture tiles."""
+
+    GENERAL = "general"  # 不知道 / 其他
+    MARRIAGE_FAMILY = "marriage_family"  # 婚姻家庭
+    LABOUR_WAGES = "labour_wages"  # 劳动争议/欠薪
+    TRAFFIC = "traffic"  # 交通事故
+    LOANS_CONTRACTS = "loans_contracts"  # 借贷合同
+    LAND = "land"  # 土地承包
+    HOUSING = "housing"  # 房产物业
+    INHERITANCE_SUPPORT = "inheritance_support"  # 继承赡养
+    CRIMINAL = "criminal"  # 刑事
+
+
+@dataclass(frozen=True)
+class Message:
+    """Base of every wire message; subclasses set TYPE."""
+
+    TYPE: ClassVar[str] = ""
+
+
+# ---- client -> server ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallRequest(Message):
+    """Kiosk asks for a lawyer. request_id is the kiosk's own id, echoed back."""
+
+    TYPE: ClassVar[str] = "call_request"
+    request_id: str
+    topic: str = Topic.GENERAL.value
+    assisted_by: str | None = None
+
+
+@dataclass(frozen=True)
+class CancelCall(Message):
+    """Kiosk gives up waiting before the call is answered."""
+
+    TYPE: ClassVar[str] = "cancel_call"
+    call_id: str
+
+
+@dataclass(frozen=True)
+class SetDuty(Message):
+    """Lawyer goes on or off duty."""
+
+    TYPE: ClassVar[str] = "set_duty"
+    on_duty: bool
+
+
+@dataclass(frozen=True)
+class Accept(Message):
+    """Lawyer answers a ringing call."""
+
+    TYPE: ClassVar[str] = "accept"
+    call_id: str
+
+
+@dataclass(frozen=True)
+class Decline(Message):
+    """Lawyer declines a ringing call; it passes to the next lawyer."""
+
+    TYPE: ClassVar[str] = "decline"
+    call_id: str
+
+
+@dataclass(frozen=True)
+class Offer(Message):
+    """SDP offer (kiosk -> server -> lawyer). aiortc offers carry their candidates inline."""
+
+    TYPE: ClassVar[str] = "offer"
+    call_id: str
+    sdp: str
+
+
+@dataclass(frozen=True)
+class Answer(Message):
+    """SDP answer (lawyer -> server -> kiosk)."""
+
+    TYPE: ClassVar[str] = "answer"
+    call_id: str
+    sdp: str
+
+
+@dataclass(frozen=True)
+class IceCandidate(Message):
+    """One trickled ICE candidate (browser peers); None candidate means end of candidates."""
+
+    TYPE: ClassVar[str] = "ice_candidate"
+    call_id: str
+    candidate: str | None = None
+    sdp_mid: str | None = None
+    sdp_mline_index: int | None = None
+
+
+@dataclass(frozen=True)
+class Hangup(Message):
+    """Either side ends the call; also used by the server to tell the other side."""
+
+    TYPE: ClassVar[str] = "hangup"
+    call_id: str
+    reason: str = EndReason.COMPLETED.value
+
+
+@dataclass(frozen=True)
+class CallStats(Message):
+    """A side reports media figures for the call record when the call ends."""
+
+    TYPE: ClassVar[str] = "call_stats"
+    call_id: str
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- server -> client ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Welcome(Message):
+    """First message after a WebSocket is authenticated."""
+
+    TYPE: ClassVar[str] = "welcome"
+    client_id: str
+    role: str
+    display_name: str
+    hotline: str
+    server_time: float
+
+
+@dataclass(frozen=True)
+class DutyState(Message):
+    """The server's view of a lawyer's state, sent on every change."""
+
+    TYPE: ClassVar[str] = "duty_state"
+    state: str  # server.pool.LawyerState value
+    on_duty: bool
+
+
+@dataclass(frozen=True)
+class CallQueued(Message):
+    """The kiosk's request is accepted and is looking for a lawyer; TURN servers come with it."""
+
+    TYPE: ClassVar[str] = "call_queued"
+    request_id: str
+    call_id: str
+    position: int
+    ice_servers: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NoLawyerAvailable(Message):
+    """Nobody can take the call now; the kiosk shows the hotline instead of waiting forever."""
+
+    TYPE: ClassVar[str] = "no_lawyer"
+    request_id: str
+    call_id: str | None
+    hotline: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Ring(Message):
+    """A call is offered to this lawyer."""
+
+    TYPE: ClassVar[str] = "ring"
+    call_id: str
+    kiosk_id: str
+    kiosk_name: str
+    village: str
+    topic: str
+    ring_timeout_s: float
+
+
+@dataclass(frozen=True)
+class RingCancelled(Message):
+    """The offer to this lawyer is withdrawn (caller cancelled, timeout, or taken elsewhere)."""
+
+    TYPE: ClassVar[str] = "ring_cancelled"
+    call_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CallAccepted(Message):
+    """Sent to both sides when a lawyer answers: who is on the other end, and the ICE servers."""
+
+    TYPE: ClassVar[str] = "call_accepted"
+    call_id: str
+    peer_name: str
+    peer_detail: str  # law firm for the kiosk; village for the lawyer
+    ice_servers: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Error(Message):
+    """Something the client sent was refused; the connection stays open unless said otherwise."""
+
+    TYPE: ClassVar[str] = "error"
+    code: str
+    message: str
+    call_id: str | None = None
+
+
+MESSAGE_TYPES: dict[str, type[Message]] = {
+    cls.TYPE: cls
+    for cls in (
+        CallRequest,
+        CancelCall,
+        SetDuty,
+        Accept,
+        Decline,
+        Offer,
+        Answer,
+        IceCandidate,
+        Hangup,
+        CallStats,
+        Welcome,
+        DutyState,
+        CallQueued,
+        NoLawyerAvailable,
+        Ring,
+        RingCancelled,
+        CallAccepted,
+        Error,
+    )
+}
+
+
+def register(cls: type[Message]) -> type[Message]:
+    """Add a message class defined in another protocol module to the decoder's table."""
+    if not cls.TYPE or cls.TYPE in MESSAGE_TYPES:
+        raise ValueError(f"message type {cls.TYPE!r} is empty or already registered")
+    MESSAGE_TYPES[cls.TYPE] = cls
+    return cls
+
+
+def encode(message: Message) -> str:
+    """Serialise a message to its JSON wire form."""
+    body = dataclasses.asdict(message)
+    return json.dumps({"v": PROTOCOL_VERSION, "type": message.TYPE, **body}, ensure_ascii=False)
+
+
+def decode(raw: str | bytes, max_bytes: int = MAX_MESSAGE_BYTES) -> Message:
+    """Parse and validate one wire message; raises ProtocolError with a precise reason."""
+    size = len(raw.encode() if isinstance(raw, str) else raw)
+    if size > max_bytes:
+        raise ProtocolError(ErrorCode.TOO_LARGE, f"message of {size} bytes exceeds {max_bytes}")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError(ErrorCode.MALFORMED, f"not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError(ErrorCode.MALFORMED, "a message must be a JSON object")
+    if data.pop("v", None) != PROTOCOL_VERSION:
+        raise ProtocolError(ErrorCode.BAD_VERSION, f"protocol version must be {PROTOCOL_VERSION}")
+    kind = data.pop("type", None)
+    cls = MESSAGE_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind!r}")
+    return _build(cls, data)
+
+
+def _build(cls: type[Message], data: dict[str, Any]) -> Message:
+    """Check field names and types against the dataclass, then construct it."""
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ProtocolError(ErrorCode.MALFORMED, f"{cls.TYPE}: unknown field(s) {sorted(unknown)}")
+    for name, f in fields.items():
+        if name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ProtocolError(ErrorCode.MALFORMED, f"{cls.TYPE}: missing field {name!r}")
+            continue
+        if not _matches(data[name], hints[name]):
+            raise ProtocolError(ErrorCode.MALFORMED, f"{cls.TYPE}: field {name!r} has the wrong type")
+    return cls(**data)
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    """True when a decoded JSON value fits a (simple) type hint."""
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        return any(_matches(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is Any:
+        return True
+    if origin is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        return isinstance(value, list) and all(_matches(v, item) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(isinstance(k, str) for k in value)
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    return False

@@ -1,0 +1,1 @@
+"""The lawyer pool server: roster, call routing, signaling, TURN credentials, records, console."""

@@ -1,0 +1,1 @@
+"""Tests of the village legal-service kiosk."""

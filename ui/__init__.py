@@ -1,0 +1,1 @@
+"""QML screens, theme and the Python view-models exposed to them."""
