@@ -1,0 +1,165 @@
+"""The call flows' public surface: states, what a state change carries, and the two flow protocols.
+
+The kiosk side (`media.caller.KioskCaller`) and the desk side (`media.answerer.DeskAnswerer`)
+implement these protocols; the Qt view-models in ui/ wrap them and only render what they report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+import av
+
+
+class CallerState(StrEnum):
+    """The kiosk's call, as the villager sees it."""
+
+    IDLE = "idle"  # home screen, no call
+    REQUESTING = "requesting"  # tapped; asking the server (正在为您接通值班律师…)
+    WAITING = "waiting"  # queued or ringing a lawyer; position known
+    CONNECTING = "connecting"  # a lawyer answered; media is being set up
+    IN_CALL = "in_call"  # first remote frame shown
+    ENDED = "ended"  # the call is over (either side hung up)
+    NO_LAWYER = "no_lawyer"  # nobody on duty / nobody answered: show the hotline
+    FAILED = "failed"  # server unreachable, media failed, device error: show why and offer retry
+
+
+CALLER_TRANSITIONS: dict[CallerState, frozenset[CallerState]] = {
+    CallerState.IDLE: frozenset({CallerState.REQUESTING}),
+    CallerState.REQUESTING: frozenset(
+        {CallerState.WAITING, CallerState.NO_LAWYER, CallerState.FAILED, CallerState.IDLE}
+    ),
+    CallerState.WAITING: frozenset(
+        {
+            CallerState.WAITING,
+            CallerState.CONNECTING,
+            CallerState.NO_LAWYER,
+            CallerState.FAILED,
+            CallerState.IDLE,
+        }
+    ),
+    CallerState.CONNECTING: frozenset({CallerState.IN_CALL, CallerState.ENDED, CallerState.FAILED}),
+    CallerState.IN_CALL: frozenset({CallerState.ENDED, CallerState.FAILED}),
+    CallerState.ENDED: frozenset({CallerState.IDLE, CallerState.REQUESTING}),
+    CallerState.NO_LAWYER: frozenset({CallerState.IDLE, CallerState.REQUESTING}),
+    CallerState.FAILED: frozenset({CallerState.IDLE, CallerState.REQUESTING}),
+}
+
+
+class DeskState(StrEnum):
+    """The lawyer desk, as the lawyer sees it."""
+
+    LOGGED_OUT = "logged_out"
+    OFF_DUTY = "off_duty"
+    AVAILABLE = "available"  # on duty, waiting for calls
+    RINGING = "ringing"  # a call is offered: 接听 / 拒接
+    CONNECTING = "connecting"  # accepted; media being set up
+    IN_CALL = "in_call"
+    FAILED = "failed"  # login refused, server unreachable, media failed
+
+
+DESK_TRANSITIONS: dict[DeskState, frozenset[DeskState]] = {
+    DeskState.LOGGED_OUT: frozenset({DeskState.OFF_DUTY, DeskState.FAILED}),
+    DeskState.OFF_DUTY: frozenset({DeskState.AVAILABLE, DeskState.LOGGED_OUT, DeskState.FAILED}),
+    DeskState.AVAILABLE: frozenset({DeskState.RINGING, DeskState.OFF_DUTY, DeskState.FAILED}),
+    DeskState.RINGING: frozenset(
+        {DeskState.CONNECTING, DeskState.AVAILABLE, DeskState.OFF_DUTY, DeskState.FAILED}
+    ),
+    DeskState.CONNECTING: frozenset({DeskState.IN_CALL, DeskState.AVAILABLE, DeskState.FAILED}),
+    DeskState.IN_CALL: frozenset({DeskState.AVAILABLE, DeskState.OFF_DUTY, DeskState.FAILED}),
+    DeskState.FAILED: frozenset({DeskState.LOGGED_OUT, DeskState.OFF_DUTY, DeskState.AVAILABLE}),
+}
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """What the screens show about the current call; every field may be empty early on.
+
+    Attributes:
+        call_id: the server's id of the call ("" before the server answered).
+        peer_name: lawyer's name on the kiosk; terminal's name on the desk.
+        peer_detail: law firm on the kiosk; village on the desk.
+        topic: the call's topic (protocol.messages.Topic value).
+        position: place in the queue while WAITING (1 = next), 0 when unknown.
+        message: a plain-Chinese sentence for NO_LAWYER / FAILED / ENDED screens.
+        hotline: the centre's number shown when nobody can answer.
+        timings: monotonic timestamps (tap, queued, ring, accepted, first_frame, ended) for benches.
+    """
+
+    call_id: str = ""
+    peer_name: str = ""
+    peer_detail: str = ""
+    topic: str = "general"
+    position: int = 0
+    message: str = ""
+    hotline: str = "12348"
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+StateListener = Callable[[Any, CallInfo], None]  # (CallerState | DeskState, CallInfo)
+FrameListener = Callable[[av.VideoFrame], None]
+
+
+class CallerFlow(Protocol):
+    """The kiosk side of a call. Listeners are called on the asyncio loop's thread."""
+
+    state: CallerState
+    info: CallInfo
+
+    def add_state_listener(self, listener: StateListener) -> None:
+        """Be told of every state change."""
+
+    def set_video_listeners(self, remote: FrameListener | None, local: FrameListener | None) -> None:
+        """Receive decoded remote frames and the local preview frames."""
+
+    async def call(self, topic: str = "general", assisted_by: str | None = None) -> None:
+        """Tap 律师视频: ask the server for a lawyer and carry the call through to IN_CALL."""
+
+    async def cancel(self) -> None:
+        """Give up while REQUESTING/WAITING."""
+
+    async def hangup(self) -> None:
+        """End the call (挂断)."""
+
+    def media_stats(self) -> dict[str, Any]:
+        """Current media figures: frames/fps received, audio level, stamps checked, bitrate."""
+
+    async def close(self) -> None:
+        """Hang up if needed and release camera, microphone and the connection."""
+
+
+class DeskFlow(Protocol):
+    """The lawyer side. Listeners are called on the asyncio loop's thread."""
+
+    state: DeskState
+    info: CallInfo
+
+    def add_state_listener(self, listener: StateListener) -> None:
+        """Be told of every state change."""
+
+    def set_video_listeners(self, remote: FrameListener | None, local: FrameListener | None) -> None:
+        """Receive decoded remote frames and the local preview frames."""
+
+    async def login(self, username: str, password: str) -> None:
+        """Log in and open the signaling connection (-> OFF_DUTY, or FAILED with a message)."""
+
+    async def set_duty(self, on_duty: bool) -> None:
+        """Go on (AVAILABLE) or off (OFF_DUTY) duty."""
+
+    async def accept(self) -> None:
+        """接听 the ringing call."""
+
+    async def decline(self) -> None:
+        """拒接 the ringing call; it passes to the next lawyer."""
+
+    async def hangup(self) -> None:
+        """挂断."""
+
+    def media_stats(self) -> dict[str, Any]:
+        """Current media figures."""
+
+    async def close(self) -> None:
+        """Hang up, go off duty, release devices and the connection."""
