@@ -18,8 +18,9 @@ lint: bootstrap
 test: lint
 	@echo "== pytest"; $(XRUN) $(PY) -m pytest $(PYTEST_ARGS)
 
+# With a display: windows. Without one: a scripted walkthrough on a virtual screen, with screenshots.
 demo: bootstrap
-	@$(XRUN) $(PY) tools/demo.py
+	@$(if $(DISPLAY),$(PY) tools/demo.py,$(XRUN) $(PY) tools/demo.py --walkthrough)
 
 bench: bench-call
 

@@ -89,6 +89,7 @@ class KioskSettings:
     language: str = "zh_CN"
     hotline: str = "12348"
     connect_timeout_s: float = 10.0
+    force_relay: bool = False  # send media only through TURN (tests, or sites that need it)
     camera: CameraSettings = field(default_factory=CameraSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     log_level: str = "INFO"
@@ -102,6 +103,8 @@ class DeskSettings:
     username: str = ""
     password: str = ""  # only for demos and automation; people type it in the login screen
     language: str = "zh_CN"
+    ring_sound: bool = True
+    force_relay: bool = False
     camera: CameraSettings = field(default_factory=CameraSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     log_level: str = "INFO"

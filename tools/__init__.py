@@ -1,0 +1,1 @@
+"""Developer tools: bootstrap helpers, the demo, screenshots, pack building, app drivers."""
