@@ -83,14 +83,14 @@ class ServerProcess:
     def start(self, timeout: float = 20.0) -> None:
         """Start `python -m server run` and wait for /healthz."""
         sets = [a for s in self.settings for a in ("--set", s)]
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server", *sets, "run"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=python_env(),
-            cwd=ROOT,
-        )
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "server", *sets, "run"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=python_env(),
+                cwd=ROOT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -128,15 +128,15 @@ class AppProcess:
         self.module = module
         launcher = [str(ROOT / "tools" / "loopback_ice.py")] if loopback_ice else []
         cmd = [sys.executable, *launcher, "-m", module, "--automation", *args]
-        self.log = log_path.open("ab")
-        self.proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            env=python_env(env),
-            cwd=ROOT,
-        )
+        with log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=python_env(env),
+                cwd=ROOT,
+            )
         self.events: queue.Queue[Event] = queue.Queue()
         self.history: list[Event] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -200,5 +200,8 @@ class AppProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self.log.close()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream:
+                with contextlib.suppress(OSError):
+                    stream.close()
         return self.proc.returncode

@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import time
+import typing
 from pathlib import Path
 
 from tools.appdriver import free_port
@@ -33,8 +34,20 @@ class CoturnProcess:
         """Start turnserver and wait until its port answers."""
         self.work_dir.mkdir(parents=True, exist_ok=True)
         relay_lo = 50000 + (self.port % 1000) * 10
-        log = (self.work_dir / "turnserver.log").open("ab")
-        self.proc = subprocess.Popen(
+        with (self.work_dir / "turnserver.log").open("ab") as log:
+            self.proc = self._spawn(log, relay_lo)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"turnserver exited with {self.proc.returncode}")
+            if _tcp_listening(self.port):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("turnserver did not start in time")
+
+    def _spawn(self, log: typing.BinaryIO, relay_lo: int) -> subprocess.Popen[bytes]:
+        """Start the turnserver process, its output going to the log."""
+        return subprocess.Popen(
             [
                 self.binary,
                 "-n",
@@ -60,14 +73,6 @@ class CoturnProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"turnserver exited with {self.proc.returncode}")
-            if _tcp_listening(self.port):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("turnserver did not start in time")
 
     def stop(self) -> None:
         """Stop turnserver."""
