@@ -1,0 +1,1 @@
+"""Cluster mode: several identical pool servers sharing PostgreSQL and Redis (a setting, not a fork)."""

@@ -1,0 +1,69 @@
+"""Queue ownership in cluster mode: one owner at a time, and a stale owner's writes are refused."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from redis.asyncio import Redis
+
+from server.cluster.lease import Lease, LeaseState, StaleOwnerError
+from tools.redisserver import RedisServer, RedisUnavailableError
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    try:
+        server = RedisServer()
+    except RedisUnavailableError as exc:
+        pytest.skip(str(exc))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def redis(redis_server):
+    client = Redis.from_url(redis_server.url)
+    await client.flushdb()
+    yield client
+    await client.aclose()
+
+
+async def test_only_one_node_holds_a_centre_queue(redis):
+    a, b = Lease(redis, "centre-1", "node-a"), Lease(redis, "centre-1", "node-b")
+    assert await a.acquire()
+    assert not await b.acquire()
+    assert await a.acquire()  # re-acquiring our own lease keeps the same token
+    assert a.token == 1
+
+
+async def test_expired_lease_passes_to_another_node_with_a_newer_token(redis):
+    a = Lease(redis, "centre-1", "node-a", ttl_ms=100)
+    b = Lease(redis, "centre-1", "node-b", ttl_ms=100)
+    assert await a.acquire()
+    await asyncio.sleep(0.15)  # node-a paused past its lease
+    assert await b.acquire()
+    assert b.token > a.token
+    assert not await a.renew()
+    assert a.state is LeaseState.LOST
+
+
+async def test_stale_owner_write_is_refused_by_fencing(redis):
+    a = Lease(redis, "centre-1", "node-a", ttl_ms=100)
+    b = Lease(redis, "centre-1", "node-b", ttl_ms=5000)
+    await a.acquire()
+    await a.fenced_hset("queue:centre-1", "call-1", "waiting")
+    await asyncio.sleep(0.15)
+    await b.acquire()
+    with pytest.raises(StaleOwnerError):
+        await a.fenced_hset("queue:centre-1", "call-1", "ringing:lawyer-9")
+    await b.fenced_hset("queue:centre-1", "call-1", "ringing:lawyer-2")
+    assert await redis.hget("queue:centre-1", "call-1") == b"ringing:lawyer-2"
+
+
+async def test_released_lease_is_taken_at_once(redis):
+    a, b = Lease(redis, "centre-2", "node-a"), Lease(redis, "centre-2", "node-b")
+    await a.acquire()
+    await a.release()
+    assert await b.acquire()
