@@ -97,6 +97,15 @@ def test_questions_are_unique(entries: list[FaqEntry]) -> None:
     assert duplicates == []
 
 
+def test_no_phrasing_points_to_two_entries(entries: list[FaqEntry]) -> None:
+    owners: dict[str, set[str]] = {}
+    for e in entries:
+        for text in (e.question, *e.aliases):
+            owners.setdefault(text, set()).add(e.id)
+    shared = {text: sorted(ids) for text, ids in owners.items() if len(ids) > 1}
+    assert shared == {}, "a question or alias belongs to several entries; search could not tell them apart"
+
+
 def test_answers_carry_no_web_copy_markers(entries: list[FaqEntry]) -> None:
     markers = re.compile(
         r"https?://|www\.|<[a-z/]|&nbsp;|版权|来源[:：]|本文|小编|律师提示|点击|扫码关注|\[\d+\]"
