@@ -182,7 +182,9 @@ class AppProcess:
     def wait_state(self, state: str, timeout: float = 20.0) -> Event:
         """Wait until the app reports the given flow state."""
         return self.wait_for(
-            lambda e: e.get("event") == "state" and e.get("state") == state, timeout, f"state {state}"
+            lambda e: e.get("event") in ("state", "ready") and e.get("state") == state,
+            timeout,
+            f"state {state}",
         )
 
     def request(self, cmd: str, reply_event: str, timeout: float = 20.0, **fields: Any) -> Event:
