@@ -1,0 +1,188 @@
+"""Helpers behind the media tests' fixtures: loopback ICE, a real coturn, a private PulseAudio, TURN creds."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def free_port() -> int:
+    """A TCP/UDP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.bind(("127.0.0.1", 0))
+        return int(udp.getsockname()[1])
+
+
+def use_loopback_host_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aioice never offers 127.0.0.1; for in-process tests offer only that (test code only)."""
+    import aioice.ice
+
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
+
+
+def _wait_for(condition: Any, what: str, timeout_s: float = 10.0) -> None:
+    """Poll a condition of an external process starting up (not a timing assertion)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not come up within {timeout_s} s")
+        time.sleep(0.02)
+
+
+@dataclass
+class Coturn:
+    """A running coturn on 127.0.0.1 with REST (use-auth-secret) credentials."""
+
+    port: int
+    secret: str
+
+    def ice_servers(self, secret: str | None = None, ttl_s: int = 600) -> list[dict[str, Any]]:
+        """WebRTC-style ice_servers with coturn REST credentials (as the pool server mints them)."""
+        username = f"{int(time.time()) + ttl_s}:test"
+        key = (self.secret if secret is None else secret).encode()
+        password = base64.b64encode(hmac.new(key, username.encode(), hashlib.sha1).digest()).decode()
+        return [
+            {
+                "urls": [f"turn:127.0.0.1:{self.port}?transport=udp"],
+                "username": username,
+                "credential": password,
+            }
+        ]
+
+
+@contextlib.contextmanager
+def run_coturn(workdir: Path) -> Iterator[Coturn]:
+    """Start `turnserver` on a free 127.0.0.1 port, relaying on 127.0.0.1, and stop it after."""
+    if shutil.which("turnserver") is None:
+        pytest.skip("coturn (turnserver) is not installed; tools/debian-packages.txt lists it")
+    port = free_port()
+    secret = "media-test-secret"
+    log_path = workdir / "turn.log"
+    args = [
+        "turnserver",
+        "-n",
+        "--listening-ip=127.0.0.1",
+        f"--listening-port={port}",
+        "--relay-ip=127.0.0.1",
+        "--min-port=49160",
+        "--max-port=49400",
+        "--use-auth-secret",
+        f"--static-auth-secret={secret}",
+        "--realm=media.test",
+        "--no-tls",
+        "--no-dtls",
+        "--allow-loopback-peers",
+        "--no-cli",
+        f"--log-file={log_path}",
+        "--simple-log",
+        f"--pidfile={workdir / 'turn.pid'}",
+        f"--userdb={workdir / 'turn.db'}",
+    ]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def listening() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"turnserver exited: {log_path.read_text(errors='replace')[-2000:]}")
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    try:
+        _wait_for(listening, "turnserver")
+        yield Coturn(port=port, secret=secret)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@dataclass
+class PulseServer:
+    """A private PulseAudio daemon with one null sink; its monitor is the default microphone."""
+
+    process: subprocess.Popen[bytes]
+    server: str
+
+    def kill(self) -> None:
+        """Take the sound server away, as when a USB sound card is pulled."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+def _reinitialise_portaudio() -> None:
+    """PortAudio lists devices when it starts: restart it so it sees the current sound server."""
+    if "sounddevice" in sys.modules:
+        import sounddevice
+
+        sounddevice._terminate()
+        sounddevice._initialize()
+
+
+@contextlib.contextmanager
+def run_pulseaudio(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PulseServer]:
+    """Run a per-test PulseAudio (null sink 'speaker', default source its monitor); PULSE_SERVER set."""
+    if shutil.which("pulseaudio") is None:
+        pytest.skip("pulseaudio is not installed; tools/debian-packages.txt lists it")
+    runtime = workdir / "pulse"
+    runtime.mkdir(mode=0o700)
+    socket_path = runtime / "native"
+    script = runtime / "default.pa"
+    script.write_text(
+        f"load-module module-native-protocol-unix socket={socket_path} auth-anonymous=1\n"
+        "load-module module-null-sink sink_name=speaker rate=48000 channels=2\n"
+        "set-default-sink speaker\n"
+        "set-default-source speaker.monitor\n"
+    )
+    env = {
+        **os.environ,
+        "HOME": str(runtime),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "PULSE_RUNTIME_PATH": str(runtime),
+        "PULSE_STATE_PATH": str(runtime),
+    }
+    process = subprocess.Popen(
+        [
+            "pulseaudio",
+            "--daemonize=no",
+            "--exit-idle-time=-1",
+            "--disallow-exit",
+            "--use-pid-file=no",
+            "--system=no",
+            "-n",
+            "-F",
+            str(script),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def ready() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError("pulseaudio exited at start")
+        return socket_path.exists()
+
+    server = f"unix:{socket_path}"
+    for key in ("HOME", "XDG_RUNTIME_DIR", "PULSE_RUNTIME_PATH", "PULSE_STATE_PATH"):
+        monkeypatch.setenv(key, env[key])
+    monkeypatch.setenv("PULSE_SERVER", server)
+    try:
+        _wait_for(ready, "pulseaudio")
+        _reinitialise_portaudio()
+        yield PulseServer(process=process, server=server)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
