@@ -6,6 +6,7 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import itertools
 import os
 import shutil
 import socket
@@ -186,3 +187,128 @@ def run_pulseaudio(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
         if process.poll() is None:
             process.terminate()
             process.wait(timeout=10)
+
+
+class FakePool:
+    """A small in-process aiohttp stand-in for the pool server, speaking only the call flow.
+
+    One kiosk token, one lawyer; it records the messages it got and the CallStats of each side.
+    """
+
+    KIOSK_TOKEN = "kiosk-token"
+    USERNAME, PASSWORD = "lawyer", "secret"
+
+    def __init__(self, ice_servers: list[dict[str, Any]] | None = None, hotline: str = "12348") -> None:
+        from aiohttp import web
+
+        self.ice_servers = ice_servers or []
+        self.hotline = hotline
+        self.sockets: dict[str, Any] = {}  # role -> WebSocketResponse
+        self.on_duty = False
+        self.call: dict[str, Any] = {}  # the one current call
+        self.ended_call_id = ""
+        self._ids = itertools.count(1)
+        self.stats: dict[str, dict[str, Any]] = {}
+        self.hangups: list[tuple[str, str]] = []  # (role that hung up, reason)
+        self.received: list[Any] = []
+        app = web.Application()
+        app.router.add_post("/api/login", self._login)
+        app.router.add_get("/ws", self._ws)
+        self._runner = web.AppRunner(app)
+        self.url = ""
+
+    async def start(self) -> str:
+        from aiohttp import web
+
+        await self._runner.setup()
+        port = free_port()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        for ws in list(self.sockets.values()):
+            await ws.close()
+        await self._runner.cleanup()
+
+    async def _login(self, request: Any) -> Any:
+        from aiohttp import web
+
+        body = await request.json()
+        if (body.get("username"), body.get("password")) != (self.USERNAME, self.PASSWORD):
+            raise web.HTTPUnauthorized()
+        return web.json_response(
+            {"token": "lawyer-token", "display_name": "王律师", "law_firm": "阳光律师事务所"}
+        )
+
+    async def _send(self, role: str, message: Any) -> None:
+        from protocol.messages import encode
+
+        if role in self.sockets:
+            await self.sockets[role].send_str(encode(message))
+
+    async def _ws(self, request: Any) -> Any:
+        from aiohttp import web
+
+        from protocol.messages import Welcome, decode
+
+        roles = {f"Bearer {self.KIOSK_TOKEN}": "kiosk", "Bearer lawyer-token": "lawyer"}
+        role = roles.get(request.headers.get("Authorization", ""))
+        if role is None:
+            raise web.HTTPUnauthorized()
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets[role] = ws
+        await self._send(role, Welcome(client_id=role, role=role, display_name=role, hotline=self.hotline,
+                                       server_time=time.time()))  # fmt: skip
+        async for raw in ws:
+            message = decode(raw.data)
+            self.received.append(message)
+            await self._handle(role, message)
+        self.sockets.pop(role, None)
+        return ws
+
+    async def _handle(self, role: str, m: Any) -> None:
+        from protocol import messages as p
+
+        other = "lawyer" if role == "kiosk" else "kiosk"
+        call_id = self.call.get("call_id", "")
+        if isinstance(m, p.CallRequest):
+            if not self.on_duty or "lawyer" not in self.sockets or self.call:
+                await self._send(role, p.NoLawyerAvailable(m.request_id, None, self.hotline, "no_lawyer"))
+                return
+            self.call = {"call_id": f"call-{next(self._ids)}", "request_id": m.request_id, "offer": None}
+            call_id = self.call["call_id"]
+            await self._send(role, p.CallQueued(m.request_id, call_id, 1, self.ice_servers))
+            await self._send("lawyer", p.Ring(call_id, "kiosk-1", "一号终端", "杨柳村", m.topic, 20.0))
+        elif isinstance(m, p.SetDuty):
+            self.on_duty = m.on_duty
+            await self._send(role, p.DutyState("available" if m.on_duty else "off_duty", m.on_duty))
+        elif isinstance(m, p.CallStats) and m.call_id in (call_id, self.ended_call_id):
+            self.stats[role] = m.stats
+        elif m.__dict__.get("call_id") != call_id:
+            unknown = m.__dict__.get("call_id")
+            await self._send(role, p.Error(p.ErrorCode.NOT_FOUND.value, "no such call", unknown))
+        elif isinstance(m, p.Offer):
+            self.call["offer"] = m
+            if self.call.get("accepted"):
+                await self._send("lawyer", m)
+        elif isinstance(m, p.CancelCall):
+            self.call = {}
+            await self._send("lawyer", p.RingCancelled(m.call_id, "cancelled"))
+        elif isinstance(m, p.Decline):
+            request_id = self.call["request_id"]
+            self.call = {}
+            await self._send("kiosk", p.NoLawyerAvailable(request_id, call_id, self.hotline, "declined"))
+        elif isinstance(m, p.Accept):
+            self.call["accepted"] = True
+            await self._send("kiosk", p.CallAccepted(call_id, "王律师", "阳光律师事务所", self.ice_servers))
+            await self._send("lawyer", p.CallAccepted(call_id, "一号终端", "杨柳村", self.ice_servers))
+            if self.call["offer"] is not None:
+                await self._send("lawyer", self.call["offer"])
+        elif isinstance(m, p.Answer):
+            await self._send("kiosk", m)
+        elif isinstance(m, p.Hangup):
+            self.hangups.append((role, m.reason))
+            self.ended_call_id, self.call = call_id, {}
+            await self._send(other, m)
