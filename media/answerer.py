@@ -251,9 +251,9 @@ class DeskAnswerer(FlowCore[DeskState]):
         if state == MediaState.FLOWING:
             if self.state == DeskState.CONNECTING:
                 self._mark("first_frame")
-                self._set_state(DeskState.IN_CALL, message="")
+                self._set_state(DeskState.IN_CALL, message=self._device_notice)
             elif self.state == DeskState.IN_CALL and self.info.message == STALLED:
-                self._update_info(message="")
+                self._update_info(message=self._device_notice)
         elif state == MediaState.STALLED and self.state == DeskState.IN_CALL:
             self._update_info(message=STALLED)
         elif state == MediaState.FAILED and self.state in (DeskState.CONNECTING, DeskState.IN_CALL):

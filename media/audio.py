@@ -68,7 +68,7 @@ class AudioMeter:
         """Level of the last 20 ms in dB relative to full scale (-120 for silence)."""
         recent = self._history[-AUDIO_SAMPLES_PER_FRAME:]
         rms = float(np.sqrt(np.mean(recent**2))) / 32768.0
-        return round(20 * np.log10(rms), 1) if rms > 1e-6 else -120.0
+        return round(float(20 * np.log10(rms)), 1) if rms > 1e-6 else -120.0
 
     def dominant_hz(self) -> float:
         """The strongest frequency in the history (0 when silent)."""

@@ -272,9 +272,9 @@ class KioskCaller(FlowCore[CallerState]):
         if state == MediaState.FLOWING:
             if self.state == CallerState.CONNECTING:
                 self._mark("first_frame")
-                self._set_state(CallerState.IN_CALL, message="")
+                self._set_state(CallerState.IN_CALL, message=self._device_notice)
             elif self.state == CallerState.IN_CALL and self.info.message == STALLED:
-                self._update_info(message="")
+                self._update_info(message=self._device_notice)
         elif state == MediaState.STALLED and self.state == CallerState.IN_CALL:
             self._update_info(message=STALLED)
         elif state == MediaState.FAILED and self.state in (CallerState.CONNECTING, CallerState.IN_CALL):

@@ -55,6 +55,7 @@ class FlowCore[S]:
         self._media_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
         self._last_stats: dict[str, Any] = {}
+        self._device_notice = ""  # a device lost during this call; shown until the call ends
 
     # ---- state and listeners -------------------------------------------------------------------
 
@@ -138,6 +139,7 @@ class FlowCore[S]:
 
     async def _open_session(self, ice_servers: list[dict[str, Any]]) -> CallSession:
         """Open the camera, microphone and playout and build the call's media session."""
+        self._device_notice = ""
         video = await self._media.video(self._on_device_lost)
         try:
             audio = await self._media.audio(self._on_device_lost)
@@ -177,6 +179,7 @@ class FlowCore[S]:
 
     def _on_device_lost(self, message: str) -> None:
         """A device went away mid-call: the call goes on with a placeholder; tell the user."""
+        self._device_notice = message
         self._update_info(message=message)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import hashlib
@@ -19,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from media.flows import CallInfo
+from media.synthetic import read_stamp
 
 
 def free_port() -> int:
@@ -312,3 +316,51 @@ class FakePool:
             self.hangups.append((role, m.reason))
             self.ended_call_id, self.call = call_id, {}
             await self._send(other, m)
+
+
+FLOW_WAIT_S = 20.0  # generous ceiling on a loaded 2-core machine; tests wait on events, not time
+
+
+class StateLog:
+    """Records every state a flow reports and lets a test wait for one."""
+
+    def __init__(self, flow: Any, transitions: dict[Any, frozenset[Any]]) -> None:
+        self.states: list[Any] = [flow.state]
+        self.infos: list[CallInfo] = []
+        self.illegal: list[tuple[Any, Any]] = []
+        self._transitions = transitions
+        self._changed = asyncio.Event()
+        flow.add_state_listener(self)
+
+    def __call__(self, state: Any, info: CallInfo) -> None:
+        previous = self.states[-1]
+        if state != previous and state not in self._transitions[previous]:
+            self.illegal.append((previous, state))
+        if state != previous:
+            self.states.append(state)
+        self.infos.append(info)
+        self._changed.set()
+
+    async def reach(self, state: Any) -> CallInfo:
+        """Wait until the flow reports `state`; returns the info it carried."""
+        async with asyncio.timeout(FLOW_WAIT_S):
+            while self.states[-1] != state:
+                self._changed.clear()
+                await self._changed.wait()
+        return self.infos[-1]
+
+
+class Stamped:
+    """Counts remote frames that carry a valid synthetic stamp."""
+
+    def __init__(self, wanted: int = 10) -> None:
+        self.seqs: list[int] = []
+        self.enough = asyncio.Event()
+        self._wanted = wanted
+
+    def __call__(self, frame: Any) -> None:
+        stamp = read_stamp(frame)
+        if stamp is not None:
+            self.seqs.append(stamp.seq)
+        if len(self.seqs) >= self._wanted:
+            self.enough.set()

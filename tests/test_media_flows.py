@@ -13,57 +13,19 @@ from media.answerer import RING_CANCELLED, DeskAnswerer
 from media.caller import KioskCaller
 from media.factories import synthetic_media
 from media.flowbase import CALL_ENDED_BY_PEER
-from media.flows import CALLER_TRANSITIONS, DESK_TRANSITIONS, CallerState, CallInfo, DeskState
+from media.flows import CALLER_TRANSITIONS, DESK_TRANSITIONS, CallerState, DeskState
 from media.signaling import KIOSK_REFUSED, REFUSED, UNREACHABLE
-from media.synthetic import read_stamp
-from tests.media_fixtures import Coturn, FakePool, free_port, run_coturn, use_loopback_host_candidates
+from tests.media_fixtures import (
+    Coturn,
+    FakePool,
+    Stamped,
+    StateLog,
+    free_port,
+    run_coturn,
+    use_loopback_host_candidates,
+)
 
 WAIT_S = 20.0
-
-
-class StateLog:
-    """Records every state a flow reports and lets a test wait for one."""
-
-    def __init__(self, flow: Any, transitions: dict[Any, frozenset[Any]]) -> None:
-        self.states: list[Any] = [flow.state]
-        self.infos: list[CallInfo] = []
-        self.illegal: list[tuple[Any, Any]] = []
-        self._transitions = transitions
-        self._changed = asyncio.Event()
-        flow.add_state_listener(self)
-
-    def __call__(self, state: Any, info: CallInfo) -> None:
-        previous = self.states[-1]
-        if state != previous and state not in self._transitions[previous]:
-            self.illegal.append((previous, state))
-        if state != previous:
-            self.states.append(state)
-        self.infos.append(info)
-        self._changed.set()
-
-    async def reach(self, state: Any) -> CallInfo:
-        """Wait until the flow reports `state`; returns the info it carried."""
-        async with asyncio.timeout(WAIT_S):
-            while self.states[-1] != state:
-                self._changed.clear()
-                await self._changed.wait()
-        return self.infos[-1]
-
-
-class Stamped:
-    """Counts remote frames that carry a valid synthetic stamp."""
-
-    def __init__(self, wanted: int = 10) -> None:
-        self.seqs: list[int] = []
-        self.enough = asyncio.Event()
-        self._wanted = wanted
-
-    def __call__(self, frame: Any) -> None:
-        stamp = read_stamp(frame)
-        if stamp is not None:
-            self.seqs.append(stamp.seq)
-        if len(self.seqs) >= self._wanted:
-            self.enough.set()
 
 
 @pytest.fixture
