@@ -365,6 +365,7 @@ class CallSession:
             "stamps_failed": self._stamps_failed,
             "stamp_latency_ms_p50": latency,
             "relay_candidates": self.relay_candidates,
+            "relay_problem": self.relay_problem,
             **self._bytes,
             **self._audio_sink.stats(),
         }
@@ -389,6 +390,7 @@ class CallSession:
                 track.stop()
             await self._audio_sink.stop()
         finally:
-            await self._pc.close()
+            # Shielded: a cancelled caller must not leave aiortc's transports half closed.
+            await asyncio.shield(self._pc.close())
             if self.state != MediaState.CLOSED:
                 self._set_state(MediaState.CLOSED)

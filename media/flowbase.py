@@ -21,6 +21,8 @@ from protocol.messages import CallStats, Hangup, Message
 
 log = logging.getLogger(__name__)
 
+_READER_FINISH_S = 5.0  # how long close() lets the reader finish handling the message in hand
+
 MEDIA_FAILED = "视频连接没有建立起来，请稍后再试。"
 CALL_ENDED_BY_PEER = "对方已挂断。"
 CALL_ENDED = "通话已结束。"
@@ -51,6 +53,7 @@ class FlowCore[S]:
         self._local_listener: FrameListener | None = None
         self._signaling = SignalingClient()
         self._reader: asyncio.Task[None] | None = None
+        self._closing_signaling = False
         self._session: CallSession | None = None
         self._media_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
@@ -107,7 +110,8 @@ class FlowCore[S]:
             except Exception:
                 log.exception("handling %s failed", message.TYPE)
         log.info("signaling closed: %s", self._signaling.close_detail)
-        await self._on_signaling_lost()
+        if not self._closing_signaling:
+            await self._on_signaling_lost()
 
     async def _on_message(self, message: Message) -> None:
         """Handle one message from the server (the subclass's state machine)."""
@@ -127,13 +131,20 @@ class FlowCore[S]:
         return True
 
     async def _stop_reader(self) -> None:
-        """Stop reading (before closing, so our own close is not taken for a lost connection)."""
+        """Close the socket and let the reader finish the message in hand (our own close is no loss)."""
         reader, self._reader = self._reader, None
-        if reader is not None and reader is not asyncio.current_task():
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await reader
-        await self._signaling.close()
+        self._closing_signaling = True
+        try:
+            await self._signaling.close()
+            if reader is not None and reader is not asyncio.current_task():
+                try:
+                    await asyncio.wait_for(asyncio.shield(reader), _READER_FINISH_S)
+                except TimeoutError:
+                    reader.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await reader
+        finally:
+            self._closing_signaling = False
 
     # ---- media session -------------------------------------------------------------------------
 
@@ -202,7 +213,7 @@ class FlowCore[S]:
         session, self._session = self._session, None
         if session is not None:
             self._last_stats = session.stats()
-            await session.close()
+            await asyncio.shield(session.close())
 
     async def _end_call(self, call_id: str, reason: str) -> None:
         """Send our stats and a Hangup for the call, then close the media."""
