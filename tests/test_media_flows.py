@@ -13,7 +13,14 @@ from media.answerer import RING_CANCELLED, DeskAnswerer
 from media.caller import KioskCaller
 from media.factories import synthetic_media
 from media.flowbase import CALL_ENDED_BY_PEER
-from media.flows import CALLER_TRANSITIONS, DESK_TRANSITIONS, CallerState, DeskState
+from media.flows import (
+    CALLER_TRANSITIONS,
+    DESK_TRANSITIONS,
+    CallerFlow,
+    CallerState,
+    DeskFlow,
+    DeskState,
+)
 from media.signaling import KIOSK_REFUSED, REFUSED, UNREACHABLE
 from tests.media_fixtures import (
     Coturn,
@@ -55,6 +62,11 @@ async def pool(loopback: None) -> AsyncIterator[FakePool]:
 def make_pair(url: str, relay_only: bool = False) -> tuple[KioskCaller, DeskAnswerer]:
     kiosk = KioskCaller(url, FakePool.KIOSK_TOKEN, synthetic_media(320, 240, 15, 440), relay_only=relay_only)
     desk = DeskAnswerer(url, synthetic_media(320, 240, 15, 660), relay_only=relay_only)
+    return kiosk, desk
+
+
+def fits_the_protocols(kiosk: KioskCaller, desk: DeskAnswerer) -> tuple[CallerFlow, DeskFlow]:
+    """The view-models hold the flows through media/flows.py's protocols: mypy checks they fit."""
     return kiosk, desk
 
 
@@ -175,8 +187,11 @@ async def test_cancelling_while_waiting_withdraws_the_ring(pool: FakePool) -> No
     try:
         await on_duty(desk)
         calling = asyncio.ensure_future(kiosk.call())
-        await kiosk_log.reach(CallerState.WAITING)
+        waiting = await kiosk_log.reach(CallerState.WAITING)
+        assert waiting.position == 1 and waiting.call_id
         await desk_log.reach(DeskState.RINGING)
+        await kiosk.call()  # a second tap while waiting returns at once and asks nothing more
+        assert [type(m).__name__ for m in pool.received].count("CallRequest") == 1
         await kiosk.cancel()
         async with asyncio.timeout(WAIT_S):
             await calling
