@@ -9,7 +9,15 @@ from typing import Any
 from media.call import MediaState
 from media.errors import MediaError
 from media.factories import MediaFactories
-from media.flowbase import CALL_ENDED, CALL_ENDED_BY_PEER, MEDIA_FAILED, FlowCore
+from media.flowbase import (
+    CALL_ENDED,
+    CALL_ENDED_BY_PEER,
+    MEDIA_FAILED,
+    NETWORK_LOST,
+    STALL_AFTER_S,
+    STALL_GIVE_UP_S,
+    FlowCore,
+)
 from media.flows import DESK_TRANSITIONS, CallInfo, DeskState
 from media.signaling import CONNECTION_LOST, SERVER_PROBLEM, SignalingError, login
 from protocol.messages import (
@@ -55,8 +63,17 @@ class DeskAnswerer(FlowCore[DeskState]):
         *,
         relay_only: bool = False,
         timeout_s: float = 10.0,
+        stall_after_s: float = STALL_AFTER_S,
+        stall_give_up_s: float = STALL_GIVE_UP_S,
     ) -> None:
-        super().__init__(DeskState.LOGGED_OUT, DESK_TRANSITIONS, media, relay_only)
+        super().__init__(
+            DeskState.LOGGED_OUT,
+            DESK_TRANSITIONS,
+            media,
+            relay_only,
+            stall_after_s=stall_after_s,
+            stall_give_up_s=stall_give_up_s,
+        )
         self.display_name = ""
         self.law_firm = ""
         self._server_url = server_url
@@ -258,3 +275,6 @@ class DeskAnswerer(FlowCore[DeskState]):
             self._update_info(message=STALLED)
         elif state == MediaState.FAILED and self.state in (DeskState.CONNECTING, DeskState.IN_CALL):
             self._spawn(self._give_up(MEDIA_FAILED))
+
+    async def _give_up_stalled(self) -> None:
+        await self._give_up(NETWORK_LOST)

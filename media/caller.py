@@ -10,7 +10,15 @@ from typing import Any
 from media.call import MediaState
 from media.errors import MediaError
 from media.factories import MediaFactories
-from media.flowbase import CALL_ENDED, CALL_ENDED_BY_PEER, MEDIA_FAILED, FlowCore
+from media.flowbase import (
+    CALL_ENDED,
+    CALL_ENDED_BY_PEER,
+    MEDIA_FAILED,
+    NETWORK_LOST,
+    STALL_AFTER_S,
+    STALL_GIVE_UP_S,
+    FlowCore,
+)
 from media.flows import CALLER_TRANSITIONS, CallerState, CallInfo
 from media.signaling import CONNECTION_LOST, SERVER_PROBLEM, SignalingError
 from protocol.messages import (
@@ -65,8 +73,17 @@ class KioskCaller(FlowCore[CallerState]):
         relay_only: bool = False,
         hotline: str = "12348",
         connect_timeout_s: float = 10.0,
+        stall_after_s: float = STALL_AFTER_S,
+        stall_give_up_s: float = STALL_GIVE_UP_S,
     ) -> None:
-        super().__init__(CallerState.IDLE, CALLER_TRANSITIONS, media, relay_only)
+        super().__init__(
+            CallerState.IDLE,
+            CALLER_TRANSITIONS,
+            media,
+            relay_only,
+            stall_after_s=stall_after_s,
+            stall_give_up_s=stall_give_up_s,
+        )
         self.info = CallInfo(hotline=hotline)
         self._server_url = server_url
         self._token = token
@@ -279,3 +296,7 @@ class KioskCaller(FlowCore[CallerState]):
             self._update_info(message=STALLED)
         elif state == MediaState.FAILED and self.state in (CallerState.CONNECTING, CallerState.IN_CALL):
             self._spawn(self._fail_call(MEDIA_FAILED, EndReason.MEDIA_FAILED.value))
+
+    async def _give_up_stalled(self) -> None:
+        if self.state == CallerState.IN_CALL:
+            await self._fail_call(NETWORK_LOST, EndReason.MEDIA_FAILED.value)

@@ -136,7 +136,9 @@ class CameraTrack(MediaStreamTrack):
         if self.device_lost or self._latest is None:
             frame = self._placeholder()
         else:
-            frame = av.VideoFrame.from_ndarray(self._latest, format="bgr24")
+            # Converted here rather than in the encoder, so preview listeners get YUV420P like every
+            # other frame of media/ (the encoder then has nothing left to convert).
+            frame = av.VideoFrame.from_ndarray(self._latest, format="bgr24").reformat(format="yuv420p")
         frame.pts = self._pts()
         frame.time_base = VIDEO_TIME_BASE
         return frame

@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 _READER_FINISH_S = 5.0  # how long close() lets the reader finish handling the message in hand
 
 MEDIA_FAILED = "视频连接没有建立起来，请稍后再试。"
+NETWORK_LOST = "网络断了，通话已经结束。请稍后再试。"
+STALL_AFTER_S = 4.0  # no remote frame this long = stalled (shown as a notice)
+STALL_GIVE_UP_S = 10.0  # stalled this much longer = the call is over
 CALL_ENDED_BY_PEER = "对方已挂断。"
 CALL_ENDED = "通话已结束。"
 
@@ -42,6 +45,9 @@ class FlowCore[S]:
         transitions: Mapping[S, frozenset[S]],
         media: MediaFactories,
         relay_only: bool,
+        *,
+        stall_after_s: float = STALL_AFTER_S,
+        stall_give_up_s: float = STALL_GIVE_UP_S,
     ) -> None:
         self.state: S = initial
         self.info = CallInfo()
@@ -59,6 +65,9 @@ class FlowCore[S]:
         self._background: set[asyncio.Task[None]] = set()
         self._last_stats: dict[str, Any] = {}
         self._device_notice = ""  # a device lost during this call; shown until the call ends
+        self._stall_after_s = stall_after_s
+        self._stall_give_up_s = stall_give_up_s
+        self._stall_timer: asyncio.TimerHandle | None = None
 
     # ---- state and listeners -------------------------------------------------------------------
 
@@ -169,7 +178,8 @@ class FlowCore[S]:
             audio=audio,
             audio_sink=sink,
             relay_only=self._relay_only,
-            on_state=self._on_media_state,
+            on_state=self._media_state_changed,
+            stall_after_s=self._stall_after_s,
             on_remote_frame=self._on_remote_frame,
             on_local_frame=self._on_local_frame,
         )
@@ -183,6 +193,31 @@ class FlowCore[S]:
     def _on_local_frame(self, frame: av.VideoFrame) -> None:
         if self._local_listener is not None:
             self._local_listener(frame)
+
+    def _media_state_changed(self, state: MediaState) -> None:
+        """Give up on a call whose video stays stalled (aiortc notices a dead path only after ~30 s)."""
+        if state == MediaState.STALLED and self._stall_timer is None:
+            self._stall_timer = asyncio.get_running_loop().call_later(
+                self._stall_give_up_s, self._stall_expired
+            )
+        elif state != MediaState.STALLED:
+            self._disarm_stall_timer()
+        self._on_media_state(state)
+
+    def _disarm_stall_timer(self) -> None:
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
+
+    def _stall_expired(self) -> None:
+        self._stall_timer = None
+        if self._session is not None and self._session.state == MediaState.STALLED:
+            log.warning("no video for %.0f s; ending the call", self._stall_after_s + self._stall_give_up_s)
+            self._spawn(self._give_up_stalled())
+
+    async def _give_up_stalled(self) -> None:
+        """End the call whose media stalled for good (the subclass's state machine)."""
+        raise NotImplementedError
 
     def _on_media_state(self, state: MediaState) -> None:
         """React to the media session's state (first frame, failure)."""
@@ -210,6 +245,7 @@ class FlowCore[S]:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        self._disarm_stall_timer()
         session, self._session = self._session, None
         if session is not None:
             self._last_stats = session.stats()

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiortc import MediaStreamTrack
 
 from media.answerer import RING_CANCELLED, DeskAnswerer
-from media.caller import KioskCaller
+from media.caller import STALLED, KioskCaller
 from media.factories import synthetic_media
-from media.flowbase import CALL_ENDED_BY_PEER
+from media.flowbase import CALL_ENDED_BY_PEER, NETWORK_LOST
 from media.flows import (
     CALLER_TRANSITIONS,
     DESK_TRANSITIONS,
@@ -22,6 +23,7 @@ from media.flows import (
     DeskState,
 )
 from media.signaling import KIOSK_REFUSED, REFUSED, UNREACHABLE
+from media.synthetic import SyntheticVideoTrack
 from tests.media_fixtures import (
     Coturn,
     FakePool,
@@ -252,3 +254,33 @@ async def test_a_wrong_turn_secret_fails_the_relay_only_call_with_a_clear_messag
         await kiosk.close()
         await desk.close()
         await pool.stop()
+
+
+async def test_video_that_stops_mid_call_is_noticed_and_the_call_ended_on_both_sides(pool: FakePool) -> None:
+    """A dead media path: the kiosk shows a notice, then gives up, instead of aiortc's silent ~30 s."""
+    desk_cameras: list[SyntheticVideoTrack] = []
+    desk_media = synthetic_media(320, 240, 15, 660)
+
+    async def desk_camera(lost: Any) -> MediaStreamTrack:
+        desk_cameras.append(SyntheticVideoTrack(320, 240, 15))
+        return desk_cameras[-1]
+
+    desk_media.video = desk_camera
+    kiosk = KioskCaller(
+        pool.url, FakePool.KIOSK_TOKEN, synthetic_media(320, 240, 15), stall_after_s=0.5, stall_give_up_s=0.5
+    )
+    desk = DeskAnswerer(pool.url, desk_media)
+    kiosk_log, desk_log = StateLog(kiosk, CALLER_TRANSITIONS), StateLog(desk, DESK_TRANSITIONS)
+    try:
+        await on_duty(desk)
+        await connect_call(kiosk, desk, desk_log)
+        desk_cameras[-1].stop()  # the desk's picture stops reaching the kiosk
+        info = await kiosk_log.reach(CallerState.FAILED)
+        assert info.message == NETWORK_LOST
+        assert STALLED in [i.message for i in kiosk_log.infos]
+        assert kiosk_log.illegal == []
+        assert (await desk_log.reach(DeskState.AVAILABLE)).message == CALL_ENDED_BY_PEER
+        assert pool.hangups == [("kiosk", "media_failed")]
+    finally:
+        await kiosk.close()
+        await desk.close()
