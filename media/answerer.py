@@ -137,6 +137,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         if self.state != DeskState.RINGING:
             return
         await self._send(Decline(call_id=self.info.call_id))
+        await self._close_session()
         self._forget_call()
         self._set_state(DeskState.AVAILABLE, message="")
 
@@ -175,7 +176,7 @@ class DeskAnswerer(FlowCore[DeskState]):
     async def _on_message(self, message: Message) -> None:
         match message:
             case DutyState():
-                self._on_duty_state(message)
+                await self._on_duty_state(message)
             case Ring() if self.state == DeskState.AVAILABLE:
                 self._forget_call()
                 self.info = CallInfo(
@@ -185,6 +186,7 @@ class DeskAnswerer(FlowCore[DeskState]):
                     topic=message.topic,
                 )
                 self._mark("ring")
+                self._prepare_devices()  # open camera and microphone while it rings, not after 接听
                 self._set_state(DeskState.RINGING, message="")
             case RingCancelled() if self._is_current(message.call_id):
                 if self.state in (DeskState.RINGING, DeskState.CONNECTING):
@@ -214,10 +216,11 @@ class DeskAnswerer(FlowCore[DeskState]):
             case _:
                 log.debug("ignoring %s in %s", message.TYPE, self.state)
 
-    def _on_duty_state(self, message: DutyState) -> None:
+    async def _on_duty_state(self, message: DutyState) -> None:
         if self.state in (DeskState.OFF_DUTY, DeskState.AVAILABLE, DeskState.FAILED):
             self._set_state(DeskState.AVAILABLE if message.on_duty else DeskState.OFF_DUTY, message="")
         elif self.state == DeskState.RINGING and not message.on_duty:
+            await self._close_session()
             self._forget_call()
             self._set_state(DeskState.OFF_DUTY, message="")
         self._duty_answer.set()

@@ -11,7 +11,9 @@ from collections.abc import Coroutine, Mapping
 from typing import Any
 
 import av
+from aiortc import MediaStreamTrack
 
+from media.audio import AudioSink
 from media.call import CallSession, MediaState
 from media.errors import InvalidTransition
 from media.factories import MediaFactories
@@ -29,6 +31,21 @@ STALL_AFTER_S = 4.0  # no remote frame this long = stalled (shown as a notice)
 STALL_GIVE_UP_S = 10.0  # stalled this much longer = the call is over
 CALL_ENDED_BY_PEER = "对方已挂断。"
 CALL_ENDED = "通话已结束。"
+
+
+@dataclasses.dataclass
+class Devices:
+    """One call's opened local tracks and remote-audio playout."""
+
+    video: MediaStreamTrack
+    audio: MediaStreamTrack
+    sink: AudioSink
+
+    async def release(self) -> None:
+        """Close them all (camera light off, microphone closed)."""
+        self.video.stop()
+        self.audio.stop()
+        await self.sink.stop()
 
 
 class FlowCore[S]:
@@ -68,6 +85,7 @@ class FlowCore[S]:
         self._stall_after_s = stall_after_s
         self._stall_give_up_s = stall_give_up_s
         self._stall_timer: asyncio.TimerHandle | None = None
+        self._prepared: asyncio.Task[Devices] | None = None
 
     # ---- state and listeners -------------------------------------------------------------------
 
@@ -157,9 +175,8 @@ class FlowCore[S]:
 
     # ---- media session -------------------------------------------------------------------------
 
-    async def _open_session(self, ice_servers: list[dict[str, Any]]) -> CallSession:
-        """Open the camera, microphone and playout and build the call's media session."""
-        self._device_notice = ""
+    async def _open_devices(self) -> Devices:
+        """Open the camera, microphone and playout through the factories."""
         video = await self._media.video(self._on_device_lost)
         try:
             audio = await self._media.audio(self._on_device_lost)
@@ -172,6 +189,35 @@ class FlowCore[S]:
             video.stop()
             audio.stop()
             raise
+        return Devices(video, audio, sink)
+
+    def _prepare_devices(self) -> None:
+        """Start opening the devices ahead of need (the desk does it while ringing: cameras are slow)."""
+        if self._prepared is None:
+            self._device_notice = ""
+            self._prepared = asyncio.ensure_future(self._open_devices())
+
+    async def _release_prepared(self) -> None:
+        """Close devices opened ahead for a call that did not happen."""
+        task, self._prepared = self._prepared, None
+        if task is None:
+            return
+        task.cancel()
+        try:
+            devices = await task
+        except (asyncio.CancelledError, Exception):
+            return  # never opened, or failed to open: nothing to release
+        await devices.release()
+
+    async def _open_session(self, ice_servers: list[dict[str, Any]]) -> CallSession:
+        """Take the devices opened ahead (or open them now) and build the call's media session."""
+        task, self._prepared = self._prepared, None
+        if task is None:
+            self._device_notice = ""
+            devices = await self._open_devices()
+        else:
+            devices = await task
+        video, audio, sink = devices.video, devices.audio, devices.sink
         session = CallSession(
             ice_servers,
             video=video,
@@ -246,6 +292,7 @@ class FlowCore[S]:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._disarm_stall_timer()
+        await self._release_prepared()
         session, self._session = self._session, None
         if session is not None:
             self._last_stats = session.stats()

@@ -167,13 +167,24 @@ async def test_nobody_on_duty_shows_the_hotline(pool: FakePool) -> None:
 
 
 async def test_a_declined_call_tells_the_villager_nobody_could_answer(pool: FakePool) -> None:
-    kiosk, desk = make_pair(pool.url)
+    kiosk, _ = make_pair(pool.url)
+    desk_cameras: list[MediaStreamTrack] = []
+
+    async def desk_camera(lost: Any) -> MediaStreamTrack:
+        desk_cameras.append(SyntheticVideoTrack(320, 240, 15))
+        return desk_cameras[-1]
+
+    desk_media = synthetic_media(320, 240, 15)
+    desk_media.video = desk_camera
+    desk = DeskAnswerer(pool.url, desk_media)
     desk_log = StateLog(desk, DESK_TRANSITIONS)
     try:
         await on_duty(desk)
         calling = asyncio.ensure_future(kiosk.call())
         await desk_log.reach(DeskState.RINGING)
+        assert len(desk_cameras) == 1  # the desk opens its camera while it rings, to answer faster
         await desk.decline()
+        assert desk_cameras[0].readyState == "ended"  # and closes it again when declining
         async with asyncio.timeout(WAIT_S):
             await calling
         assert kiosk.state == CallerState.NO_LAWYER
