@@ -1,0 +1,283 @@
+"""The lawyer desk's side of a call (media.flows.DeskFlow) as an asyncio state machine over signaling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from media.call import MediaState
+from media.errors import MediaError
+from media.factories import MediaFactories
+from media.flowbase import (
+    CALL_ENDED,
+    CALL_ENDED_BY_PEER,
+    MEDIA_FAILED,
+    NETWORK_LOST,
+    STALL_AFTER_S,
+    STALL_GIVE_UP_S,
+    FlowCore,
+)
+from media.flows import DESK_TRANSITIONS, CallInfo, DeskState
+from media.signaling import CONNECTION_LOST, SERVER_PROBLEM, SignalingError, login
+from protocol.messages import (
+    Accept,
+    Answer,
+    CallAccepted,
+    Decline,
+    DutyState,
+    EndReason,
+    Error,
+    Hangup,
+    Message,
+    Offer,
+    Ring,
+    RingCancelled,
+    SetDuty,
+    Welcome,
+)
+
+log = logging.getLogger(__name__)
+
+NO_RESPONSE = "服务器没有回应，请检查网络后再试。"
+RING_CANCELLED = "对方已经取消了呼叫。"
+CONNECTING = "正在打开视频…"
+STALLED = "网络不太好，画面暂时卡住了。"
+ACCEPT_REFUSED = "这个呼叫已经不在了。"
+
+_IN_A_CALL = frozenset({DeskState.RINGING, DeskState.CONNECTING, DeskState.IN_CALL})
+
+
+class DeskAnswerer(FlowCore[DeskState]):
+    """The lawyer's desk: login -> duty -> ring -> accept -> answer the stored offer -> first frame.
+
+    Attributes:
+        display_name: the lawyer's name from the login ("" before).
+        law_firm: the lawyer's law firm from the login ("" before).
+    """
+
+    def __init__(
+        self,
+        server_url: str,
+        media: MediaFactories,
+        *,
+        relay_only: bool = False,
+        timeout_s: float = 10.0,
+        stall_after_s: float = STALL_AFTER_S,
+        stall_give_up_s: float = STALL_GIVE_UP_S,
+    ) -> None:
+        super().__init__(
+            DeskState.LOGGED_OUT,
+            DESK_TRANSITIONS,
+            media,
+            relay_only,
+            stall_after_s=stall_after_s,
+            stall_give_up_s=stall_give_up_s,
+        )
+        self.display_name = ""
+        self.law_firm = ""
+        self._server_url = server_url
+        self._timeout_s = timeout_s
+        self._duty_answer = asyncio.Event()
+        self._ice_servers: list[dict[str, Any]] | None = None
+        self._offer_sdp: str | None = None
+
+    # ---- user actions --------------------------------------------------------------------------
+
+    async def login(self, username: str, password: str) -> None:
+        """Log in and open the signaling connection (-> OFF_DUTY, or FAILED with a message)."""
+        if self.state not in (DeskState.LOGGED_OUT, DeskState.FAILED):
+            return
+        await self._stop_reader()
+        try:
+            result = await login(self._server_url, username, password, self._timeout_s)
+            await self._signaling.connect(self._server_url, result.token)
+            first = await asyncio.wait_for(self._signaling.receive(), self._timeout_s)
+            if not isinstance(first, Welcome):
+                raise SignalingError(SERVER_PROBLEM, f"expected welcome, got {type(first).__name__}")
+        except SignalingError as exc:
+            await self._signaling.close()
+            self._set_state(DeskState.FAILED, message=exc.user_message)
+            return
+        except TimeoutError:
+            await self._signaling.close()
+            self._set_state(DeskState.FAILED, message=NO_RESPONSE)
+            return
+        self.display_name = result.display_name or first.display_name
+        self.law_firm = result.law_firm
+        self._start_reader()
+        self._set_state(DeskState.OFF_DUTY, message="")
+
+    async def set_duty(self, on_duty: bool) -> None:
+        """Go on (AVAILABLE) or off (OFF_DUTY) duty; returns once the server confirmed."""
+        if self.state not in (DeskState.OFF_DUTY, DeskState.AVAILABLE, DeskState.FAILED):
+            return
+        if not self._signaling.connected:
+            return
+        self._duty_answer = asyncio.Event()
+        if not await self._send(SetDuty(on_duty=on_duty)):
+            self._set_state(DeskState.FAILED, message=CONNECTION_LOST)
+            return
+        try:
+            await asyncio.wait_for(self._duty_answer.wait(), self._timeout_s)
+        except TimeoutError:
+            self._set_state(DeskState.FAILED, message=NO_RESPONSE)
+
+    async def accept(self) -> None:
+        """接听 the ringing call."""
+        if self.state != DeskState.RINGING:
+            return
+        self._mark("accepted")
+        self._set_state(DeskState.CONNECTING, message=CONNECTING)
+        if not await self._send(Accept(call_id=self.info.call_id)):
+            await self._on_signaling_lost()
+
+    async def decline(self) -> None:
+        """拒接 the ringing call; it passes to the next lawyer."""
+        if self.state != DeskState.RINGING:
+            return
+        await self._send(Decline(call_id=self.info.call_id))
+        await self._close_session()
+        self._forget_call()
+        self._set_state(DeskState.AVAILABLE, message="")
+
+    async def hangup(self) -> None:
+        """挂断 (declines a call still ringing)."""
+        if self.state == DeskState.RINGING:
+            await self.decline()
+            return
+        if self.state not in (DeskState.CONNECTING, DeskState.IN_CALL):
+            return
+        self._mark("ended")
+        await self._end_call(self.info.call_id, EndReason.COMPLETED.value)
+        self._forget_call()
+        self._set_state(DeskState.AVAILABLE, message=CALL_ENDED)
+
+    async def close(self) -> None:
+        """Hang up, go off duty, release devices and the connection."""
+        await self.hangup()
+        if self.state == DeskState.AVAILABLE and self._signaling.connected:
+            await self._send(SetDuty(on_duty=False))
+            self._set_state(DeskState.OFF_DUTY)
+        await self._close_session()
+        await self._stop_reader()
+        if self.state in (DeskState.OFF_DUTY, DeskState.FAILED):
+            self._set_state(DeskState.LOGGED_OUT, message="")
+
+    # ---- server messages -----------------------------------------------------------------------
+
+    def _is_current(self, call_id: str | None) -> bool:
+        return bool(call_id) and call_id == self.info.call_id and self.state in _IN_A_CALL
+
+    def _forget_call(self) -> None:
+        self._ice_servers = None
+        self._offer_sdp = None
+
+    async def _on_message(self, message: Message) -> None:
+        match message:
+            case DutyState():
+                await self._on_duty_state(message)
+            case Ring() if self.state == DeskState.AVAILABLE:
+                self._forget_call()
+                self.info = CallInfo(
+                    call_id=message.call_id,
+                    peer_name=message.kiosk_name,
+                    peer_detail=message.village,
+                    topic=message.topic,
+                )
+                self._mark("ring")
+                self._prepare_devices()  # open camera and microphone while it rings, not after 接听
+                self._set_state(DeskState.RINGING, message="")
+            case RingCancelled() if self._is_current(message.call_id):
+                if self.state in (DeskState.RINGING, DeskState.CONNECTING):
+                    await self._close_session()
+                    self._forget_call()
+                    self._set_state(DeskState.AVAILABLE, message=RING_CANCELLED)
+            case CallAccepted() if self._is_current(message.call_id):
+                self._mark("accept_confirmed")
+                self._ice_servers = message.ice_servers
+                if message.peer_name:
+                    self._update_info(peer_name=message.peer_name, peer_detail=message.peer_detail)
+                self._maybe_answer()
+            case Offer() if self._is_current(message.call_id):
+                self._offer_sdp = message.sdp
+                self._maybe_answer()
+            case Hangup() if self._is_current(message.call_id):
+                self._mark("ended")
+                await self._report_stats(message.call_id)
+                await self._close_session()
+                self._forget_call()
+                self._set_state(DeskState.AVAILABLE, message=CALL_ENDED_BY_PEER)
+            case Error() if self._is_current(message.call_id) and self.state == DeskState.CONNECTING:
+                log.warning("server refused: %s", message.code)
+                await self._close_session()
+                self._forget_call()
+                self._set_state(DeskState.AVAILABLE, message=ACCEPT_REFUSED)
+            case _:
+                log.debug("ignoring %s in %s", message.TYPE, self.state)
+
+    async def _on_duty_state(self, message: DutyState) -> None:
+        if self.state in (DeskState.OFF_DUTY, DeskState.AVAILABLE, DeskState.FAILED):
+            self._set_state(DeskState.AVAILABLE if message.on_duty else DeskState.OFF_DUTY, message="")
+        elif self.state == DeskState.RINGING and not message.on_duty:
+            await self._close_session()
+            self._forget_call()
+            self._set_state(DeskState.OFF_DUTY, message="")
+        self._duty_answer.set()
+
+    def _maybe_answer(self) -> None:
+        """Answer once both the ICE servers (CallAccepted) and the kiosk's offer are here."""
+        if (
+            self.state == DeskState.CONNECTING
+            and self._ice_servers is not None
+            and self._offer_sdp is not None
+            and self._session is None
+            and self._media_task is None
+        ):
+            self._start_media_task(self._answer(self.info.call_id, self._ice_servers, self._offer_sdp))
+
+    async def _answer(self, call_id: str, ice_servers: list[dict[str, Any]], offer_sdp: str) -> None:
+        try:
+            session = await self._open_session(ice_servers)
+            sdp = await session.answer(offer_sdp)
+        except MediaError as exc:
+            await self._give_up(exc.user_message)
+            return
+        except Exception:
+            log.exception("answering the offer failed")
+            await self._give_up(MEDIA_FAILED)
+            return
+        await self._send(Answer(call_id=call_id, sdp=sdp))
+
+    async def _give_up(self, user_message: str) -> None:
+        """End the current call because of a local problem and be ready for the next one."""
+        if self.state not in (DeskState.CONNECTING, DeskState.IN_CALL):
+            return
+        self._mark("ended")
+        await self._send(Hangup(call_id=self.info.call_id, reason=EndReason.MEDIA_FAILED.value))
+        await self._close_session()
+        self._forget_call()
+        self._set_state(DeskState.AVAILABLE, message=user_message)
+
+    async def _on_signaling_lost(self) -> None:
+        await self._close_session()
+        self._forget_call()
+        if self.state != DeskState.LOGGED_OUT:
+            self._set_state(DeskState.FAILED, message=CONNECTION_LOST)
+
+    # ---- media ---------------------------------------------------------------------------------
+
+    def _on_media_state(self, state: MediaState) -> None:
+        if state == MediaState.FLOWING:
+            if self.state == DeskState.CONNECTING:
+                self._mark("first_frame")
+                self._set_state(DeskState.IN_CALL, message=self._device_notice)
+            elif self.state == DeskState.IN_CALL and self.info.message == STALLED:
+                self._update_info(message=self._device_notice)
+        elif state == MediaState.STALLED and self.state == DeskState.IN_CALL:
+            self._update_info(message=STALLED)
+        elif state == MediaState.FAILED and self.state in (DeskState.CONNECTING, DeskState.IN_CALL):
+            self._spawn(self._give_up(MEDIA_FAILED))
+
+    async def _give_up_stalled(self) -> None:
+        await self._give_up(NETWORK_LOST)

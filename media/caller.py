@@ -1,0 +1,302 @@
+"""The kiosk's side of a call (media.flows.CallerFlow) as an asyncio state machine over signaling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+from media.call import MediaState
+from media.errors import MediaError
+from media.factories import MediaFactories
+from media.flowbase import (
+    CALL_ENDED,
+    CALL_ENDED_BY_PEER,
+    MEDIA_FAILED,
+    NETWORK_LOST,
+    STALL_AFTER_S,
+    STALL_GIVE_UP_S,
+    FlowCore,
+)
+from media.flows import CALLER_TRANSITIONS, CallerState, CallInfo
+from media.signaling import CONNECTION_LOST, SERVER_PROBLEM, SignalingError
+from protocol.messages import (
+    Answer,
+    CallAccepted,
+    CallQueued,
+    CallRequest,
+    CancelCall,
+    EndReason,
+    Error,
+    Hangup,
+    Message,
+    NoLawyerAvailable,
+    Offer,
+    Welcome,
+)
+
+log = logging.getLogger(__name__)
+
+REQUESTING = "正在为您接通值班律师…"
+WAITING = "正在等待律师接听，请稍候。"
+CONNECTING = "律师已接听，正在打开视频…"
+STALLED = "网络不太好，画面暂时卡住了，请稍等。"
+REFUSED = "这次呼叫没有成功，请稍后再试。"
+
+
+def no_lawyer_message(hotline: str) -> str:
+    """What the kiosk says when nobody can answer."""
+    return f"现在没有律师能接听。您可以拨打 {hotline} 法律援助热线，或者稍后再试。"
+
+
+_SETTLED = frozenset(
+    {CallerState.IN_CALL, CallerState.ENDED, CallerState.NO_LAWYER, CallerState.FAILED, CallerState.IDLE}
+)
+_CALLING = frozenset(
+    {CallerState.REQUESTING, CallerState.WAITING, CallerState.CONNECTING, CallerState.IN_CALL}
+)
+
+
+class KioskCaller(FlowCore[CallerState]):
+    """The villager's call: tap -> request -> queued (offer sent) -> accepted -> answer -> first frame.
+
+    Listeners are called on the loop's thread on every state change and on info changes within a state.
+    """
+
+    def __init__(
+        self,
+        server_url: str,
+        token: str,
+        media: MediaFactories,
+        *,
+        relay_only: bool = False,
+        hotline: str = "12348",
+        connect_timeout_s: float = 10.0,
+        stall_after_s: float = STALL_AFTER_S,
+        stall_give_up_s: float = STALL_GIVE_UP_S,
+    ) -> None:
+        super().__init__(
+            CallerState.IDLE,
+            CALLER_TRANSITIONS,
+            media,
+            relay_only,
+            stall_after_s=stall_after_s,
+            stall_give_up_s=stall_give_up_s,
+        )
+        self.info = CallInfo(hotline=hotline)
+        self._server_url = server_url
+        self._token = token
+        self._hotline = hotline
+        self._connect_timeout_s = connect_timeout_s
+        self._request_id = ""
+        self._cancelled_requests: set[str] = set()
+        self._settled = asyncio.Event()
+
+    def _set_state(self, new: CallerState, **info: Any) -> None:
+        super()._set_state(new, **info)
+        if new in _SETTLED:
+            self._settled.set()
+
+    # ---- connection ----------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        """Open the signaling connection and wait for Welcome. Raises SignalingError (plain Chinese)."""
+        if self._signaling.connected:
+            return
+        await self._stop_reader()
+        await self._signaling.connect(self._server_url, self._token)
+        try:
+            first = await asyncio.wait_for(self._signaling.receive(), self._connect_timeout_s)
+        except TimeoutError:
+            first = None
+        if not isinstance(first, Welcome):
+            await self._signaling.close()
+            raise SignalingError(SERVER_PROBLEM, f"expected welcome, got {type(first).__name__}")
+        self._hotline = first.hotline or self._hotline
+        self._start_reader()
+
+    # ---- user actions --------------------------------------------------------------------------
+
+    async def call(self, topic: str = "general", assisted_by: str | None = None) -> None:
+        """Tap 律师视频: ask for a lawyer and carry the call to IN_CALL (or NO_LAWYER / FAILED)."""
+        if self.state in _CALLING:
+            return  # a second tap while calling changes nothing
+        self._settled = asyncio.Event()
+        self._request_id = uuid.uuid4().hex
+        self.info = CallInfo(topic=topic, hotline=self._hotline)
+        self._mark("tap")
+        self._set_state(CallerState.REQUESTING, message=REQUESTING)
+        request_id = self._request_id
+        try:
+            await self.connect()
+            if self._request_id != request_id or self.state != CallerState.REQUESTING:
+                return  # cancelled while connecting
+            await self._signaling.send(
+                CallRequest(request_id=self._request_id, topic=topic, assisted_by=assisted_by)
+            )
+        except SignalingError as exc:
+            if self.state == CallerState.REQUESTING:
+                self._set_state(CallerState.FAILED, message=exc.user_message)
+            return
+        await self._settled.wait()
+
+    async def cancel(self) -> None:
+        """Give up while REQUESTING/WAITING; from ENDED/NO_LAWYER/FAILED go back to IDLE (返回)."""
+        if self.state in (CallerState.CONNECTING, CallerState.IN_CALL):
+            await self.hangup()
+            return
+        if self.state == CallerState.REQUESTING:
+            self._cancelled_requests.add(self._request_id)
+        elif self.state == CallerState.WAITING:
+            await self._send(CancelCall(call_id=self.info.call_id))
+            await self._close_session()
+        elif self.state == CallerState.IDLE:
+            return
+        self._set_state(CallerState.IDLE, message="")
+
+    async def hangup(self) -> None:
+        """挂断: end a connecting or connected call (cancel one still waiting)."""
+        if self.state in (CallerState.REQUESTING, CallerState.WAITING):
+            await self.cancel()
+            return
+        if self.state not in (CallerState.CONNECTING, CallerState.IN_CALL):
+            return
+        self._mark("ended")
+        await self._end_call(self.info.call_id, EndReason.COMPLETED.value)
+        self._set_state(CallerState.ENDED, message=CALL_ENDED)
+
+    async def close(self) -> None:
+        """Hang up if needed and release camera, microphone and the connection."""
+        if self.state in _CALLING:
+            await self.hangup()
+        await self._close_session()
+        await self._stop_reader()
+
+    # ---- server messages -----------------------------------------------------------------------
+
+    def _is_current(self, call_id: str | None) -> bool:
+        return bool(call_id) and call_id == self.info.call_id
+
+    async def _on_message(self, message: Message) -> None:
+        match message:
+            case CallQueued() if message.request_id in self._cancelled_requests:
+                self._cancelled_requests.discard(message.request_id)
+                await self._send(CancelCall(call_id=message.call_id))
+            case CallQueued() if message.request_id == self._request_id:
+                await self._on_queued(message)
+            case NoLawyerAvailable() if message.request_id == self._request_id:
+                if self.state in (CallerState.REQUESTING, CallerState.WAITING):
+                    await self._close_session()
+                    self._mark("ended")
+                    hotline = message.hotline or self._hotline
+                    self._set_state(
+                        CallerState.NO_LAWYER, hotline=hotline, message=no_lawyer_message(hotline)
+                    )
+            case CallAccepted() if self._is_current(message.call_id):
+                if self.state == CallerState.WAITING:
+                    self._mark("accepted")
+                    self._set_state(
+                        CallerState.CONNECTING,
+                        peer_name=message.peer_name,
+                        peer_detail=message.peer_detail,
+                        message=CONNECTING,
+                    )
+            case Answer() if self._is_current(message.call_id):
+                await self._on_answer(message)
+            case Hangup() if self._is_current(message.call_id):
+                await self._on_peer_hangup(message)
+            case Error() if self._is_current(message.call_id) or (
+                message.call_id is None and self.state == CallerState.REQUESTING
+            ):
+                log.warning("server refused: %s", message.code)
+                if self.state in (CallerState.REQUESTING, CallerState.WAITING, CallerState.CONNECTING):
+                    await self._fail_call(REFUSED)
+            case _:
+                log.debug("ignoring %s in %s", message.TYPE, self.state)
+
+    async def _on_queued(self, message: CallQueued) -> None:
+        if self.state == CallerState.WAITING:
+            self._update_info(position=message.position)  # a later place in the queue
+            return
+        if self.state != CallerState.REQUESTING:
+            return
+        self._mark("queued")
+        self._set_state(
+            CallerState.WAITING, call_id=message.call_id, position=message.position, message=WAITING
+        )
+        # Gather while the lawyer's phone rings: the offer is ready before anyone answers.
+        self._start_media_task(self._send_offer(message.call_id, message.ice_servers))
+
+    async def _send_offer(self, call_id: str, ice_servers: list[dict[str, Any]]) -> None:
+        try:
+            session = await self._open_session(ice_servers)
+            sdp = await session.create_offer()
+        except MediaError as exc:
+            await self._fail_call(exc.user_message, EndReason.MEDIA_FAILED.value)
+            return
+        except Exception:
+            log.exception("creating the offer failed")
+            await self._fail_call(MEDIA_FAILED, EndReason.MEDIA_FAILED.value)
+            return
+        await self._send(Offer(call_id=call_id, sdp=sdp))
+
+    async def _on_answer(self, message: Answer) -> None:
+        task = self._media_task
+        if task is not None:
+            await asyncio.wait({task})  # the offer must be in place before its answer
+        if self._session is None or self.state not in (CallerState.WAITING, CallerState.CONNECTING):
+            return
+        try:
+            await self._session.accept_answer(message.sdp)
+        except Exception:
+            log.exception("applying the answer failed")
+            await self._fail_call(MEDIA_FAILED, EndReason.MEDIA_FAILED.value)
+
+    async def _on_peer_hangup(self, message: Hangup) -> None:
+        if self.state in (CallerState.CONNECTING, CallerState.IN_CALL):
+            self._mark("ended")
+            await self._report_stats(message.call_id)
+            await self._close_session()
+            self._set_state(CallerState.ENDED, message=CALL_ENDED_BY_PEER)
+        elif self.state == CallerState.WAITING:
+            await self._close_session()
+            self._mark("ended")
+            self._set_state(CallerState.NO_LAWYER, message=no_lawyer_message(self._hotline))
+
+    async def _fail_call(self, user_message: str, reason: str = EndReason.CANCELLED.value) -> None:
+        """Give up the current call because of a local problem, telling the server."""
+        call_id = self.info.call_id
+        if call_id and self.state == CallerState.WAITING:
+            await self._send(CancelCall(call_id=call_id))
+        elif call_id and self.state in (CallerState.CONNECTING, CallerState.IN_CALL):
+            await self._send(Hangup(call_id=call_id, reason=reason))
+        await self._close_session()
+        if self.state in (CallerState.REQUESTING, *_CALLING):
+            self._mark("ended")
+            self._set_state(CallerState.FAILED, message=user_message)
+
+    async def _on_signaling_lost(self) -> None:
+        if self.state in (CallerState.REQUESTING, CallerState.WAITING, CallerState.CONNECTING):
+            await self._close_session()
+            self._mark("ended")
+            self._set_state(CallerState.FAILED, message=CONNECTION_LOST)
+        # In a call the media is peer to peer and goes on; the next tap reconnects.
+
+    # ---- media ---------------------------------------------------------------------------------
+
+    def _on_media_state(self, state: MediaState) -> None:
+        if state == MediaState.FLOWING:
+            if self.state == CallerState.CONNECTING:
+                self._mark("first_frame")
+                self._set_state(CallerState.IN_CALL, message=self._device_notice)
+            elif self.state == CallerState.IN_CALL and self.info.message == STALLED:
+                self._update_info(message=self._device_notice)
+        elif state == MediaState.STALLED and self.state == CallerState.IN_CALL:
+            self._update_info(message=STALLED)
+        elif state == MediaState.FAILED and self.state in (CallerState.CONNECTING, CallerState.IN_CALL):
+            self._spawn(self._fail_call(MEDIA_FAILED, EndReason.MEDIA_FAILED.value))
+
+    async def _give_up_stalled(self) -> None:
+        if self.state == CallerState.IN_CALL:
+            await self._fail_call(NETWORK_LOST, EndReason.MEDIA_FAILED.value)

@@ -1,0 +1,327 @@
+"""What the kiosk and desk flows share: state with checked transitions, listeners, signaling, the session."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import time
+from collections.abc import Coroutine, Mapping
+from typing import Any
+
+import av
+from aiortc import MediaStreamTrack
+
+from media.audio import AudioSink
+from media.call import CallSession, MediaState
+from media.errors import InvalidTransition
+from media.factories import MediaFactories
+from media.flows import CallInfo, FrameListener, StateListener
+from media.signaling import SignalingClient, SignalingError
+from protocol.messages import CallStats, Hangup, Message
+
+log = logging.getLogger(__name__)
+
+_READER_FINISH_S = 5.0  # how long close() lets the reader finish handling the message in hand
+
+MEDIA_FAILED = "视频连接没有建立起来，请稍后再试。"
+NETWORK_LOST = "网络断了，通话已经结束。请稍后再试。"
+STALL_AFTER_S = 4.0  # no remote frame this long = stalled (shown as a notice)
+STALL_GIVE_UP_S = 10.0  # stalled this much longer = the call is over
+CALL_ENDED_BY_PEER = "对方已挂断。"
+CALL_ENDED = "通话已结束。"
+
+
+@dataclasses.dataclass
+class Devices:
+    """One call's opened local tracks and remote-audio playout."""
+
+    video: MediaStreamTrack
+    audio: MediaStreamTrack
+    sink: AudioSink
+
+    async def release(self) -> None:
+        """Close them all (camera light off, microphone closed)."""
+        self.video.stop()
+        self.audio.stop()
+        await self.sink.stop()
+
+
+class FlowCore[S]:
+    """State, listeners, the signaling reader and the call's media session, for one side of a call.
+
+    Attributes:
+        state: the current state (a CallerState or DeskState).
+        info: the CallInfo the screens show.
+    """
+
+    def __init__(
+        self,
+        initial: S,
+        transitions: Mapping[S, frozenset[S]],
+        media: MediaFactories,
+        relay_only: bool,
+        *,
+        stall_after_s: float = STALL_AFTER_S,
+        stall_give_up_s: float = STALL_GIVE_UP_S,
+    ) -> None:
+        self.state: S = initial
+        self.info = CallInfo()
+        self._transitions = transitions
+        self._media = media
+        self._relay_only = relay_only
+        self._state_listeners: list[StateListener] = []
+        self._remote_listener: FrameListener | None = None
+        self._local_listener: FrameListener | None = None
+        self._signaling = SignalingClient()
+        self._reader: asyncio.Task[None] | None = None
+        self._closing_signaling = False
+        self._session: CallSession | None = None
+        self._media_task: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[None]] = set()
+        self._last_stats: dict[str, Any] = {}
+        self._device_notice = ""  # a device lost during this call; shown until the call ends
+        self._stall_after_s = stall_after_s
+        self._stall_give_up_s = stall_give_up_s
+        self._stall_timer: asyncio.TimerHandle | None = None
+        self._prepared: asyncio.Task[Devices] | None = None
+
+    # ---- state and listeners -------------------------------------------------------------------
+
+    def add_state_listener(self, listener: StateListener) -> None:
+        """Be told of every state change, and of info changes within a state (queue position, notices)."""
+        self._state_listeners.append(listener)
+
+    def set_video_listeners(self, remote: FrameListener | None, local: FrameListener | None) -> None:
+        """Receive decoded remote frames and the local preview frames."""
+        self._remote_listener = remote
+        self._local_listener = local
+
+    def _set_state(self, new: S, **info: Any) -> None:
+        """Change state (checked against the transition table) and update info, then tell listeners."""
+        if new != self.state and new not in self._transitions[self.state]:
+            raise InvalidTransition(f"{self.state} -> {new}")
+        if info:
+            self.info = dataclasses.replace(self.info, **info)
+        if new != self.state:
+            log.info("%s -> %s", self.state, new)
+        self.state = new
+        self._notify()
+
+    def _update_info(self, **info: Any) -> None:
+        """Change what the screens show without changing state."""
+        self.info = dataclasses.replace(self.info, **info)
+        self._notify()
+
+    def _mark(self, name: str) -> None:
+        """Record a time.monotonic() timing in info.timings."""
+        self.info = dataclasses.replace(self.info, timings={**self.info.timings, name: time.monotonic()})
+
+    def _notify(self) -> None:
+        for listener in list(self._state_listeners):
+            try:
+                listener(self.state, self.info)
+            except Exception:
+                log.exception("a state listener failed")
+
+    # ---- signaling -----------------------------------------------------------------------------
+
+    def _start_reader(self) -> None:
+        self._reader = asyncio.ensure_future(self._read_loop())
+
+    async def _read_loop(self) -> None:
+        async for message in self._signaling.messages():
+            try:
+                await self._on_message(message)
+            except Exception:
+                log.exception("handling %s failed", message.TYPE)
+        log.info("signaling closed: %s", self._signaling.close_detail)
+        if not self._closing_signaling:
+            await self._on_signaling_lost()
+
+    async def _on_message(self, message: Message) -> None:
+        """Handle one message from the server (the subclass's state machine)."""
+        raise NotImplementedError
+
+    async def _on_signaling_lost(self) -> None:
+        """The WebSocket closed under us."""
+        raise NotImplementedError
+
+    async def _send(self, message: Message) -> bool:
+        """Send, logging instead of raising when the socket is gone; True if sent."""
+        try:
+            await self._signaling.send(message)
+        except SignalingError as exc:
+            log.warning("send %s failed: %s", message.TYPE, exc.detail)
+            return False
+        return True
+
+    async def _stop_reader(self) -> None:
+        """Close the socket and let the reader finish the message in hand (our own close is no loss)."""
+        reader, self._reader = self._reader, None
+        self._closing_signaling = True
+        try:
+            await self._signaling.close()
+            if reader is not None and reader is not asyncio.current_task():
+                try:
+                    await asyncio.wait_for(asyncio.shield(reader), _READER_FINISH_S)
+                except TimeoutError:
+                    reader.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await reader
+        finally:
+            self._closing_signaling = False
+
+    # ---- media session -------------------------------------------------------------------------
+
+    async def _open_devices(self) -> Devices:
+        """Open the camera, microphone and playout through the factories."""
+        video = await self._media.video(self._on_device_lost)
+        try:
+            audio = await self._media.audio(self._on_device_lost)
+        except BaseException:  # includes cancellation: release the camera either way
+            video.stop()
+            raise
+        try:
+            sink = await self._media.audio_sink(self._on_device_lost)
+        except BaseException:
+            video.stop()
+            audio.stop()
+            raise
+        return Devices(video, audio, sink)
+
+    def _prepare_devices(self) -> None:
+        """Start opening the devices ahead of need (the desk does it while ringing: cameras are slow)."""
+        if self._prepared is None:
+            self._device_notice = ""
+            self._prepared = asyncio.ensure_future(self._open_devices())
+
+    async def _release_prepared(self) -> None:
+        """Close devices opened ahead for a call that did not happen."""
+        task, self._prepared = self._prepared, None
+        if task is None:
+            return
+        task.cancel()
+        try:
+            devices = await task
+        except (asyncio.CancelledError, Exception):
+            return  # never opened, or failed to open: nothing to release
+        await devices.release()
+
+    async def _open_session(self, ice_servers: list[dict[str, Any]]) -> CallSession:
+        """Take the devices opened ahead (or open them now) and build the call's media session."""
+        task, self._prepared = self._prepared, None
+        if task is None:
+            self._device_notice = ""
+            devices = await self._open_devices()
+        else:
+            devices = await task
+        video, audio, sink = devices.video, devices.audio, devices.sink
+        session = CallSession(
+            ice_servers,
+            video=video,
+            audio=audio,
+            audio_sink=sink,
+            relay_only=self._relay_only,
+            on_state=self._media_state_changed,
+            stall_after_s=self._stall_after_s,
+            on_remote_frame=self._on_remote_frame,
+            on_local_frame=self._on_local_frame,
+        )
+        self._session = session
+        return session
+
+    def _on_remote_frame(self, frame: av.VideoFrame) -> None:
+        if self._remote_listener is not None:
+            self._remote_listener(frame)
+
+    def _on_local_frame(self, frame: av.VideoFrame) -> None:
+        if self._local_listener is not None:
+            self._local_listener(frame)
+
+    def _media_state_changed(self, state: MediaState) -> None:
+        """Give up on a call whose video stays stalled (aiortc notices a dead path only after ~30 s)."""
+        if state == MediaState.STALLED and self._stall_timer is None:
+            self._stall_timer = asyncio.get_running_loop().call_later(
+                self._stall_give_up_s, self._stall_expired
+            )
+        elif state != MediaState.STALLED:
+            self._disarm_stall_timer()
+        self._on_media_state(state)
+
+    def _disarm_stall_timer(self) -> None:
+        if self._stall_timer is not None:
+            self._stall_timer.cancel()
+            self._stall_timer = None
+
+    def _stall_expired(self) -> None:
+        self._stall_timer = None
+        if self._session is not None and self._session.state == MediaState.STALLED:
+            log.warning("no video for %.0f s; ending the call", self._stall_after_s + self._stall_give_up_s)
+            self._spawn(self._give_up_stalled())
+
+    async def _give_up_stalled(self) -> None:
+        """End the call whose media stalled for good (the subclass's state machine)."""
+        raise NotImplementedError
+
+    def _on_media_state(self, state: MediaState) -> None:
+        """React to the media session's state (first frame, failure)."""
+        raise NotImplementedError
+
+    def _on_device_lost(self, message: str) -> None:
+        """A device went away mid-call: the call goes on with a placeholder; tell the user."""
+        self._device_notice = message
+        self._update_info(message=message)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run a coroutine started from a synchronous callback, keeping a reference until it ends."""
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def _start_media_task(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run offer/answer work beside the reader, so hang-ups are handled meanwhile."""
+        self._media_task = asyncio.ensure_future(coro)
+
+    async def _close_session(self) -> None:
+        """Stop offer/answer work in progress, then close the media session."""
+        task, self._media_task = self._media_task, None
+        if task is not None and task is not asyncio.current_task() and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._disarm_stall_timer()
+        await self._release_prepared()
+        session, self._session = self._session, None
+        if session is not None:
+            self._last_stats = session.stats()
+            await asyncio.shield(session.close())
+
+    async def _end_call(self, call_id: str, reason: str) -> None:
+        """Send our stats and a Hangup for the call, then close the media."""
+        if self._session is not None:
+            stats = await self._session.collect_stats()
+            stats["timings"] = _relative_timings(self.info.timings)
+            await self._send(CallStats(call_id=call_id, stats=stats))
+        await self._send(Hangup(call_id=call_id, reason=reason))
+        await self._close_session()
+
+    async def _report_stats(self, call_id: str) -> None:
+        """Send our stats for a call the other side ended."""
+        if self._session is not None:
+            stats = await self._session.collect_stats()
+            stats["timings"] = _relative_timings(self.info.timings)
+            await self._send(CallStats(call_id=call_id, stats=stats))
+
+    def media_stats(self) -> dict[str, Any]:
+        """Current media figures (the last call's once it ended)."""
+        return self._session.stats() if self._session is not None else dict(self._last_stats)
+
+
+def _relative_timings(timings: dict[str, float]) -> dict[str, float]:
+    """Timings as milliseconds after the first one (monotonic clocks mean nothing to the server)."""
+    if not timings:
+        return {}
+    origin = min(timings.values())
+    return {name: round((value - origin) * 1000, 1) for name, value in timings.items()}
