@@ -55,9 +55,11 @@ def test_villager_taps_and_talks_to_the_duty_lawyer(tmp_path: Path, relay: bool)
         desk.wait_state("in_call")
         kiosk_stats = _media_flows(kiosk)
         desk_stats = _media_flows(desk)
-        assert kiosk_stats["stamps_bad"] == 0 and desk_stats["stamps_bad"] == 0
+        for stats in (kiosk_stats, desk_stats):
+            assert stats["stamps_failed"] <= stats["stamps_ok"] // 20  # the pattern survives VP8
+            assert 400 < stats["audio_dominant_hz"] < 700  # the other side's tone, not silence
         if relay:
-            assert kiosk_stats.get("relayed") is True
+            assert kiosk_stats["relay_candidates"] > 0 and desk_stats["relay_candidates"] > 0
         kiosk.send("hangup")
         kiosk.wait_state("ended")
         desk.wait_state("available")
