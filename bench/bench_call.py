@@ -35,7 +35,7 @@ def cpu_seconds(pid: int) -> float:
 
 def one_call(kiosk: AppProcess, desk: AppProcess, hold_s: float = 0.0) -> dict[str, float]:
     """Place one call, accept it, wait for media both ways, hang up; return timings in ms."""
-    kiosk.wait_state("idle", timeout=30)
+    kiosk.send("home")  # 返回 from the previous call's end screen (a no-op on the home screen)
     kiosk.send("tap", target="call")
     desk.wait_state("ringing")
     desk.send("accept")

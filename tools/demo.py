@@ -66,7 +66,7 @@ def walkthrough(out: Path) -> None:
         shoot(kiosk, shots, "07-kiosk-call-ended")
         desk.send("duty", on=False)
         desk.wait_state("off_duty")
-        kiosk.wait_state("idle", timeout=30)
+        kiosk.send("home")
         say("nobody on duty now: the villager taps 律师视频 again")
         kiosk.send("tap", target="call")
         kiosk.wait_state("no_lawyer")
