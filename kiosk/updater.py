@@ -27,7 +27,7 @@ import requests
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from config.loader import load_settings
+from config.loader import ConfigError, load_settings
 from config.settings import KioskSettings
 
 log = logging.getLogger(__name__)
@@ -280,7 +280,7 @@ class Updater:
         public_key_b64: str,
         launcher: Launcher,
         *,
-        ready_timeout_s: float = 90.0,
+        ready_timeout_s: float = 150.0,
         boot_limit: int = 3,
     ) -> None:
         self.installation = installation
@@ -401,20 +401,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--manifest", help="manifest URL (apply); default {server_url}/api/updates/kiosk")
     parser.add_argument("--config", type=Path, default=None, help="terminal settings (default: KIOSK_CONFIG)")
-    parser.add_argument("--ready-timeout", type=float, default=90.0)
+    parser.add_argument("--ready-timeout", type=float, default=150.0, help="> the unit's TimeoutStartSec")
     parser.add_argument("--boot-limit", type=int, default=3)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    settings = load_settings(KioskSettings, "kiosk", args.config)
+    # Only `apply` needs the settings (key, server): the boot check must work before registration.
+    try:
+        settings = load_settings(KioskSettings, "kiosk", args.config) if args.command == "apply" else None
+    except ConfigError as exc:
+        print(f"update refused: {exc}", file=sys.stderr)
+        return 1
     updater = Updater(
         Installation(args.root),
-        settings.update_public_key,
+        settings.update_public_key if settings else "",
         SystemdLauncher(),
         ready_timeout_s=args.ready_timeout,
         boot_limit=args.boot_limit,
     )
     try:
         if args.command == "apply":
+            assert settings is not None
             url = args.manifest or settings.server_url.rstrip("/") + "/api/updates/kiosk"
             print(updater.apply(updater.fetch_manifest(url)).value)
         elif args.command == "boot-check":
