@@ -43,6 +43,11 @@ def version() -> str:
     return f"{base}+g{commit}"
 
 
+def bundle_version(folder: Path) -> str:
+    """The version a bundle was built as (its _internal/VERSION file)."""
+    return (folder / "_internal" / "VERSION").read_text().strip()
+
+
 def build(app: str, dist: Path, work: Path, app_version: str) -> float:
     """Run PyInstaller on installer/pyinstaller/<app>.spec, printing progress; seconds taken."""
     print(f"== {app}: building with PyInstaller (about a minute; progress every 15 s)", flush=True)
@@ -196,9 +201,10 @@ def main() -> int:
                 shutil.rmtree(folder)
             seconds = round(build(app, args.dist, args.work, app_version), 1)
         result = smoke_test(app, folder)
-        result.update(version=app_version, build_s=seconds, size_mb=round(folder_mb(folder)))
+        built_version = bundle_version(folder)  # with --no-build, the version it was built as
+        result.update(version=built_version, build_s=seconds, size_mb=round(folder_mb(folder)))
         if args.tarball:
-            result["tarball"] = str(pack(app, folder, args.dist, app_version, args.sign_key))
+            result["tarball"] = str(pack(app, folder, args.dist, built_version, args.sign_key))
         summary.append(result)
     print(json.dumps({"bundles": summary}, ensure_ascii=False))
     return 0
