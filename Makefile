@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 XRUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo 'xvfb-run -a -s "-screen 0 1366x800x24"'))
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap test lint check-imports demo bench bench-call screenshots clean
+.PHONY: bootstrap test lint check-imports demo bench bench-call screenshots bundle clean
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -29,6 +29,10 @@ bench-call: bootstrap
 
 screenshots: bootstrap
 	@$(XRUN) $(PY) tools/screenshots.py
+
+# One-folder PyInstaller bundles of the kiosk and the desk in dist/, each smoke-tested offscreen.
+bundle: bootstrap
+	@$(PY) tools/bundle.py $(BUNDLE_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache var/*.sqlite3 demo-output

@@ -85,6 +85,9 @@ class KioskSettings:
 
     server_url: str = "http://127.0.0.1:8470"
     token: str = ""  # issued by the server at registration
+    terminal_id: str = ""  # issued by the server at registration (kiosk/registration.py)
+    village: str = ""  # the village the server registered this terminal to, shown on the home screen
+    update_public_key: str = ""  # base64 Ed25519 key that signs application updates (kiosk/updater.py)
     fullscreen: bool = True
     language: str = "zh_CN"
     hotline: str = "12348"
