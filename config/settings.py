@@ -51,6 +51,7 @@ class ServerSettings:
     hotline: str = "12348"
     centre_name: str = "县法律援助中心"
     ring_timeout_s: float = 20.0
+    max_wait_s: float = 180.0  # a call nobody could take within this ends with the hotline shown
     strategy: Strategy = Strategy.LONGEST_IDLE
     max_message_bytes: int = 65536
     session_ttl_s: int = 12 * 3600
