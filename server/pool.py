@@ -133,7 +133,8 @@ class Pool:
             if lawyer.state is LawyerState.RINGING:
                 call = self.calls[lawyer.call_id or ""]
                 actions.append(SendToLawyer(lawyer_id, RingCancelled(call.call_id, "off_duty")))
-                actions += self._withdraw_ring(call, lawyer, "off_duty", now)
+                actions += self._withdraw_ring(call, lawyer, "off_duty", now)  # reports the state
+                return actions + self._dispatch(now)
             if lawyer.state is LawyerState.AVAILABLE:
                 lawyer.move(LawyerState.OFFLINE)
         actions.append(self._duty_state(lawyer))
@@ -191,7 +192,7 @@ class Pool:
             actions.append(SendToLawyer(lawyer_id, Offer(call_id, call.offer_sdp)))
             actions += [SendToLawyer(lawyer_id, c) for c in call.early_candidates]
             call.early_candidates.clear()
-        actions.append(SaveCall(call.record()))
+        actions += [self._duty_state(lawyer), SaveCall(call.record())]
         return actions
 
     def decline(self, lawyer_id: int, call_id: str, now: float) -> list[Action]:
@@ -336,7 +337,7 @@ class Pool:
             topic=call.topic,
             ring_timeout_s=self.ring_timeout_s,
         )
-        return [SendToLawyer(lawyer.lawyer_id, ring), SaveCall(call.record())]
+        return [SendToLawyer(lawyer.lawyer_id, ring), self._duty_state(lawyer), SaveCall(call.record())]
 
     def _withdraw_ring(self, call: Call, lawyer: Lawyer, reason: str, now: float) -> list[Action]:
         """The call stops ringing this lawyer and waits again; it never rings them again."""
@@ -345,7 +346,7 @@ class Pool:
         call.tried.append({"lawyer_id": lawyer.lawyer_id, "reason": reason, "at": now})
         lawyer.call_id = None
         lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
-        return [SaveCall(call.record())]
+        return [self._duty_state(lawyer), SaveCall(call.record())]
 
     def _tell_lawyer_call_over(self, call: Call, reason: str) -> list[Action]:
         """The kiosk side ended the call: the ringing lawyer gets RingCancelled, a connected one Hangup."""
@@ -371,12 +372,14 @@ class Pool:
         call.early_candidates.clear()
         if call.call_id in self._queue:
             self._queue.remove(call.call_id)
+        actions: list[Action] = []
         lawyer = self.lawyers.get(call.lawyer_id) if call.lawyer_id is not None else None
         if lawyer is not None and lawyer.call_id == call.call_id:
             lawyer.call_id = None
             lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
             if was_connected:
                 lawyer.idle_since = now
+            actions.append(self._duty_state(lawyer))
         kiosk = self.kiosks.get(call.kiosk_id)
         if kiosk is not None and kiosk.call_id == call.call_id:
             kiosk.call_id = None
@@ -384,7 +387,7 @@ class Pool:
         self._recent[call.call_id] = call
         while len(self._recent) > RECENT_CALLS_KEPT:
             self._recent.popitem(last=False)
-        return [SaveCall(call.record())]
+        return [*actions, SaveCall(call.record())]
 
     def _duty_state(self, lawyer: Lawyer) -> SendToLawyer:
         return SendToLawyer(lawyer.lawyer_id, DutyState(lawyer.state.value, lawyer.on_duty))

@@ -48,7 +48,21 @@ def pool() -> Pool:
 
 
 def to_lawyer(actions: list[Action], lawyer_id: int) -> list:
-    return [a.message for a in actions if isinstance(a, SendToLawyer) and a.lawyer_id == lawyer_id]
+    """Messages to one lawyer, leaving out the DutyState reports."""
+    return [
+        a.message
+        for a in actions
+        if isinstance(a, SendToLawyer) and a.lawyer_id == lawyer_id and not isinstance(a.message, DutyState)
+    ]
+
+
+def duty_reports(actions: list[Action], lawyer_id: int) -> list[DutyState]:
+    """The DutyState reports to one lawyer."""
+    return [
+        a.message
+        for a in actions
+        if isinstance(a, SendToLawyer) and a.lawyer_id == lawyer_id and isinstance(a.message, DutyState)
+    ]
 
 
 def to_kiosk(actions: list[Action], kiosk_id: int) -> list:
@@ -103,6 +117,7 @@ def test_the_longest_idle_lawyer_rings_first_and_only_one_rings(pool):
     queued = to_kiosk(actions, 7)[0]
     assert isinstance(queued, CallQueued) and queued.position == 1
     assert rings(actions) == {2: queued.call_id}
+    assert duty_reports(actions, 2) == [DutyState("ringing", True)]
     (ring,) = to_lawyer(actions, 2)
     assert (ring.kiosk_name, ring.village, ring.topic, ring.ring_timeout_s) == (
         "一号终端",
@@ -178,7 +193,8 @@ def test_going_off_duty_or_leaving_while_ringing_reoffers_the_call(pool):
     on_duty(pool, 1, 2, 3)
     call = rings(pool.request_call(7, "r1", "general", now=10.0))[1]
     actions = pool.set_duty(1, False, 11.0)
-    assert to_lawyer(actions, 1) == [RingCancelled(call, "off_duty"), DutyState("offline", False)]
+    assert to_lawyer(actions, 1) == [RingCancelled(call, "off_duty")]
+    assert duty_reports(actions, 1) == [DutyState("offline", False)]
     assert rings(actions) == {2: call}
     assert rings(pool.lawyer_disconnected(2, 12.0)) == {3: call}
 
@@ -229,6 +245,7 @@ def test_a_dropped_side_mid_call_tells_the_other(pool):
     pool.accept(1, first, 11.0)
     actions = pool.kiosk_disconnected(7, 20.0)
     assert to_lawyer(actions, 1) == [Hangup(first, "disconnected")]
+    assert duty_reports(actions, 1) == [DutyState("available", True)]
     second = rings(pool.request_call(8, "r2", "general", now=30.0))[2]
     pool.accept(2, second, 31.0)
     actions = pool.lawyer_disconnected(2, 40.0)
@@ -282,7 +299,7 @@ def test_a_lawyer_going_off_duty_during_a_call_gets_no_more_calls(pool):
     on_duty(pool, 1)
     call = rings(pool.request_call(7, "r1", "general", now=10.0))[1]
     pool.accept(1, call, 11.0)
-    assert to_lawyer(pool.set_duty(1, False, 12.0), 1) == [DutyState("in_call", False)]
+    assert duty_reports(pool.set_duty(1, False, 12.0), 1) == [DutyState("in_call", False)]
     pool.hangup(Role.KIOSK, 7, call, "completed", 20.0)
     assert pool.lawyers[1].state is LawyerState.OFFLINE
     (told,) = to_kiosk(pool.request_call(8, "r2", "general", now=21.0), 8)
