@@ -35,7 +35,15 @@ from protocol.messages import (
     encode,
 )
 from server.pool import Pool
-from server.pool_model import Action, CallRecord, PoolRefusedError, SaveCall, SendToKiosk, SendToLawyer
+from server.pool_model import (
+    Action,
+    CallRecord,
+    IllegalTransitionError,
+    PoolRefusedError,
+    SaveCall,
+    SendToKiosk,
+    SendToLawyer,
+)
 from server.storage import Storage
 from server.turn import ice_servers
 
@@ -155,9 +163,9 @@ class Hub:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def close_all(self) -> None:
-        """Close every client's socket (server shutdown)."""
-        for conn in list(self.connections.values()):
-            await conn.ws.close(code=1001, message=b"server shutdown")
+        """Close every client's socket at once (server shutdown)."""
+        closing = [conn.ws.close(code=1001, message=b"server shutdown") for conn in self.connections.values()]
+        await asyncio.gather(*closing, return_exceptions=True)
 
     def join(self, conn: Connection) -> None:
         """A client authenticated: greet it and tell the pool; an older socket of the same client goes."""
@@ -206,6 +214,10 @@ class Hub:
             actions = self._route(conn, message, self.clock())
         except PoolRefusedError as exc:
             conn.send(Error(exc.code.value, exc.message, exc.call_id))
+            return
+        except IllegalTransitionError:
+            log.exception("the pool refused a state change for %s's %s", conn.client_id, message.TYPE)
+            conn.send(Error(ErrorCode.WRONG_STATE.value, "服务器暂时处理不了这个请求，请稍后再试。"))
             return
         self._perform(actions)
         self._wake.set()
@@ -269,7 +281,10 @@ class Hub:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
             if deadline is not None and self.clock() >= deadline:
-                self._perform(self.pool.expire(self.clock()))
+                try:
+                    self._perform(self.pool.expire(self.clock()))
+                except Exception:  # a bug must not stop every later ring timeout
+                    log.exception("the pool failed to expire calls")
 
     async def _records_loop(self) -> None:
         """Write call records in the order the pool produced them."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from config.settings import ServerSettings
 from protocol.messages import Error, ErrorCode, ProtocolError, Role, decode
 from server.auth import new_token, token_hash, verify_password
 from server.hub import Connection, Hub
@@ -21,8 +22,6 @@ log = logging.getLogger(__name__)
 
 WS_MAX_FRAME_BYTES = 1 << 20  # frames beyond this are refused by aiohttp with close code 1009
 WS_HEARTBEAT_S = 30.0
-MESSAGES_PER_S = 30.0  # a browser trickling ICE sends ~20 candidates in a burst; people send far fewer
-MESSAGES_BURST = 60.0
 
 
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
@@ -56,7 +55,9 @@ async def login(request: web.Request) -> web.Response:
         log.info("a login was refused")
         return _json_error(401, "用户名或密码不正确")
     token = new_token()
-    expires_at = time.time() + request.app[SETTINGS].session_ttl_s
+    now = time.time()
+    await storage.delete_expired_sessions(now)
+    expires_at = now + request.app[SETTINGS].session_ttl_s
     await storage.create_session(token_hash(token), account.lawyer_id, expires_at)
     log.info("lawyer-%d logged in", account.lawyer_id)
     return _json({"token": token, "display_name": account.display_name, "law_firm": account.law_firm})
@@ -92,7 +93,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     conn = Connection(ws, *identity)
     hub.join(conn)
     try:
-        await _receive_loop(ws, conn, hub, request.app[SETTINGS].max_message_bytes)
+        await _receive_loop(ws, conn, hub, request.app[SETTINGS])
     finally:
         hub.leave(conn)
         await conn.stop()
@@ -101,9 +102,11 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-async def _receive_loop(ws: web.WebSocketResponse, conn: Connection, hub: Hub, max_bytes: int) -> None:
+async def _receive_loop(
+    ws: web.WebSocketResponse, conn: Connection, hub: Hub, settings: ServerSettings
+) -> None:
     """Decode each frame; bad ones get an Error and the connection stays open."""
-    limiter = TokenBucket(MESSAGES_PER_S, MESSAGES_BURST)
+    limiter = TokenBucket(settings.messages_per_s, settings.messages_burst)
     told_rate_limited = False
     async for frame in ws:
         if frame.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
@@ -115,7 +118,7 @@ async def _receive_loop(ws: web.WebSocketResponse, conn: Connection, hub: Hub, m
             continue
         told_rate_limited = False
         try:
-            message = decode(frame.data, max_bytes)
+            message = decode(frame.data, settings.max_message_bytes)
         except ProtocolError as exc:
             conn.send(Error(exc.code.value, f"消息被拒绝（{exc.detail}）"))
             continue

@@ -82,8 +82,20 @@ class RunningServer:
     """A started server and an HTTP session to reach it."""
 
     url: str
-    app: web.Application
+    runner: web.AppRunner
     http: aiohttp.ClientSession
+    stopped: bool = False
+
+    @property
+    def app(self) -> web.Application:
+        """The running application."""
+        return self.runner.app
+
+    async def stop(self) -> None:
+        """Shut the server down the way SIGTERM does (on_shutdown, then cleanup)."""
+        if not self.stopped:
+            self.stopped = True
+            await self.runner.cleanup()
 
     @property
     def storage(self) -> Storage:
@@ -140,8 +152,9 @@ async def running_server(settings: ServerSettings) -> AsyncIterator[RunningServe
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     host, port = runner.addresses[0][:2]
+    server = RunningServer(f"http://{host}:{port}", runner, aiohttp.ClientSession())
     try:
-        async with aiohttp.ClientSession() as http:
-            yield RunningServer(f"http://{host}:{port}", runner.app, http)
+        yield server
     finally:
-        await runner.cleanup()
+        await server.stop()
+        await server.http.close()

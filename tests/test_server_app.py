@@ -16,16 +16,19 @@ import pytest
 from protocol.messages import (
     PROTOCOL_VERSION,
     Accept,
+    CallAccepted,
     CallQueued,
     CallRequest,
     DutyState,
     Error,
     ErrorCode,
+    NoLawyerAvailable,
     Ring,
     SetDuty,
 )
 from server.__main__ import main
 from server.auth import token_hash, verify_password
+from server.keys import SETTINGS
 from server.storage import Storage
 from server.turn import ice_servers, turn_credentials
 from tests.server_helpers import TURN_SECRET, running_server, server_settings
@@ -204,3 +207,55 @@ def test_the_command_line_creates_accounts_that_can_log_in(tmp_path, monkeypatch
 def test_a_bad_setting_stops_the_command_with_exit_status_2(capsys):
     assert main(["--set", "ring_timeout_s=abc", "init-db"]) == 2
     assert "ring_timeout_s" in capsys.readouterr().err
+
+
+async def test_a_second_connection_with_the_same_token_replaces_the_first(server):
+    token = await server.add_kiosk("一号终端", "东村")
+    first = await server.connect(token)
+    second = await server.connect(token)
+    closing = await first.ws.receive()
+    assert closing.type is aiohttp.WSMsgType.CLOSE and first.ws.close_code == 4001
+    desk = await server.lawyer_on_duty("wang", "王律师", "明理律师事务所")
+    await second.send(CallRequest(request_id="r1"))
+    assert (await desk.expect(Ring)).call_id == (await second.expect(CallQueued)).call_id
+
+
+async def test_an_unknown_topic_is_refused(server):
+    kiosk = await server.kiosk()
+    await kiosk.send(CallRequest(request_id="r1", topic="astrology"))
+    error = await kiosk.expect(Error)
+    assert error.code == ErrorCode.MALFORMED and "astrology" in error.message
+
+
+async def test_a_flooding_client_is_rate_limited_and_others_are_not(tmp_path):
+    settings = server_settings(tmp_path, messages_per_s=0.001, messages_burst=3)
+    async with running_server(settings) as server:
+        flooder = await server.kiosk("坏终端", "西村")
+        kiosk = await server.kiosk("一号终端", "东村")
+        for _ in range(3):
+            await flooder.send_raw("{}")
+            assert (await flooder.expect(Error)).code == ErrorCode.BAD_VERSION
+        await flooder.send_raw("{}")
+        assert (await flooder.expect(Error)).code == ErrorCode.RATE_LIMITED
+        await kiosk.send(CallRequest(request_id="r1"))
+        assert (await kiosk.expect(NoLawyerAvailable)).reason == "nobody_on_duty"
+
+
+async def test_shutting_down_closes_every_socket_and_records_the_call(server):
+    desk = await server.lawyer_on_duty("wang", "王律师", "明理律师事务所")
+    kiosk = await server.kiosk()
+    await kiosk.send(CallRequest(request_id="r1"))
+    call_id = (await kiosk.expect(CallQueued)).call_id
+    await desk.expect(Ring)
+    await desk.send(Accept(call_id))
+    await kiosk.expect(CallAccepted)
+    storage_url = server.app[SETTINGS].database_url
+    await server.stop()
+    for client in (kiosk, desk):
+        while (frame := await client.ws.receive()).type is aiohttp.WSMsgType.TEXT:
+            pass  # messages sent before the close, unread until now
+        assert (frame.type, frame.data) == (aiohttp.WSMsgType.CLOSE, 1001)  # "going away"
+    storage = Storage.open(storage_url)
+    record = await storage.get_call(call_id)
+    await storage.close()
+    assert record is not None and record.outcome == "disconnected" and record.ended_at is not None
