@@ -8,7 +8,6 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
 from aiohttp import web
 
@@ -51,6 +50,7 @@ log = logging.getLogger(__name__)
 
 OUTGOING_QUEUE_SIZE = 256  # messages waiting for a slow client before it is dropped
 SEND_TIMEOUT_S = 5.0  # one frame not written within this: the client is dropped
+CLOSE_TIMEOUT_S = 2.0  # a close handshake taking longer: the TCP connection is cut
 CLOSE_REPLACED = 4001  # WebSocket close code: the same account connected again elsewhere
 CLOSE_TOO_SLOW = 4002  # WebSocket close code: the client did not read its messages
 
@@ -70,9 +70,17 @@ class Connection:
     """
 
     def __init__(
-        self, ws: web.WebSocketResponse, role: Role, party_id: int, display_name: str, detail: str
+        self,
+        ws: web.WebSocketResponse,
+        role: Role,
+        party_id: int,
+        display_name: str,
+        detail: str,
+        *,
+        transport: asyncio.Transport | None = None,
     ) -> None:
         self.ws = ws
+        self._transport = transport
         self.role = role
         self.party_id = party_id
         self.client_id = f"{role.value}-{party_id}"
@@ -81,6 +89,7 @@ class Connection:
         self._outgoing: asyncio.Queue[str | None] = asyncio.Queue(OUTGOING_QUEUE_SIZE)
         self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.client_id}")
         self._closing = False
+        self._close_task: asyncio.Task[None] | None = None  # held so the close runs to its end
 
     def send(self, message: Message) -> None:
         """Queue a message without waiting; a client too slow to keep up is disconnected."""
@@ -99,9 +108,15 @@ class Connection:
         self._closing = True
         with contextlib.suppress(asyncio.QueueFull):
             self._outgoing.put_nowait(None)
-        task = asyncio.create_task(self.ws.close(code=code, message=reason.encode()))
-        _background.add(task)
-        task.add_done_callback(_background.discard)
+        self._close_task = asyncio.create_task(self._close(code, reason))
+
+    async def _close(self, code: int, reason: str) -> None:
+        """Close politely; a peer that does not even take the close frame has its connection cut."""
+        try:
+            await asyncio.wait_for(self.ws.close(code=code, message=reason.encode()), CLOSE_TIMEOUT_S)
+        except (TimeoutError, ConnectionError):
+            if self._transport is not None:
+                self._transport.abort()
 
     async def stop(self) -> None:
         """Let queued messages go out (briefly), then end the writer."""
@@ -123,9 +138,6 @@ class Connection:
                 log.warning("sending to %s failed; disconnecting it", self.client_id)
                 self.close_soon(CLOSE_TOO_SLOW, "too slow")
                 return
-
-
-_background: set[asyncio.Task[Any]] = set()  # keeps fire-and-forget close tasks alive until done
 
 
 class Hub:

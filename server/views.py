@@ -90,7 +90,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
 
     ws = web.WebSocketResponse(max_msg_size=WS_MAX_FRAME_BYTES, heartbeat=WS_HEARTBEAT_S, timeout=2.0)
     await ws.prepare(request)
-    conn = Connection(ws, *identity)
+    conn = Connection(ws, *identity, transport=request.transport)
     hub.join(conn)
     try:
         await _receive_loop(ws, conn, hub, request.app[SETTINGS])

@@ -22,6 +22,7 @@ from protocol.messages import (
     Offer,
     Ring,
     RingCancelled,
+    Role,
     SetDuty,
 )
 from tests.server_helpers import running_server, server_settings
@@ -226,3 +227,25 @@ async def test_messages_about_someone_elses_call_are_refused(server):
     assert (await other_desk.expect(Error)).code == ErrorCode.NOT_FOUND
     await desk.send(CallRequest(request_id="r9"))  # a lawyer cannot place calls
     assert (await desk.expect(Error)).code == ErrorCode.FORBIDDEN
+
+
+async def test_a_desk_that_stops_reading_is_dropped_without_holding_up_others(tmp_path):
+    settings = server_settings(tmp_path, messages_per_s=1000.0, messages_burst=10_000)
+    async with running_server(settings) as server:
+        stuck_desk = await server.lawyer_on_duty("wang", "王律师", "明理律师事务所")
+        kiosk = await server.kiosk()
+        call_id = await connected_call(server, kiosk, stuck_desk)
+        lawyer_id = int(stuck_desk.welcome.client_id.removeprefix("lawyer-"))
+        # From here on the desk reads nothing; the kiosk floods it with big offers through the server.
+        big_offer = Offer(call_id, "v=0\r\n" + "a=x-padding:" + "p" * 60_000 + "\r\n")
+        for _ in range(600):
+            if kiosk.ws.closed:
+                break
+            await kiosk.send(big_offer)
+            if (Role.LAWYER, lawyer_id) not in server.hub.connections:
+                break  # dropped: no need to send more
+        assert await kiosk.expect(Hangup) == Hangup(call_id, "disconnected")
+        # Everyone else carries on: a new desk and a new kiosk place a call.
+        other_desk = await server.lawyer_on_duty("li", "李律师", "公正律师事务所")
+        other_kiosk = await server.kiosk("二号终端", "西村")
+        assert await connected_call(server, other_kiosk, other_desk)
