@@ -8,6 +8,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from aiohttp import web
 
@@ -21,8 +22,8 @@ from server.storage import Storage
 def _parser() -> argparse.ArgumentParser:
     parser = build_parser("server", "县法律援助中心的值班律师服务器 (lawyer pool server)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the server (the default)")
-    commands.add_parser("init-db", help="create the database tables")
+    run = commands.add_parser("run", help="run the server (the default)")
+    init_db = commands.add_parser("init-db", help="create the database tables")
     lawyer = commands.add_parser("add-lawyer", help="create a lawyer account")
     lawyer.add_argument("--username", required=True)
     lawyer.add_argument("--name", required=True, help="姓名, shown to villagers")
@@ -32,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--name", required=True, help="终端名, shown to lawyers")
     kiosk.add_argument("--village", required=True, help="村名, shown to lawyers")
     kiosk.add_argument("--token", help="use this token instead of a random one (demos)")
+    for command in (run, init_db, lawyer, kiosk):  # --config/--set may also follow the command
+        command.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        command.add_argument("--set", action="append", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 

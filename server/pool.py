@@ -276,7 +276,7 @@ class Pool:
         return min(deadlines, default=None)
 
     def expire(self, now: float) -> list[Action]:
-        """Pass on calls whose ring timed out; end calls that waited too long."""
+        """Pass on calls whose ring timed out; end calls that waited too long (a ringing one rings out)."""
         actions: list[Action] = []
         for call_id in list(self._queue):
             call = self.calls[call_id]
