@@ -20,7 +20,10 @@ ENV_PREFIX = {"server": "POOL_", "kiosk": "KIOSK_", "desk": "DESK_"}
 BOUNDS: dict[str, tuple[float, float]] = {
     "port": (1, 65535),
     "ring_timeout_s": (3, 300),
+    "max_wait_s": (10, 3600),
     "max_message_bytes": (1024, 1 << 20),
+    "messages_per_s": (1, 1000),
+    "messages_burst": (1, 10000),
     "session_ttl_s": (60, 30 * 86400),
     "ttl_s": (60, 86400),
     "fps": (1, 60),

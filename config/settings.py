@@ -51,8 +51,11 @@ class ServerSettings:
     hotline: str = "12348"
     centre_name: str = "县法律援助中心"
     ring_timeout_s: float = 20.0
+    max_wait_s: float = 180.0  # a call nobody could take within this ends with the hotline shown
     strategy: Strategy = Strategy.LONGEST_IDLE
     max_message_bytes: int = 65536
+    messages_per_s: float = 30.0  # per signaling connection; a browser trickling ICE bursts ~20
+    messages_burst: int = 60
     session_ttl_s: int = 12 * 3600
     turn: TurnSettings = field(default_factory=TurnSettings)
     log_level: str = "INFO"

@@ -61,6 +61,14 @@ class EndReason(StrEnum):
     DEVICE_LOST = "device_lost"  # camera or microphone disappeared mid-call
 
 
+class NoLawyerReason(StrEnum):
+    """Why a `NoLawyerAvailable` was sent; the kiosk may word its screen by it."""
+
+    NOBODY_ON_DUTY = "nobody_on_duty"  # no lawyer is on duty right now
+    NOBODY_ANSWERED = "nobody_answered"  # every lawyer on duty declined or missed the call
+    WAIT_TOO_LONG = "wait_too_long"  # all lawyers stayed busy longer than the longest wait
+
+
 class Topic(StrEnum):
     """What a call is about; chosen on the kiosk with picture tiles."""
 

@@ -1,0 +1,62 @@
+"""The pool server's application factory: settings, storage and hub as typed app keys, routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
+from config.settings import ServerSettings
+from server.hub import Hub
+from server.keys import HUB, SETTINGS, STORAGE
+from server.storage import Storage
+from server.views import healthz, login, websocket
+
+log = logging.getLogger(__name__)
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Access log without query strings: browsers put their token in `/ws?token=`."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        """One line per request: method, path, status, milliseconds."""
+        self.logger.info("%s %s %d %.0f ms", request.method, request.path, response.status, time * 1000)
+
+
+def create_app(settings: ServerSettings) -> web.Application:
+    """A ready-to-run aiohttp application for these settings."""
+    app = web.Application(client_max_size=64 * 1024)
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(_storage_ctx)
+    app.cleanup_ctx.append(_hub_ctx)
+    app.on_shutdown.append(_close_sockets)
+    app.add_routes(
+        [
+            web.get("/healthz", healthz),
+            web.post("/api/login", login),
+            web.get("/ws", websocket),
+        ]
+    )
+    return app
+
+
+async def _storage_ctx(app: web.Application) -> AsyncIterator[None]:
+    storage = Storage.open(app[SETTINGS].database_url)
+    await storage.create_schema()
+    app[STORAGE] = storage
+    yield
+    await storage.close()
+
+
+async def _hub_ctx(app: web.Application) -> AsyncIterator[None]:
+    hub = Hub(app[SETTINGS], app[STORAGE])
+    await hub.start()
+    app[HUB] = hub
+    yield
+    await hub.stop()
+
+
+async def _close_sockets(app: web.Application) -> None:
+    await app[HUB].close_all()

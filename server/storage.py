@@ -1,0 +1,215 @@
+"""The pool server's records: accounts, sessions and calls, behind one small async repository."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy.engine import CursorResult, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from server import schema
+from server.pool_model import CallRecord
+
+
+@dataclass(frozen=True)
+class LawyerAccount:
+    """A lawyer as stored (the hash never leaves the server)."""
+
+    lawyer_id: int
+    username: str
+    display_name: str
+    law_firm: str
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class KioskAccount:
+    """A registered village terminal."""
+
+    kiosk_id: int
+    name: str
+    village: str
+
+
+def prepare_sqlite_path(database_url: str) -> None:
+    """For a file-backed SQLite URL, create the folder the database file goes in."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class Storage:
+    """Async access to the server's database (SQLite by default)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, database_url: str) -> Storage:
+        """Connect to a database URL (no I/O until first use); SQLite's folder is created."""
+        prepare_sqlite_path(database_url)
+        engine = create_async_engine(database_url)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return cls(engine)
+
+    async def create_schema(self) -> None:
+        """Create missing tables (migrations replace this later)."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(schema.metadata.create_all)
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+    # ---- lawyers and sessions --------------------------------------------------------------------
+
+    async def add_lawyer(self, username: str, display_name: str, law_firm: str, password_hash: str) -> int:
+        """Insert a lawyer; raises ValueError when the username is taken."""
+        values = {
+            "username": username,
+            "display_name": display_name,
+            "law_firm": law_firm,
+            "password_hash": password_hash,
+            "created_at": time.time(),
+        }
+        try:
+            async with self.engine.begin() as conn:
+                result = await conn.execute(insert(schema.lawyers).values(**values))
+        except IntegrityError:
+            raise ValueError(f"用户名 {username} 已经存在") from None
+        return _new_id(result)
+
+    async def lawyer_by_username(self, username: str) -> LawyerAccount | None:
+        """The lawyer with this username, if any."""
+        return await self._lawyer_where(schema.lawyers.c.username == username)
+
+    async def lawyer_by_id(self, lawyer_id: int) -> LawyerAccount | None:
+        """The lawyer with this id, if any."""
+        return await self._lawyer_where(schema.lawyers.c.id == lawyer_id)
+
+    async def _lawyer_where(self, condition: Any) -> LawyerAccount | None:
+        t = schema.lawyers
+        query = select(t.c.id, t.c.username, t.c.display_name, t.c.law_firm, t.c.password_hash)
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(query.where(condition))).first()
+        return LawyerAccount(*row) if row else None
+
+    async def create_session(self, token_hash: str, lawyer_id: int, expires_at: float) -> None:
+        """Remember a login token (hashed) until it expires."""
+        values = {"token_hash": token_hash, "lawyer_id": lawyer_id, "expires_at": expires_at}
+        async with self.engine.begin() as conn:
+            await conn.execute(insert(schema.sessions).values(**values))
+
+    async def lawyer_by_session(self, token_hash: str, now: float) -> LawyerAccount | None:
+        """The lawyer whose unexpired login token hashes to this, if any."""
+        s = schema.sessions
+        lawyer_id = select(s.c.lawyer_id).where(s.c.token_hash == token_hash, s.c.expires_at > now)
+        return await self._lawyer_where(schema.lawyers.c.id == lawyer_id.scalar_subquery())
+
+    async def delete_expired_sessions(self, now: float) -> int:
+        """Forget expired login tokens; returns how many."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(schema.sessions).where(schema.sessions.c.expires_at <= now))
+        return int(result.rowcount)
+
+    # ---- kiosks ----------------------------------------------------------------------------------
+
+    async def add_kiosk(self, name: str, village: str, token_hash: str) -> int:
+        """Insert a terminal with its hashed token; raises ValueError if that token is in use."""
+        values = {"name": name, "village": village, "token_hash": token_hash, "created_at": time.time()}
+        try:
+            async with self.engine.begin() as conn:
+                result = await conn.execute(insert(schema.kiosks).values(**values))
+        except IntegrityError:
+            raise ValueError("这个终端令牌已经被使用") from None
+        return _new_id(result)
+
+    async def kiosk_by_token_hash(self, token_hash: str) -> KioskAccount | None:
+        """The terminal whose token hashes to this, if any."""
+        t = schema.kiosks
+        async with self.engine.connect() as conn:
+            query = select(t.c.id, t.c.name, t.c.village).where(t.c.token_hash == token_hash)
+            row = (await conn.execute(query)).first()
+        return KioskAccount(*row) if row else None
+
+    async def touch_kiosk(self, kiosk_id: int, now: float) -> None:
+        """Note when a terminal was last connected."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(schema.kiosks).where(schema.kiosks.c.id == kiosk_id).values(last_seen_at=now)
+            )
+
+    # ---- calls -----------------------------------------------------------------------------------
+
+    async def save_call(self, record: CallRecord) -> None:
+        """Insert or update one call's record."""
+        values = {
+            "kiosk_id": record.kiosk_id,
+            "lawyer_id": record.lawyer_id,
+            "topic": record.topic,
+            "requested_at": record.requested_at,
+            "first_ring_at": record.first_ring_at,
+            "answered_at": record.answered_at,
+            "ended_at": record.ended_at,
+            "outcome": record.outcome,
+            "ended_by": record.ended_by,
+            "stats": json.dumps(record.stats, ensure_ascii=False),
+            "declined_by": json.dumps(record.declined_by),
+        }
+        t = schema.calls
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(t).where(t.c.id == record.call_id).values(**values))
+            if result.rowcount == 0:
+                await conn.execute(insert(t).values(id=record.call_id, **values))
+
+    async def get_call(self, call_id: str) -> CallRecord | None:
+        """One call's record, if any."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(schema.calls).where(schema.calls.c.id == call_id))).first()
+        return _call_record(row._mapping) if row else None
+
+    async def list_calls(self, limit: int = 100) -> list[CallRecord]:
+        """The latest calls, newest first."""
+        t = schema.calls
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(t).order_by(t.c.requested_at.desc()).limit(limit))).all()
+        return [_call_record(row._mapping) for row in rows]
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the database returned no id for the new row")
+    return int(key[0])
+
+
+def _call_record(row: Any) -> CallRecord:
+    return CallRecord(
+        call_id=row["id"],
+        kiosk_id=row["kiosk_id"],
+        lawyer_id=row["lawyer_id"],
+        topic=row["topic"],
+        requested_at=row["requested_at"],
+        first_ring_at=row["first_ring_at"],
+        answered_at=row["answered_at"],
+        ended_at=row["ended_at"],
+        outcome=row["outcome"],
+        ended_by=row["ended_by"],
+        stats=json.loads(row["stats"]),
+        declined_by=json.loads(row["declined_by"]),
+    )
