@@ -1,0 +1,305 @@
+"""Behaving fake call flows for the UI: they move through the real states on command and make frames.
+
+They satisfy media.flows.CallerFlow / DeskFlow, check every transition against the real transition
+tables, and produce synthetic av.VideoFrame frames (a colour split with a moving bar). With
+`auto=True` they also play a whole call by themselves (used by the screenshots tool and the
+automation tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import time
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import av
+import numpy as np
+
+from media.flows import (
+    CALLER_TRANSITIONS,
+    DESK_TRANSITIONS,
+    CallerState,
+    CallInfo,
+    DeskState,
+    FrameListener,
+    StateListener,
+)
+
+REMOTE_LEFT = (200, 30, 30)  # the remote picture: red left half, blue right half
+REMOTE_RIGHT = (30, 60, 200)
+LOCAL_COLOUR = (40, 160, 60)  # the local preview: green
+
+
+def synthetic_frame(
+    width: int = 640,
+    height: int = 480,
+    index: int = 0,
+    colours: tuple[Any, ...] = (REMOTE_LEFT, REMOTE_RIGHT),
+) -> av.VideoFrame:
+    """A yuv420p frame split into the given colours, with a white bar moving with `index`."""
+    rgb = np.zeros((height, width, 3), dtype=np.uint8)
+    step = width // len(colours)
+    for i, colour in enumerate(colours):
+        rgb[:, i * step : (i + 1) * step if i < len(colours) - 1 else width] = colour
+    bar = (index * 8) % max(1, width - 16)
+    rgb[height - 24 :, bar : bar + 16] = 255
+    return av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
+
+
+class _FakeFlowBase:
+    """State, listeners and frame production shared by both fakes."""
+
+    transitions: ClassVar[dict[Any, frozenset[Any]]] = {}
+
+    def __init__(self, initial: Any, hotline: str) -> None:
+        self.state = initial
+        self.info = CallInfo(hotline=hotline)
+        self.actions: list[str] = []
+        self.closed = False
+        self._listeners: list[StateListener] = []
+        self._remote: FrameListener | None = None
+        self._local: FrameListener | None = None
+        self._frames_sent = 0
+        self._producer: asyncio.Task[None] | None = None
+        self.fail_next: BaseException | None = None
+
+    def add_state_listener(self, listener: StateListener) -> None:
+        """Be told of every state change."""
+        self._listeners.append(listener)
+
+    def set_video_listeners(self, remote: FrameListener | None, local: FrameListener | None) -> None:
+        """Receive synthetic remote frames and local preview frames."""
+        self._remote, self._local = remote, local
+
+    def move_to(self, state: Any, **info: Any) -> None:
+        """Change state (checked against the real transition table) and tell the listeners."""
+        if state not in self.transitions[self.state]:
+            raise AssertionError(f"{self.state} -> {state} is not an allowed transition")
+        self.state = state
+        self.info = dataclasses.replace(self.info, **info)
+        for listener in list(self._listeners):
+            listener(self.state, self.info)
+
+    def send_frames(self, count: int = 1, width: int = 640, height: int = 480) -> None:
+        """Deliver `count` remote frames and as many local preview frames."""
+        for _ in range(count):
+            self._frames_sent += 1
+            if self._remote is not None:
+                self._remote(synthetic_frame(width, height, self._frames_sent))
+            if self._local is not None:
+                self._local(synthetic_frame(320, 240, self._frames_sent, (LOCAL_COLOUR,)))
+
+    def start_frames(self, fps: float = 15.0) -> None:
+        """Keep sending frames on the loop until the call ends."""
+        if self._producer is None or self._producer.done():
+            self._producer = asyncio.get_running_loop().create_task(self._produce(fps))
+
+    async def _produce(self, fps: float) -> None:
+        while True:
+            self.send_frames()
+            await asyncio.sleep(1 / fps)
+
+    async def _stop_frames(self) -> None:
+        if self._producer is not None:
+            self._producer.cancel()
+            await asyncio.gather(self._producer, return_exceptions=True)
+            self._producer = None
+
+    def _record(self, action: str) -> None:
+        self.actions.append(action)
+        if self.fail_next is not None:
+            exc, self.fail_next = self.fail_next, None
+            raise exc
+
+    def media_stats(self) -> dict[str, Any]:
+        """Frames sent so far, as the real flows report frames received."""
+        return {"frames_received": self._frames_sent, "fps": 15.0 if self._producer else 0.0}
+
+    async def close(self) -> None:
+        """Stop producing frames."""
+        self.actions.append("close")
+        await self._stop_frames()
+        self.closed = True
+
+
+class FakeCallerFlow(_FakeFlowBase):
+    """A kiosk call flow moved by the test (or by itself with auto=True)."""
+
+    transitions = CALLER_TRANSITIONS
+
+    def __init__(self, *, auto: bool = False, step_s: float = 0.2, hotline: str = "12348") -> None:
+        super().__init__(CallerState.IDLE, hotline)
+        self.auto = auto
+        self.step_s = step_s
+        self.state: CallerState
+
+    async def call(self, topic: str = "general", assisted_by: str | None = None) -> None:
+        """Tap 律师视频: REQUESTING, then (auto) WAITING 2, WAITING 1, CONNECTING, IN_CALL."""
+        self._record("call")
+        self.info = CallInfo(hotline=self.info.hotline)
+        self.move_to(CallerState.REQUESTING, topic=topic, timings={"tap": time.monotonic()})
+        if not self.auto:
+            return
+        for position in (2, 1):
+            await asyncio.sleep(self.step_s)
+            self.move_to(CallerState.WAITING, position=position)
+        await asyncio.sleep(self.step_s)
+        self.answer()
+        await asyncio.sleep(self.step_s)
+        self.start_frames()
+        self.move_to(CallerState.IN_CALL)
+
+    def answer(self, name: str = "王明律师", firm: str = "县法律援助中心") -> None:
+        """A lawyer accepted: CONNECTING with the lawyer's name and firm."""
+        self.move_to(CallerState.CONNECTING, peer_name=name, peer_detail=firm, call_id="c1")
+
+    async def cancel(self) -> None:
+        """Give up while REQUESTING/WAITING."""
+        self._record("cancel")
+        if self.state in (CallerState.REQUESTING, CallerState.WAITING):
+            self.move_to(CallerState.IDLE)
+
+    async def hangup(self) -> None:
+        """End the call."""
+        self._record("hangup")
+        await self._stop_frames()
+        if self.state in (CallerState.CONNECTING, CallerState.IN_CALL):
+            self.move_to(CallerState.ENDED, message="通话已结束")
+
+
+class FakeDeskFlow(_FakeFlowBase):
+    """A lawyer desk flow: accounts in a dict, calls offered by the test with `ring()`."""
+
+    transitions = DESK_TRANSITIONS
+
+    def __init__(self, accounts: dict[str, str] | None = None, *, auto: bool = False) -> None:
+        super().__init__(DeskState.LOGGED_OUT, "12348")
+        self.accounts = accounts if accounts is not None else {"wangming": "secret"}
+        self.auto = auto
+        self.state: DeskState
+
+    async def login(self, username: str, password: str) -> None:
+        """OFF_DUTY when the account matches, else FAILED with a plain message."""
+        self._record("login")
+        await asyncio.sleep(0)
+        if self.accounts.get(username) == password:
+            self.move_to(DeskState.OFF_DUTY, message="")
+            return
+        if self.state is DeskState.FAILED:
+            self.move_to(DeskState.LOGGED_OUT)
+        self.move_to(DeskState.FAILED, message="用户名或密码不对，请再输入一次。")
+
+    async def set_duty(self, on_duty: bool) -> None:
+        """AVAILABLE or OFF_DUTY."""
+        self._record("duty_on" if on_duty else "duty_off")
+        self.move_to(DeskState.AVAILABLE if on_duty else DeskState.OFF_DUTY)
+
+    def ring(
+        self, terminal: str = "石桥村服务点", village: str = "石桥村", topic: str = "labour_wages"
+    ) -> None:
+        """Offer a call from a village terminal."""
+        self.info = CallInfo()
+        self.move_to(DeskState.RINGING, peer_name=terminal, peer_detail=village, topic=topic, call_id="c1")
+
+    async def accept(self) -> None:
+        """接听: CONNECTING, then (auto) IN_CALL with frames."""
+        self._record("accept")
+        self.move_to(DeskState.CONNECTING)
+        if self.auto:
+            await asyncio.sleep(0.05)
+            self.start_frames()
+            self.move_to(DeskState.IN_CALL)
+
+    async def decline(self) -> None:
+        """拒接: back to AVAILABLE."""
+        self._record("decline")
+        self.move_to(DeskState.AVAILABLE)
+
+    async def hangup(self) -> None:
+        """挂断: back to AVAILABLE."""
+        self._record("hangup")
+        await self._stop_frames()
+        if self.state in (DeskState.CONNECTING, DeskState.IN_CALL):
+            self.move_to(DeskState.AVAILABLE)
+
+
+# --- harness: a real QML window over a fake flow, on a running qasync loop --------------------------
+
+
+@contextlib.contextmanager
+def running_qasync_loop(app: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop marked running while pytest-qt spins Qt, so view-model slots can start tasks."""
+    import qasync
+
+    loop = qasync.QEventLoop(app, already_running=True)
+    try:
+        yield loop
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            from PySide6.QtCore import QCoreApplication
+
+            for _ in range(20):
+                QCoreApplication.processEvents()
+                if all(t.done() for t in pending):
+                    break
+        asyncio.events._set_running_loop(None)
+
+
+class QmlHarness:
+    """Loads a root QML window for a view-model and taps its items by objectName."""
+
+    def __init__(self, qtbot: Any, qml: str, properties: dict[str, Any]) -> None:
+        from PySide6.QtQml import QQmlApplicationEngine
+
+        from ui.app import QML_DIR, load_window
+
+        self.qtbot = qtbot
+        self.engine = QQmlApplicationEngine()
+        self.window = load_window(self.engine, QML_DIR / qml, properties)
+        self.window.show()
+        qtbot.waitExposed(self.window)
+
+    def item(self, name: str) -> Any:
+        """The visible QML item with this objectName (fails the test if there is none)."""
+        from PySide6.QtQuick import QQuickItem
+
+        found = [i for i in self.window.findChildren(QQuickItem, name) if i.isVisible()]
+        assert found, f"no visible item named {name!r}"
+        return found[0]
+
+    def has(self, name: str) -> bool:
+        """Whether a visible item with this objectName exists."""
+        from PySide6.QtQuick import QQuickItem
+
+        return any(i.isVisible() for i in self.window.findChildren(QQuickItem, name))
+
+    def text(self, name: str) -> str:
+        """The text of a visible item."""
+        return str(self.item(name).property("text"))
+
+    def tap(self, name: str) -> None:
+        """A real mouse click at the centre of the item, through Qt's event delivery."""
+        from PySide6.QtCore import QPointF, Qt
+        from PySide6.QtTest import QTest
+
+        item = self.item(name)
+        self.qtbot.waitUntil(item.isEnabled, timeout=5000)  # a person taps once the button is enabled
+        centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+
+    def wait_for(self, name: str) -> Any:
+        """Wait until an item with this objectName is visible, and return it."""
+        self.qtbot.waitUntil(lambda: self.has(name), timeout=5000)
+        return self.item(name)
+
+    def close(self) -> None:
+        """Close the window and delete the engine before the view-model goes."""
+        self.window.close()
+        self.engine.deleteLater()
+        del self.engine
