@@ -263,7 +263,8 @@ class QmlHarness:
         self.engine = QQmlApplicationEngine()
         self.window = load_window(self.engine, QML_DIR / qml, properties)
         self.window.show()
-        qtbot.waitExposed(self.window)
+        self.window.requestActivate()
+        qtbot.waitActive(self.window)  # a click on a window not yet active can be lost
 
     def item(self, name: str) -> Any:
         """The visible QML item with this objectName (fails the test if there is none)."""
@@ -291,6 +292,7 @@ class QmlHarness:
         item = self.item(name)
         self.qtbot.waitUntil(item.isEnabled, timeout=5000)  # a person taps once the button is enabled
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        QTest.mouseMove(self.window, centre)  # the finger arrives first (else Qt may drop a first click)
         QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
 
     def wait_for(self, name: str) -> Any:

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QObject, QTimer, QTranslator, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, QTranslator, QUrl
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
@@ -48,17 +48,21 @@ def translation_file(language: str, directory: Path = TRANSLATIONS_DIR) -> Path:
     return directory / f"{TRANSLATION_PREFIX}_{language.split('_', maxsplit=1)[0]}.qm"
 
 
-def install_translation(app: QGuiApplication, language: str, directory: Path = TRANSLATIONS_DIR) -> bool:
-    """Load the language pack into the app; the Simplified Chinese source text needs none."""
+def install_translation(
+    app: QGuiApplication, language: str, directory: Path = TRANSLATIONS_DIR
+) -> QTranslator | None:
+    """Load the language pack into the app (the Simplified Chinese source needs none); return it."""
     QLocale.setDefault(QLocale(language))
     path = translation_file(language, directory)
     translator = QTranslator(app)
     if path.exists() and translator.load(str(path)):
         app.installTranslator(translator)
-        return True
+        # Deliver the LanguageChange now, not later in the middle of the first tap on a new window.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        return translator
     if not language.startswith("zh_CN"):
         log.warning("no translation pack for %s at %s; showing Simplified Chinese", language, path)
-    return False
+    return None
 
 
 def create_application(argv: list[str], *, name: str, language: str) -> QGuiApplication:

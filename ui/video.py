@@ -6,6 +6,7 @@ import time
 
 import av
 import numpy as np
+import shiboken6
 from PySide6.QtCore import Property, QObject, QSize, Signal
 from PySide6.QtMultimedia import QVideoFrame, QVideoFrameFormat, QVideoSink
 
@@ -21,9 +22,11 @@ def to_video_frame(frame: av.VideoFrame) -> QVideoFrame:
     try:
         for index, plane in enumerate(frame.planes):
             # PyAV's line_size and Qt's bytesPerLine differ at some widths: copy row by row.
-            rows, width = plane.height, plane.width
             dst_stride = video_frame.bytesPerLine(index)
             dst = np.frombuffer(video_frame.bits(index), dtype=np.uint8)
+            # At odd sizes Qt's chroma planes may be a row or column smaller than PyAV's.
+            rows = min(plane.height, dst.size // dst_stride)
+            width = min(plane.width, dst_stride)
             src = np.frombuffer(memoryview(plane), dtype=np.uint8)
             dst_rows = dst[: rows * dst_stride].reshape(rows, dst_stride)
             src_rows = src[: rows * plane.line_size].reshape(rows, plane.line_size)
@@ -57,21 +60,21 @@ class VideoFrameBridge(QObject):
         self.shown = 0
         self.first_frame_at: float | None = None
 
-    def _get_sink(self) -> QVideoSink | None:
+    def _live_sink(self) -> QVideoSink | None:
+        """The sink, or None once QML destroyed it (its VideoOutput left the screen)."""
+        if self._sink is not None and not shiboken6.isValid(self._sink):
+            self._sink = None
         return self._sink
 
+    def _get_sink(self) -> QVideoSink | None:
+        return self._live_sink()
+
     def _set_sink(self, sink: QVideoSink | None) -> None:
+        # Checked with shiboken6.isValid on use rather than through `destroyed`: a destroyed
+        # signal reaching a half-deleted bridge at shutdown would crash.
         if sink is self._sink:
             return
-        if self._sink is not None:
-            self._sink.destroyed.disconnect(self._sink_destroyed)
         self._sink = sink
-        if sink is not None:
-            sink.destroyed.connect(self._sink_destroyed)
-        self.videoSinkChanged.emit()
-
-    def _sink_destroyed(self) -> None:
-        self._sink = None
         self.videoSinkChanged.emit()
 
     videoSink = Property(QObject, _get_sink, _set_sink, notify=videoSinkChanged)
@@ -88,8 +91,9 @@ class VideoFrameBridge(QObject):
             self.first_frame_at = time.monotonic()
             self.firstFrame.emit(frame.width, frame.height)
             self.activeChanged.emit()
-        if self._sink is not None:
-            self._sink.setVideoFrame(to_video_frame(frame))
+        sink = self._live_sink()
+        if sink is not None:
+            sink.setVideoFrame(to_video_frame(frame))
             self.shown += 1
 
     def reset(self) -> None:
@@ -98,7 +102,8 @@ class VideoFrameBridge(QObject):
         self.frames = 0
         self.shown = 0
         self.first_frame_at = None
-        if self._sink is not None:
-            self._sink.setVideoFrame(QVideoFrame())
+        sink = self._live_sink()
+        if sink is not None:
+            sink.setVideoFrame(QVideoFrame())
         if was_active:
             self.activeChanged.emit()
