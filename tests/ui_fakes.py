@@ -305,3 +305,122 @@ class QmlHarness:
         self.window.close()
         self.engine.deleteLater()
         del self.engine
+
+
+# --- the real app processes, with a fake flow wired in, driven over --automation --------------------
+
+KIOSK_LAUNCHER = """
+import json, sys
+import kiosk.wiring, tests.ui_fakes as fakes
+made = []
+def build(settings):
+    made.append(fakes.FakeCallerFlow(auto=True, step_s=0.05, hotline=settings.hotline))
+    return made[0]
+kiosk.wiring.build_caller = build
+from kiosk.__main__ import main
+code = main(sys.argv[1:])
+print(json.dumps({"event": "exited", "flow_closed": made[0].closed, "actions": made[0].actions}), flush=True)
+raise SystemExit(code)
+"""
+
+DESK_LAUNCHER = """
+import asyncio, json, sys
+import desk.wiring, tests.ui_fakes as fakes
+from media.flows import DeskState
+made = []
+def build(settings):
+    flow = fakes.FakeDeskFlow({"wangming": "secret"}, auto=True)
+    def ring_when_available(state, info):  # the pool server would offer a call
+        if state is DeskState.AVAILABLE and "accept" not in flow.actions:
+            asyncio.get_running_loop().call_later(0.05, flow.ring)
+    flow.add_state_listener(ring_when_available)
+    made.append(flow)
+    return flow
+desk.wiring.build_answerer = build
+from desk.__main__ import main
+code = main(sys.argv[1:])
+print(json.dumps({"event": "exited", "flow_closed": made[0].closed, "actions": made[0].actions}), flush=True)
+raise SystemExit(code)
+"""
+
+
+class AppProcess:
+    """`python -m kiosk|desk --automation` in a child process, with a fake flow wired in."""
+
+    def __init__(self, launcher: str, *args: str) -> None:
+        import queue
+        import subprocess
+        import sys
+        import threading
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parent.parent
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", launcher, "--automation", *args],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self.events: list[dict[str, Any]] = []
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def send(self, **command: Any) -> None:
+        """Write one command line."""
+        import json
+
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+
+    def wait_event(self, event: str, timeout: float = 20.0, **match: Any) -> dict[str, Any]:
+        """Block until an event with these fields arrives (events seen earlier count too)."""
+        import json
+        import queue
+
+        def matches(e: dict[str, Any]) -> bool:
+            return e.get("event") == event and all(e.get(k) == v for k, v in match.items())
+
+        for seen in self.events:
+            if matches(seen):
+                return seen
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no {event} {match} within {timeout} s; saw {self.events}") from None
+            if line is None:
+                raise AssertionError(f"the app ended before {event} {match}; saw {self.events}")
+            if line.startswith("{"):
+                self.events.append(json.loads(line))
+                if matches(self.events[-1]):
+                    return self.events[-1]
+
+    def finish(self, timeout: float = 20.0) -> tuple[int, str]:
+        """Wait for the process to end; its exit code and stderr."""
+        import subprocess
+
+        assert self.process.stdin is not None and self.process.stderr is not None
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait()
+        stderr = self.process.stderr.read()
+        self.process.stdin.close()
+        self.process.stderr.close()
+        self._reader.join(timeout=10)  # it reaches the end of stdout once the process is gone
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        return code, stderr

@@ -87,6 +87,7 @@ class DeskViewModel(QObject):
     # --- flow events -------------------------------------------------------------------------------
     def _on_state(self, state: Any, info: CallInfo) -> None:
         state = DeskState(state)
+        self._busy = False  # the state change is the answer the lawyer was waiting for
         if state is DeskState.LOGGED_OUT:
             self._logged_in = False
         elif state is not DeskState.FAILED:
