@@ -23,6 +23,10 @@
             <source>正在打开律师的画面…</source>
             <translation>正在打開律師的畫面…</translation>
         </message>
+        <message>
+            <source>通话中 %1</source>
+            <translation>通話中 %1</translation>
+        </message>
     </context>
     <context>
         <name>ConnectingScreen</name>

@@ -30,6 +30,8 @@ def test_kiosk_process_places_a_call_and_quits_cleanly(tmp_path: Path):
         assert shot.stat().st_size > 1000
         app.send(cmd="hangup")
         assert app.wait_event("state", state="ended")["screen"] == "ended"
+        app.send(cmd="tap", target="back")
+        app.wait_event("screen", screen="home")
         app.send(cmd="quit")
         exited = app.wait_event("exited")
     finally:

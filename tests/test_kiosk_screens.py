@@ -130,3 +130,19 @@ def test_an_error_inside_the_flow_is_shown_in_plain_words_not_a_traceback(kiosk)
     assert reason == "连不上服务器，请检查网络后再试。"
     h.tap("backButton")
     h.wait_for("homeScreen")
+
+
+def test_keyboard_learned_words_stay_in_the_session_folder(kiosk, tmp_path):
+    _flow, _vm, h = kiosk
+    # Learned words are personal data on a shared terminal: they go where the session wipe looks.
+    assert h.window.property("keyboardUserDataPath") == str(tmp_path)
+
+
+def test_call_screen_counts_the_call_time(kiosk):
+    flow, _vm, h = kiosk
+    _start_call(flow, h)
+    flow.move_to(CallerState.WAITING, position=1)
+    flow.answer()
+    flow.move_to(CallerState.IN_CALL)
+    assert h.wait_for("callDuration").property("text") == "通话中 0:00"
+    h.qtbot.waitUntil(lambda: h.text("callDuration") == "通话中 0:01", timeout=3000)

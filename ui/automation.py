@@ -123,7 +123,9 @@ class AutomationChannel(QObject):
             "quit": lambda _c: self._on_quit(),
         }
         self.lineReceived.connect(self.handle_line, Qt.ConnectionType.QueuedConnection)
+        self._last_screen = str(vm.screen)
         vm.flowChanged.connect(self._report_state)
+        vm.changed.connect(self._report_screen)
         vm.remote_video.firstFrame.connect(lambda w, h: self._first_frame("remote", w, h))
         vm.local_video.firstFrame.connect(lambda w, h: self._first_frame("local", w, h))
 
@@ -170,6 +172,12 @@ class AutomationChannel(QObject):
     def _report_state(self) -> None:
         flow = self._vm.flow
         self.emit_event("state", state=str(flow.state), screen=self._vm.screen, info=info_dict(flow.info))
+
+    def _report_screen(self) -> None:
+        screen = str(self._vm.screen)
+        if screen != self._last_screen:
+            self._last_screen = screen
+            self.emit_event("screen", screen=screen)
 
     def _first_frame(self, side: str, width: int, height: int) -> None:
         self.emit_event("first_frame", side=side, width=width, height=height)

@@ -46,6 +46,20 @@ Rectangle {
             wrapMode: Text.WordWrap
         }
         Text {
+            objectName: "callDuration"
+            property int seconds: 0
+            width: parent.width
+            text: qsTr("通话中 %1").arg(Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0"))
+            color: "#9BE7B0"
+            font.pixelSize: Theme.fontBody
+            Timer {
+                interval: 1000
+                running: true
+                repeat: true
+                onTriggered: parent.seconds += 1
+            }
+        }
+        Text {
             objectName: "lawyerFirm"
             width: parent.width
             text: screen.vm ? screen.vm.peerDetail : ""

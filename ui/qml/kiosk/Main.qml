@@ -9,6 +9,8 @@ Window {
     id: root
     required property QtObject vm
     property string keyboardLocale: "zh_CN"
+    // Where the keyboard keeps learned words (read by tests; the session wipe empties it).
+    readonly property string keyboardUserDataPath: VirtualKeyboardSettings.userDataPath
 
     width: 1280
     height: 800
