@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Window
 import QtQuick.VirtualKeyboard
 import QtQuick.VirtualKeyboard.Settings
+import QtQuick.VirtualKeyboard.Styles
 import common
 
 // The kiosk's root window: one screen at a time, chosen by the view-model, and the on-screen keyboard.
@@ -11,6 +12,8 @@ Window {
     property string keyboardLocale: "zh_CN"
     // Where the keyboard keeps learned words (read by tests; the session wipe empties it).
     readonly property string keyboardUserDataPath: VirtualKeyboardSettings.userDataPath
+    // Height of the keyboard's candidate bar (checked by tests: large enough for elderly eyes).
+    readonly property real candidateBarHeight: inputPanel.keyboard.style ? inputPanel.keyboard.style.selectionListHeight : 0
 
     width: 1280
     height: 800
@@ -62,7 +65,37 @@ Window {
         visible: active
     }
 
+    // The keyboard's 汉字 candidates in large type: the built-in style's are too small for elderly eyes.
+    Component {
+        id: largeCandidate
+        SelectionListItem {
+            id: candidateItem
+            width: candidateText.implicitWidth + 2 * Theme.px(28)
+            Text {
+                id: candidateText
+                anchors.centerIn: parent
+                text: display
+                color: candidateItem.ListView.isCurrentItem ? "#FFE082" : "#FFFFFF"
+                font.pixelSize: Theme.text(44)
+            }
+        }
+    }
+
+    function enlargeCandidates() {
+        const style = inputPanel.keyboard.style
+        if (!style)
+            return
+        style.selectionListHeight = Theme.px(96)
+        style.selectionListDelegate = largeCandidate
+    }
+
+    Connections {
+        target: inputPanel.keyboard
+        function onStyleChanged() { root.enlargeCandidates() }
+    }
+
     Component.onCompleted: {
+        enlargeCandidates()
         Theme.zoom = Math.max(1.0, Math.min(width / 1280, height / 800))
         VirtualKeyboardSettings.locale = root.keyboardLocale
         // Learned words are personal data on a shared terminal: keep them in the session's folder.
