@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -39,30 +39,27 @@ def _to(flow: FakeCallerFlow, vm: KioskViewModel, h: QmlHarness, *states: Caller
         flow.move_to(state, **info)
 
 
-SCREENS: dict[str, Callable[[FakeCallerFlow, KioskViewModel, QmlHarness], None]] = {
-    "home": lambda flow, vm, h: None,
-    "not_built_notice": lambda flow, vm, h: vm.tapTile("apply"),
-    "waiting": lambda flow, vm, h: _to(flow, vm, h, CallerState.WAITING, position=12),
-    "answered": lambda flow, vm, h: (_to(flow, vm, h, CallerState.WAITING), flow.answer()),
-    "in_call": lambda flow, vm, h: (
-        _to(flow, vm, h, CallerState.WAITING),
-        flow.answer(name="欧阳明珠律师", firm="宁夏回族自治区固原市原州区法律援助中心"),
-        flow.move_to(CallerState.IN_CALL),
-    ),
-    "no_lawyer": lambda flow, vm, h: _to(flow, vm, h, CallerState.NO_LAWYER, message="现在没有值班律师。"),
-    "failed": lambda flow, vm, h: _to(
-        flow,
-        vm,
-        h,
-        CallerState.FAILED,
-        message="网络断了，没能接通律师。请检查村里的网络是否正常，或者请村委会的工作人员帮忙看一看，然后再试一次。",
-    ),
-    "ended": lambda flow, vm, h: (
-        _to(flow, vm, h, CallerState.WAITING),
-        flow.answer(),
-        flow.move_to(CallerState.ENDED, message="通话已结束"),
-    ),
-}
+def _show(screen: str, flow: FakeCallerFlow, vm: KioskViewModel, h: QmlHarness) -> None:
+    """Bring the kiosk to one of its screens, with long real-world texts where they can vary."""
+    if screen == "not_built_notice":
+        vm.tapTile("apply")
+    elif screen == "waiting":
+        _to(flow, vm, h, CallerState.WAITING, position=12)
+    elif screen in ("answered", "in_call", "ended"):
+        _to(flow, vm, h, CallerState.WAITING)
+        flow.answer(name="欧阳明珠律师", firm="宁夏回族自治区固原市原州区法律援助中心")
+        if screen == "in_call":
+            flow.move_to(CallerState.IN_CALL)
+        elif screen == "ended":
+            flow.move_to(CallerState.ENDED, message="通话已结束")
+    elif screen == "no_lawyer":
+        _to(flow, vm, h, CallerState.NO_LAWYER, message="现在没有值班律师。")
+    elif screen == "failed":
+        reason = (
+            "网络断了，没能接通律师。请检查村里的网络是否正常，"
+            "或者请村委会的工作人员帮忙看一看，然后再试一次。"
+        )
+        _to(flow, vm, h, CallerState.FAILED, message=reason)
 
 
 SHOWN_BY = {
@@ -81,10 +78,10 @@ def _visible(h: QmlHarness) -> list[QQuickItem]:
     return [i for i in h.window.findChildren(QQuickItem) if i.isVisible() and i.opacity() > 0]
 
 
-@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("screen", list(SHOWN_BY))
 def test_screen_is_readable_and_touchable(kiosk, screen):
     flow, vm, h = kiosk
-    SCREENS[screen](flow, vm, h)
+    _show(screen, flow, vm, h)
     h.wait_for(SHOWN_BY[screen])
     window = QRectF(0, 0, h.window.width(), h.window.height())
     px_per_mm = h.window.screen().physicalDotsPerInch() / 25.4
