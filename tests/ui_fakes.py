@@ -347,7 +347,10 @@ raise SystemExit(code)
 class AppProcess:
     """`python -m kiosk|desk --automation` in a child process, with a fake flow wired in."""
 
-    def __init__(self, launcher: str, *args: str) -> None:
+    def __init__(
+        self, launcher: str, *args: str, env: dict[str, str] | None = None, prefix: tuple[str, ...] = ()
+    ) -> None:
+        import os
         import queue
         import subprocess
         import sys
@@ -356,8 +359,9 @@ class AppProcess:
 
         root = Path(__file__).resolve().parent.parent
         self.process = subprocess.Popen(
-            [sys.executable, "-c", launcher, "--automation", *args],
+            [*prefix, sys.executable, "-c", launcher, "--automation", *args],
             cwd=root,
+            env={**os.environ, **(env or {})},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
