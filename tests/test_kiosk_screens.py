@@ -93,7 +93,7 @@ def test_in_call_shows_lawyer_name_and_firm_and_hangup_ends_it(kiosk):
     h.qtbot.waitUntil(lambda: vm.remote_video.videoSink is not None)
     flow.send_frames(2)
     assert vm.remote_video.shown == 2  # the frames reached the call screen's VideoOutput
-    assert vm.local_video.shown == 2
+    assert vm.local_video.shown >= 1  # the self-view too (thinned to 15 fps)
     h.tap("hangupButton")
     h.qtbot.waitUntil(lambda: flow.state is CallerState.ENDED)
     assert flow.actions[-1] == "hangup"

@@ -59,3 +59,20 @@ def test_a_sink_destroyed_by_qml_is_forgotten(qapp, qtbot):
     qtbot.waitUntil(lambda: bridge.videoSink is None)
     bridge.push(synthetic_frame(320, 240))  # no crash: nothing to show it on
     assert bridge.shown == 0
+
+
+def test_self_view_is_thinned_to_its_frame_rate_but_the_remote_is_not(qapp):
+    now = [0.0]
+    preview = VideoFrameBridge("local", max_fps=15, clock=lambda: now[0])
+    remote = VideoFrameBridge("remote", clock=lambda: now[0])
+    preview.setProperty("videoSink", preview_sink := QVideoSink())
+    remote.setProperty("videoSink", remote_sink := QVideoSink())
+    frame = synthetic_frame(64, 48)
+    for _ in range(30):  # one second of 30 fps
+        preview.push(frame)
+        remote.push(frame)
+        now[0] += 1 / 30
+    assert remote.shown == 30
+    assert preview.shown == 15
+    assert preview.frames == 30  # every frame is still counted
+    assert preview_sink.videoFrame().isValid() and remote_sink.videoFrame().isValid()

@@ -15,6 +15,8 @@ from ui.video import VideoFrameBridge
 
 log = logging.getLogger(__name__)
 
+LOCAL_PREVIEW_FPS = 15.0  # the small self-view; the remote picture is shown at its full rate
+
 
 class DeskScreen(StrEnum):
     """Which screen the desk shows."""
@@ -80,7 +82,7 @@ class DeskViewModel(QObject):
         self._error = ""
         self._last_on_duty = False
         self.remote_video = VideoFrameBridge("remoteVideo", self)
-        self.local_video = VideoFrameBridge("localVideo", self)
+        self.local_video = VideoFrameBridge("localVideo", self, max_fps=LOCAL_PREVIEW_FPS)
         flow.add_state_listener(self._on_state)
         flow.set_video_listeners(self.remote_video.push, self.local_video.push)
 

@@ -15,6 +15,8 @@ from ui.video import VideoFrameBridge
 
 log = logging.getLogger(__name__)
 
+LOCAL_PREVIEW_FPS = 15.0  # the small self-view; the remote picture is shown at its full rate
+
 
 class KioskScreen(StrEnum):
     """Which screen the kiosk shows."""
@@ -78,7 +80,7 @@ class KioskViewModel(QObject):
         self._notice = ""
         self._error = ""
         self.remote_video = VideoFrameBridge("remoteVideo", self)
-        self.local_video = VideoFrameBridge("localVideo", self)
+        self.local_video = VideoFrameBridge("localVideo", self, max_fps=LOCAL_PREVIEW_FPS)
         self._home_timer = QTimer(self)
         self._home_timer.setSingleShot(True)
         self._home_timer.setInterval(ended_return_ms)

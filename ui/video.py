@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import av
 import numpy as np
@@ -52,10 +53,21 @@ class VideoFrameBridge(QObject):
     firstFrame = Signal(int, int)
     activeChanged = Signal()
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        parent: QObject | None = None,
+        *,
+        max_fps: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self._sink: QVideoSink | None = None
+        # Without a GPU every new frame repaints the whole window: the small self-view needs fewer.
+        self._min_interval = 0.9 / max_fps if max_fps > 0 else 0.0  # 10% slack for arrival jitter
+        self._clock = clock
+        self._last_shown_at = -1e9
         self.frames = 0
         self.shown = 0
         self.first_frame_at: float | None = None
@@ -92,9 +104,14 @@ class VideoFrameBridge(QObject):
             self.firstFrame.emit(frame.width, frame.height)
             self.activeChanged.emit()
         sink = self._live_sink()
-        if sink is not None:
-            sink.setVideoFrame(to_video_frame(frame))
-            self.shown += 1
+        if sink is None:
+            return
+        now = self._clock()
+        if now - self._last_shown_at < self._min_interval:
+            return
+        self._last_shown_at = now
+        sink.setVideoFrame(to_video_frame(frame))
+        self.shown += 1
 
     def reset(self) -> None:
         """Forget the last stream (a new call starts); clears what the sink shows."""
