@@ -48,7 +48,7 @@ async def _run(settings: KioskSettings, automation: bool, session_dir: Path) -> 
     from PySide6.QtQml import QQmlApplicationEngine
 
     from kiosk.wiring import build_caller
-    from ui.app import QML_DIR, QuitRequest, load_window, run_until_closed
+    from ui.app import QML_DIR, QuitRequest, keyboard_locale, load_window, run_until_closed
     from ui.automation import AutomationChannel, kiosk_commands
     from ui.background import BackgroundRunner
     from ui.kiosk_vm import KioskViewModel
@@ -62,7 +62,7 @@ async def _run(settings: KioskSettings, automation: bool, session_dir: Path) -> 
     window = load_window(
         engine,
         QML_DIR / "kiosk" / "Main.qml",
-        {"vm": vm, "keyboardLocale": settings.language},
+        {"vm": vm, "keyboardLocale": keyboard_locale(settings.language)},
     )
     quit_request = QuitRequest(window)
     channel = None

@@ -36,14 +36,15 @@ async def _kiosk(out: Path, language: str) -> None:
 
     from media.flows import CallerState
     from tests.ui_fakes import FakeCallerFlow
-    from ui.app import QML_DIR, load_window
+    from ui.app import QML_DIR, keyboard_locale, load_window
     from ui.background import BackgroundRunner
     from ui.kiosk_vm import KioskViewModel
 
     flow = FakeCallerFlow()
     vm = KioskViewModel(flow, BackgroundRunner(), ended_return_ms=60_000)
     engine = QQmlApplicationEngine()
-    window = load_window(engine, QML_DIR / "kiosk" / "Main.qml", {"vm": vm, "keyboardLocale": language})
+    properties = {"vm": vm, "keyboardLocale": keyboard_locale(language)}
+    window = load_window(engine, QML_DIR / "kiosk" / "Main.qml", properties)
     window.show()
 
     def dismiss_and_call() -> None:

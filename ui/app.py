@@ -26,6 +26,11 @@ FONT_FOR_LANGUAGE = {"zh_TW": "Noto Sans CJK TC", "zh_HK": "Noto Sans CJK HK"}
 DEFAULT_FONT = "Noto Sans CJK SC"
 
 
+def keyboard_locale(language: str) -> str:
+    """The on-screen keyboard's locale for an app language (zh_CN: Pinyin, zh_TW: Zhuyin/Cangjie)."""
+    return {"zh": "zh_CN", "en": "en_US"}.get(language, language)
+
+
 def prepare_environment(*, virtual_keyboard: bool) -> None:
     """Set the Qt environment a process needs before its QGuiApplication exists."""
     if virtual_keyboard:

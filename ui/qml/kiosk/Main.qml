@@ -98,6 +98,8 @@ Window {
         enlargeCandidates()
         Theme.zoom = Math.max(1.0, Math.min(width / 1280, height / 800))
         VirtualKeyboardSettings.locale = root.keyboardLocale
+        // The language key switches only between the kiosk's language and English.
+        VirtualKeyboardSettings.activeLocales = root.keyboardLocale === "en_US" ? ["en_US"] : [root.keyboardLocale, "en_US"]
         // Learned words are personal data on a shared terminal: keep them in the session's folder.
         if (root.vm.keyboardDataPath !== "")
             VirtualKeyboardSettings.userDataPath = root.vm.keyboardDataPath
