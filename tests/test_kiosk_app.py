@@ -57,3 +57,20 @@ def test_quitting_mid_call_hangs_up_first():
     assert exited["flow_closed"] is True
     assert "Traceback" not in stderr
     assert "was destroyed but it is pending" not in stderr
+
+
+def test_sigterm_mid_call_hangs_up_and_exits_cleanly():
+    import signal
+
+    app = AppProcess(KIOSK_LAUNCHER, "--set", "fullscreen=false")
+    try:
+        app.wait_event("ready")
+        app.send(cmd="tap", target="call")
+        app.wait_event("state", state="in_call")
+        app.process.send_signal(signal.SIGTERM)  # what systemd sends when the terminal shuts down
+        exited = app.wait_event("exited")
+    finally:
+        code, stderr = app.finish()
+    assert code == 0
+    assert exited["flow_closed"] is True
+    assert "Traceback" not in stderr
