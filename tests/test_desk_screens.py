@@ -129,7 +129,7 @@ def test_failure_after_login_is_shown_on_the_duty_screen(desk):
 def test_ringtone_is_a_short_audible_wav(tmp_path: Path):
     path = write_ringtone(tmp_path / "ring.wav")
     with wave.open(str(path)) as wav:
-        assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
+        assert wav.getnchannels() == 2 and wav.getsampwidth() == 2
         seconds = wav.getnframes() / wav.getframerate()
         samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
     assert 1.0 <= seconds <= 3.0

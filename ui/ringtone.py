@@ -12,19 +12,20 @@ from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 
 log = logging.getLogger(__name__)
 
-RATE = 22050
+RATE = 48000  # the usual device rate: no resampling needed by QSoundEffect
 
 
 def write_ringtone(path: Path) -> Path:
-    """Write a 2 s phone-like ring (two 0.4 s bursts of 440+480 Hz, then quiet) as 16-bit mono WAV."""
+    """Write a 2 s phone-like ring (two 0.4 s bursts of 440+480 Hz, then quiet) as 16-bit stereo WAV."""
     t = np.arange(int(RATE * 2.0)) / RATE
     tone = 0.5 * (np.sin(2 * np.pi * 440 * t) + np.sin(2 * np.pi * 480 * t))
     envelope = ((t < 0.4) | ((t >= 0.6) & (t < 1.0))).astype(float)
     ramp = np.clip(np.minimum(t % 0.6, 0.4 - (t % 0.6)) / 0.01, 0, 1)  # 10 ms fades, no clicks
-    samples = (tone * envelope * ramp * 0.6 * 32767).astype("<i2")
+    mono = (tone * envelope * ramp * 0.6 * 32767).astype("<i2")
+    samples = np.repeat(mono, 2)  # L = R
     path.parent.mkdir(parents=True, exist_ok=True)
     with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
+        out.setnchannels(2)
         out.setsampwidth(2)
         out.setframerate(RATE)
         out.writeframes(samples.tobytes())
