@@ -146,3 +146,15 @@ def test_call_screen_counts_the_call_time(kiosk):
     flow.move_to(CallerState.IN_CALL)
     assert h.wait_for("callDuration").property("text") == "通话中 0:00"
     h.qtbot.waitUntil(lambda: h.text("callDuration") == "通话中 0:01", timeout=3000)
+
+
+def test_hotline_is_the_terminals_own_number_unless_the_server_names_one(qtbot, qapp):
+    with running_qasync_loop(qapp):
+        flow = FakeCallerFlow()  # reports the default 12348
+        vm = KioskViewModel(flow, BackgroundRunner(), hotline="0951-12348")
+        harness = QmlHarness(qtbot, "kiosk/Main.qml", {"vm": vm})
+        vm.call()
+        qtbot.waitUntil(lambda: flow.state is CallerState.REQUESTING)
+        flow.move_to(CallerState.NO_LAWYER)
+        assert harness.wait_for("hotlineNumber").property("text") == "0951-12348"
+        harness.close()

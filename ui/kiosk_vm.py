@@ -44,6 +44,8 @@ SCREEN_FOR_STATE: dict[CallerState, KioskScreen] = {
 DISMISSABLE = frozenset({KioskScreen.ENDED, KioskScreen.NO_LAWYER, KioskScreen.FAILED})
 
 # Home tiles: id -> built yet? Later issues flip their tile to True and give it a screen.
+DEFAULT_HOTLINE = CallInfo().hotline
+
 TILES: dict[str, bool] = {"consult": False, "apply": False, "call": True, "help": False}
 
 
@@ -143,7 +145,9 @@ class KioskViewModel(QObject):
         return ""
 
     def _hotline_number(self) -> str:
-        return self.flow.info.hotline or self._hotline
+        # The centre's number from the server when it sent one, else this terminal's setting.
+        told = self.flow.info.hotline
+        return told if told and told != DEFAULT_HOTLINE else self._hotline
 
     def _notice_text(self) -> str:
         return self._notice
