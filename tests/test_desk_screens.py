@@ -135,3 +135,31 @@ def test_ringtone_is_a_short_audible_wav(tmp_path: Path):
     assert 1.0 <= seconds <= 3.0
     assert np.abs(samples).max() > 8000  # loud enough to hear
     assert (np.abs(samples) < 10).mean() > 0.3  # with pauses, like a phone
+
+
+class CountingRinger:
+    """Counts rings instead of making sound (the sound itself is tested in test_desk_ringer.py)."""
+
+    def __init__(self) -> None:
+        self.starts = 0
+        self.stops = 0
+
+    def start(self) -> None:
+        self.starts += 1
+
+    def stop(self) -> None:
+        self.stops += 1
+
+
+def test_news_while_ringing_does_not_restart_the_ring(qtbot, qapp):
+    with running_qasync_loop(qapp):
+        flow = FakeDeskFlow({"wangming": "secret"})
+        ringer = CountingRinger()
+        vm = DeskViewModel(flow, BackgroundRunner(), ringer=ringer)
+        harness = QmlHarness(qtbot, "desk/Main.qml", {"vm": vm})
+        _on_duty(flow, harness)
+        flow.ring(village="石桥村")
+        flow.update_info(peer_detail="石桥村（二组）")
+        assert harness.wait_for("callerVillage").property("text") == "地点：石桥村（二组）"
+        assert ringer.starts == 1
+        harness.close()

@@ -158,3 +158,13 @@ def test_hotline_is_the_terminals_own_number_unless_the_server_names_one(qtbot, 
         flow.move_to(CallerState.NO_LAWYER)
         assert harness.wait_for("hotlineNumber").property("text") == "0951-12348"
         harness.close()
+
+
+def test_news_within_an_end_state_does_not_bring_back_a_screen_the_villager_left(kiosk):
+    flow, _vm, h = kiosk
+    _start_call(flow, h)
+    flow.move_to(CallerState.NO_LAWYER, message="现在没有值班律师。")
+    h.tap(h.wait_for("backButton").objectName())
+    h.wait_for("homeScreen")
+    flow.update_info(timings={"ended": 1.0})
+    assert h.has("homeScreen") and not h.has("noLawyerScreen")

@@ -83,6 +83,12 @@ class _FakeFlowBase:
         for listener in list(self._listeners):
             listener(self.state, self.info)
 
+    def update_info(self, **info: Any) -> None:
+        """New information within the same state (the real flows report these too)."""
+        self.info = dataclasses.replace(self.info, **info)
+        for listener in list(self._listeners):
+            listener(self.state, self.info)
+
     def send_frames(self, count: int = 1, width: int = 640, height: int = 480) -> None:
         """Deliver `count` remote frames and as many local preview frames."""
         for _ in range(count):
@@ -262,9 +268,13 @@ class QmlHarness:
         self.qtbot = qtbot
         self.engine = QQmlApplicationEngine()
         self.window = load_window(self.engine, QML_DIR / qml, properties)
+        frames: list[bool] = []
+        self.window.frameSwapped.connect(lambda: frames.append(True))
         self.window.show()
         self.window.requestActivate()
-        qtbot.waitActive(self.window)  # a click on a window not yet active can be lost
+        qtbot.waitActive(self.window)
+        # Qt Quick delivers a click only once the scene has been drawn: wait for the first frame.
+        qtbot.waitUntil(lambda: bool(frames), timeout=5000)
 
     def item(self, name: str) -> Any:
         """The visible QML item with this objectName (fails the test if there is none)."""
@@ -292,7 +302,7 @@ class QmlHarness:
         item = self.item(name)
         self.qtbot.waitUntil(item.isEnabled, timeout=5000)  # a person taps once the button is enabled
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
-        QTest.mouseMove(self.window, centre)  # the finger arrives first (else Qt may drop a first click)
+        QTest.mouseMove(self.window, centre)  # the finger arrives first, as on a touch screen
         QTest.mouseClick(self.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
 
     def wait_for(self, name: str) -> Any:

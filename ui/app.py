@@ -10,7 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer, QTranslator, QUrl
+from PySide6.QtCore import QLocale, QObject, QTimer, QTranslator, QUrl
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
@@ -62,8 +62,6 @@ def install_translation(
     translator = QTranslator(app)
     if path.exists() and translator.load(str(path)):
         app.installTranslator(translator)
-        # Deliver the LanguageChange now, not later in the middle of the first tap on a new window.
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         return translator
     if not language.startswith("zh_CN"):
         log.warning("no translation pack for %s at %s; showing Simplified Chinese", language, path)

@@ -81,6 +81,7 @@ class DeskViewModel(QObject):
         self._busy = False
         self._error = ""
         self._last_on_duty = False
+        self._last_state = DeskState(flow.state)
         self.remote_video = VideoFrameBridge("remoteVideo", self)
         self.local_video = VideoFrameBridge("localVideo", self, max_fps=LOCAL_PREVIEW_FPS)
         flow.add_state_listener(self._on_state)
@@ -89,6 +90,14 @@ class DeskViewModel(QObject):
     # --- flow events -------------------------------------------------------------------------------
     def _on_state(self, state: Any, info: CallInfo) -> None:
         state = DeskState(state)
+        if state is not self._last_state:  # not just new info within the same state
+            self._last_state = state
+            self._entered(state)
+        self.changed.emit()
+        self.flowChanged.emit()
+
+    def _entered(self, state: DeskState) -> None:
+        """Bookkeeping when the flow enters a new state: login, duty, ringing."""
         self._busy = False  # the state change is the answer the lawyer was waiting for
         if state is DeskState.LOGGED_OUT:
             self._logged_in = False
@@ -107,8 +116,6 @@ class DeskViewModel(QObject):
             self.ringStarted.emit()
         elif self._ringer is not None:
             self._ringer.stop()
-        self.changed.emit()
-        self.flowChanged.emit()
 
     def _done(self, _result: Any = None) -> None:
         self._busy = False

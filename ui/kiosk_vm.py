@@ -81,6 +81,7 @@ class KioskViewModel(QObject):
         self._dismissed = False
         self._notice = ""
         self._error = ""
+        self._last_state = CallerState(flow.state)
         self.remote_video = VideoFrameBridge("remoteVideo", self)
         self.local_video = VideoFrameBridge("localVideo", self, max_fps=LOCAL_PREVIEW_FPS)
         self._home_timer = QTimer(self)
@@ -92,15 +93,18 @@ class KioskViewModel(QObject):
 
     # --- flow events -------------------------------------------------------------------------------
     def _on_state(self, state: Any, info: CallInfo) -> None:
-        if state is CallerState.REQUESTING:
-            self.remote_video.reset()
-            self.local_video.reset()
-        self._dismissed = False
-        self._error = ""
-        if SCREEN_FOR_STATE[CallerState(state)] is KioskScreen.ENDED:
-            self._home_timer.start()
-        else:
-            self._home_timer.stop()
+        state = CallerState(state)
+        if state is not self._last_state:  # not just new info (queue position) within a state
+            self._last_state = state
+            if state is CallerState.REQUESTING:
+                self.remote_video.reset()
+                self.local_video.reset()
+            self._dismissed = False
+            self._error = ""
+            if SCREEN_FOR_STATE[state] is KioskScreen.ENDED:
+                self._home_timer.start()
+            else:
+                self._home_timer.stop()
         self.changed.emit()
         self.flowChanged.emit()
 
