@@ -48,7 +48,7 @@ async def _run(settings: KioskSettings, automation: bool, session_dir: Path) -> 
     from PySide6.QtQml import QQmlApplicationEngine
 
     from kiosk.wiring import build_caller
-    from ui.app import QML_DIR, QuitRequest, keyboard_locale, load_window, run_until_closed
+    from ui.app import QML_DIR, QuitRequest, keyboard_locale, load_window, run_until_closed, show_kiosk_window
     from ui.automation import AutomationChannel, kiosk_commands
     from ui.background import BackgroundRunner
     from ui.kiosk_vm import KioskViewModel
@@ -69,10 +69,7 @@ async def _run(settings: KioskSettings, automation: bool, session_dir: Path) -> 
     if automation:
         channel = AutomationChannel(window, vm, kiosk_commands(vm), on_quit=quit_request.request)
         channel.start()
-    if settings.fullscreen:
-        window.showFullScreen()
-    else:
-        window.show()
+    show_kiosk_window(window, fullscreen=settings.fullscreen)
     cleanups = [runner.shutdown, flow.close]
     await run_until_closed(window, quit_request, cleanups)
     if channel is not None:

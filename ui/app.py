@@ -37,6 +37,8 @@ def prepare_environment(*, virtual_keyboard: bool) -> None:
         os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
         # The kiosk puts the keyboard in its own scene; never a separate keyboard window.
         os.environ.setdefault("QT_VIRTUALKEYBOARD_DESKTOP_DISABLE", "1")
+        # Under a Wayland kiosk compositor (cage) Qt would draw its own title bar with a close button.
+        os.environ.setdefault("QT_WAYLAND_DISABLE_WINDOWDECORATION", "1")
     os.environ.setdefault("QT_QUICK_CONTROLS_STYLE", "Basic")
     # Two harmless notices from inside Qt's own modules (the keyboard's QML, multimedia's optional
     # PipeWire backend) that would otherwise greet every start as warnings.
@@ -94,6 +96,23 @@ def load_window(
     if not roots or not isinstance(roots[0], QQuickWindow):
         raise RuntimeError(f"could not load {qml_file.name}: {'; '.join(errors) or 'no window'}")
     return roots[0]
+
+
+def show_kiosk_window(window: QQuickWindow, *, fullscreen: bool) -> None:
+    """Show the kiosk filling the screen, in the way that works on the platform in use.
+
+    Under Wayland (cage) `showFullScreen()` or a window of exactly the output's size showed black
+    (DESIGN.md); a window one pixel smaller, shown plainly, is maximised by cage and shows it all.
+    """
+    if not fullscreen:
+        window.show()
+        return
+    if QGuiApplication.platformName().startswith("wayland"):
+        screen = window.screen().size()
+        window.resize(screen.width() - 1, screen.height() - 1)
+        window.show()
+        return
+    window.showFullScreen()
 
 
 class QuitRequest(QObject):
