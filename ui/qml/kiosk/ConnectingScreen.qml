@@ -96,8 +96,9 @@ Rectangle {
             text: screen.answered && screen.vm.peerName !== ""
                   ? qsTr("%1 正在和您连线").arg(screen.vm.peerName)
                   : qsTr("请稍等，律师马上就来")
-            color: Theme.inkSoft
-            font.pixelSize: Theme.fontBody
+            color: screen.answered ? Theme.call : Theme.inkSoft
+            font.pixelSize: screen.answered ? Theme.fontLarge : Theme.fontBody
+            font.bold: screen.answered
         }
     }
 
