@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,11 +40,16 @@ print(json.dumps({"audible": ringer.audible or playing, "playing": playing}))
 """
 
 
+def _answers(env: dict[str, str]) -> bool:
+    """Whether the PulseAudio server in `env` answers."""
+    return subprocess.run(["pactl", "info"], env=env, capture_output=True, check=False).returncode == 0
+
+
 @pytest.fixture
 def speaker(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A private PulseAudio daemon with one null sink, as the environment a child process needs."""
-    if shutil.which("pulseaudio") is None:
-        pytest.skip("needs pulseaudio (Debian package pulseaudio)")
+    if shutil.which("pulseaudio") is None or shutil.which("pactl") is None:
+        pytest.skip("needs pulseaudio and pactl (Debian packages pulseaudio, pulseaudio-utils)")
     run = tmp_path / "run"
     (tmp_path / "home").mkdir()
     run.mkdir()
@@ -54,25 +61,32 @@ def speaker(tmp_path: Path) -> Iterator[dict[str, str]]:
         "PULSE_STATE_PATH": str(tmp_path / "state"),
     }
     socket = run / "native"
-    subprocess.run(
+    # In the foreground, as our own child: stopped and reaped by this fixture, no stray daemon.
+    daemon = subprocess.Popen(
         [
             "pulseaudio",
-            "--daemonize=yes",
+            "--daemonize=no",
             "--exit-idle-time=-1",
             "-n",
             f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
             "--load=module-null-sink sink_name=speaker",
         ],
         env=env,
-        check=True,
-        capture_output=True,
-        timeout=30,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     env["PULSE_SERVER"] = f"unix:{socket}"
     try:
+        deadline = time.monotonic() + 10
+        while not _answers(env):  # wait (on the daemon itself) until it listens
+            if daemon.poll() is not None or time.monotonic() > deadline:
+                pytest.skip("the private PulseAudio daemon did not start")
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                daemon.wait(timeout=0.1)
         yield env
     finally:
-        subprocess.run(["pulseaudio", "--kill"], env=env, check=False, capture_output=True, timeout=30)
+        daemon.terminate()
+        daemon.wait(timeout=30)
 
 
 def test_the_ringtone_plays_on_the_speaker(speaker, tmp_path: Path):
