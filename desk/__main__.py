@@ -1,0 +1,79 @@
+"""`python -m desk`: the lawyer's desktop app (log in, go on duty, answer calls)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from config.loader import ConfigError, build_parser, load_settings
+from config.settings import DeskSettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse settings, open the desk window and run until it is closed."""
+    parser = build_parser("desk", "Lawyer desk: go on duty and answer villagers' video calls")
+    parser.add_argument(
+        "--automation", action="store_true", help="JSON-line commands on stdin, events on stdout"
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(DeskSettings, "desk", args.config, args.set)
+    except ConfigError as exc:
+        print(f"设置有误 (settings error): {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+    from ui.app import prepare_environment
+
+    prepare_environment(virtual_keyboard=False)
+    import qasync
+
+    from ui.app import create_application
+
+    app = create_application(sys.argv[:1], name="desk", language=settings.language)
+    work_dir = Path(tempfile.mkdtemp(prefix="desk-"))
+    try:
+        asyncio.run(_run(settings, args.automation, work_dir), loop_factory=lambda: qasync.QEventLoop(app))
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return 0
+
+
+async def _run(settings: DeskSettings, automation: bool, work_dir: Path) -> None:
+    """Build the flow, the view-model and the window; quit cleanly (hang up, go off duty)."""
+    from PySide6.QtQml import QQmlApplicationEngine
+
+    from desk.wiring import build_answerer
+    from ui.app import QML_DIR, QuitRequest, load_window, run_until_closed
+    from ui.automation import AutomationChannel, desk_commands
+    from ui.background import BackgroundRunner
+    from ui.desk_vm import DeskViewModel
+    from ui.ringtone import Ringer
+
+    flow = build_answerer(settings)
+    runner = BackgroundRunner()
+    ringer = Ringer(work_dir / "ring.wav")
+    vm = DeskViewModel(flow, runner, ringer=ringer, username=settings.username)
+    engine = QQmlApplicationEngine()
+    window = load_window(engine, QML_DIR / "desk" / "Main.qml", {"vm": vm})
+    quit_request = QuitRequest(window)
+    channel = None
+    if automation:
+        channel = AutomationChannel(window, vm, desk_commands(vm), on_quit=quit_request.request)
+        channel.start()
+    window.show()
+    if settings.username and settings.password:  # demos and automation only; people use the form
+        vm.login(settings.username, settings.password)
+    await run_until_closed(window, quit_request, [runner.shutdown, flow.close])
+    ringer.stop()
+    if channel is not None:
+        channel.stop()
+    del engine
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,238 @@
+"""The kiosk's view-model: the call flow's state mapped to what the touch screens show."""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
+
+from media.flows import CallerFlow, CallerState, CallInfo
+from ui import texts
+from ui.background import BackgroundRunner
+from ui.video import VideoFrameBridge
+
+log = logging.getLogger(__name__)
+
+LOCAL_PREVIEW_FPS = 15.0  # the small self-view; the remote picture is shown at its full rate
+
+
+class KioskScreen(StrEnum):
+    """Which screen the kiosk shows."""
+
+    HOME = "home"
+    CONNECTING = "connecting"  # 正在为您接通值班律师… (requesting, waiting in the queue, media setup)
+    CALL = "call"
+    NO_LAWYER = "no_lawyer"
+    FAILED = "failed"
+    ENDED = "ended"
+
+
+SCREEN_FOR_STATE: dict[CallerState, KioskScreen] = {
+    CallerState.IDLE: KioskScreen.HOME,
+    CallerState.REQUESTING: KioskScreen.CONNECTING,
+    CallerState.WAITING: KioskScreen.CONNECTING,
+    CallerState.CONNECTING: KioskScreen.CONNECTING,
+    CallerState.IN_CALL: KioskScreen.CALL,
+    CallerState.ENDED: KioskScreen.ENDED,
+    CallerState.NO_LAWYER: KioskScreen.NO_LAWYER,
+    CallerState.FAILED: KioskScreen.FAILED,
+}
+
+# Screens the villager may leave with 返回 (the flow stays in its end state until the next call).
+DISMISSABLE = frozenset({KioskScreen.ENDED, KioskScreen.NO_LAWYER, KioskScreen.FAILED})
+
+# Home tiles: id -> built yet? Later issues flip their tile to True and give it a screen.
+DEFAULT_HOTLINE = CallInfo().hotline
+
+TILES: dict[str, bool] = {"consult": False, "apply": False, "call": True, "help": False}
+
+
+class KioskViewModel(QObject):
+    """Wraps a CallerFlow for the kiosk's QML; slots are what a tap does.
+
+    Signals:
+        changed: any displayed property changed.
+        flowChanged: the flow reported a state change (for automation and benches).
+    Attributes:
+        flow: the wrapped call flow.
+        remote_video / local_video: the lawyer's picture and the villager's own preview.
+    """
+
+    changed = Signal()
+    flowChanged = Signal()
+
+    def __init__(
+        self,
+        flow: CallerFlow,
+        runner: BackgroundRunner,
+        *,
+        hotline: str = "12348",
+        keyboard_data_path: str = "",
+        ended_return_ms: int = 6000,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.flow = flow
+        self._runner = runner
+        self._hotline = hotline
+        self._keyboard_data_path = keyboard_data_path
+        self._dismissed = False
+        self._notice = ""
+        self._error = ""
+        self._last_state = CallerState(flow.state)
+        self.remote_video = VideoFrameBridge("remoteVideo", self)
+        self.local_video = VideoFrameBridge("localVideo", self, max_fps=LOCAL_PREVIEW_FPS)
+        self._home_timer = QTimer(self)
+        self._home_timer.setSingleShot(True)
+        self._home_timer.setInterval(ended_return_ms)
+        self._home_timer.timeout.connect(self.goHome)
+        flow.add_state_listener(self._on_state)
+        flow.set_video_listeners(self.remote_video.push, self.local_video.push)
+
+    # --- flow events -------------------------------------------------------------------------------
+    def _on_state(self, state: Any, info: CallInfo) -> None:
+        state = CallerState(state)
+        if state is not self._last_state:  # not just new info (queue position) within a state
+            self._last_state = state
+            if state is CallerState.REQUESTING:
+                self.remote_video.reset()
+                self.local_video.reset()
+            self._dismissed = False
+            self._error = ""
+            if SCREEN_FOR_STATE[state] is KioskScreen.ENDED:
+                self._home_timer.start()
+            else:
+                self._home_timer.stop()
+        self.changed.emit()
+        self.flowChanged.emit()
+
+    def _on_failure(self, message: str) -> None:
+        self._error = message
+        self.changed.emit()
+
+    # --- properties --------------------------------------------------------------------------------
+    @property
+    def kiosk_screen(self) -> KioskScreen:
+        """The screen for the flow's state, or home once the villager left an end screen."""
+        if self._error:
+            return KioskScreen.FAILED
+        screen = SCREEN_FOR_STATE[CallerState(self.flow.state)]
+        return KioskScreen.HOME if self._dismissed and screen in DISMISSABLE else screen
+
+    def _screen(self) -> str:
+        return self.kiosk_screen.value
+
+    def _state(self) -> str:
+        return CallerState(self.flow.state).value
+
+    def _peer_name(self) -> str:
+        return self.flow.info.peer_name
+
+    def _peer_detail(self) -> str:
+        return self.flow.info.peer_detail
+
+    def _position(self) -> int:
+        return self.flow.info.position if self.flow.state is CallerState.WAITING else 0
+
+    def _message(self) -> str:
+        if self._error:
+            return self._error
+        message = self.flow.info.message
+        if message:
+            return message
+        if self.flow.state is CallerState.NO_LAWYER:
+            return texts.default_no_lawyer()
+        if self.flow.state is CallerState.FAILED:
+            return texts.default_failure()
+        return ""
+
+    def _hotline_number(self) -> str:
+        # The centre's number from the server when it sent one, else this terminal's setting.
+        told = self.flow.info.hotline
+        return told if told and told != DEFAULT_HOTLINE else self._hotline
+
+    def _notice_text(self) -> str:
+        return self._notice
+
+    def _keyboard_path(self) -> str:
+        return self._keyboard_data_path
+
+    def _ended_return_seconds(self) -> int:
+        return self._home_timer.interval() // 1000
+
+    def _remote(self) -> QObject:
+        return self.remote_video
+
+    def _local(self) -> QObject:
+        return self.local_video
+
+    screen = Property(str, _screen, notify=changed)
+    state = Property(str, _state, notify=changed)
+    peerName = Property(str, _peer_name, notify=changed)
+    peerDetail = Property(str, _peer_detail, notify=changed)
+    position = Property(int, _position, notify=changed)
+    message = Property(str, _message, notify=changed)
+    hotline = Property(str, _hotline_number, notify=changed)
+    notice = Property(str, _notice_text, notify=changed)
+    keyboardDataPath = Property(str, _keyboard_path, constant=True)
+    endedReturnSeconds = Property(int, _ended_return_seconds, constant=True)
+    remoteVideo = Property(QObject, _remote, constant=True)
+    localVideo = Property(QObject, _local, constant=True)
+
+    # --- slots: what a tap does ------------------------------------------------------------------
+    @Slot(str)
+    def tapTile(self, tile: str) -> None:
+        """A home tile was tapped: 律师视频 calls; tiles not built yet say so."""
+        if tile == "call":
+            self.call()
+        elif not TILES.get(tile, False):
+            self._notice = texts.not_built_notice()
+            self.changed.emit()
+
+    @Slot()
+    def dismissNotice(self) -> None:
+        """Close the 'not built yet' notice."""
+        self._notice = ""
+        self.changed.emit()
+
+    @Slot()
+    def call(self) -> None:
+        """Ask for the on-duty lawyer (also 重试)."""
+        if self.flow.state not in (
+            CallerState.IDLE,
+            CallerState.ENDED,
+            CallerState.NO_LAWYER,
+            CallerState.FAILED,
+        ):
+            return
+        self._error = ""
+        self._notice = ""
+        self._runner.run(self.flow.call(), name="call", on_failure=self._on_failure)
+
+    @Slot()
+    def retry(self) -> None:
+        """重试 on the failed screen."""
+        self.call()
+
+    @Slot()
+    def cancel(self) -> None:
+        """取消 while connecting."""
+        if self.flow.state in (CallerState.CONNECTING, CallerState.IN_CALL):
+            self.hangup()
+            return
+        self._runner.run(self.flow.cancel(), name="cancel", on_failure=self._on_failure)
+
+    @Slot()
+    def hangup(self) -> None:
+        """挂断."""
+        self._runner.run(self.flow.hangup(), name="hangup", on_failure=self._on_failure)
+
+    @Slot()
+    def goHome(self) -> None:
+        """返回: leave an end screen (ended, nobody on duty, failed) for the home screen."""
+        self._home_timer.stop()
+        self._dismissed = True
+        self._error = ""
+        self.changed.emit()

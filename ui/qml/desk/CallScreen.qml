@@ -1,0 +1,84 @@
+import QtQuick
+import common
+
+// The lawyer's call view: the villager large, the lawyer's own image small, 挂断.
+Rectangle {
+    id: screen
+    objectName: "deskCallScreen"
+    property QtObject vm
+    color: "#1A1A1A"
+
+    VideoPane {
+        objectName: "remoteVideo"
+        anchors.left: parent.left
+        anchors.top: parent.top
+        anchors.bottom: parent.bottom
+        anchors.right: sidePanel.left
+        anchors.margins: Theme.px(16)
+        bridge: screen.vm ? screen.vm.remoteVideo : null
+        waitingText: qsTr("正在打开村民的画面…")
+    }
+
+    Column {
+        id: sidePanel
+        anchors.right: parent.right
+        anchors.top: parent.top
+        anchors.margins: Theme.px(16)
+        width: Theme.px(340)
+        spacing: Theme.px(16)
+
+        VideoPane {
+            objectName: "localVideo"
+            width: parent.width
+            height: width * 3 / 4
+            bridge: screen.vm ? screen.vm.localVideo : null
+            label: qsTr("您自己")
+        }
+        Text {
+            objectName: "peerTerminal"
+            width: parent.width
+            text: screen.vm ? screen.vm.peerName : ""
+            color: "#FFFFFF"
+            font.pixelSize: Theme.fontLarge
+            font.bold: true
+            wrapMode: Text.WordWrap
+        }
+        Text {
+            width: parent.width
+            text: screen.vm ? screen.vm.peerDetail : ""
+            color: "#E6E6E6"
+            font.pixelSize: Theme.fontBody
+            wrapMode: Text.WordWrap
+        }
+        Text {
+            width: parent.width
+            text: screen.vm ? qsTr("问题：%1").arg(screen.vm.topicText) : ""
+            color: "#E6E6E6"
+            font.pixelSize: Theme.fontBody
+            wrapMode: Text.WordWrap
+        }
+        Text {
+            objectName: "deskCallError"
+            width: parent.width
+            visible: text !== ""
+            text: screen.vm ? screen.vm.errorText : ""
+            color: "#FFB4AB"
+            font.pixelSize: Theme.fontBody
+            wrapMode: Text.WordWrap
+        }
+    }
+
+    BigButton {
+        objectName: "hangupButton"
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: Theme.px(16)
+        width: Theme.px(340)
+        height: Theme.px(130)
+        text: qsTr("挂断")
+        fontSize: Theme.text(52)
+        iconSource: "../common/icons/hangup.svg"
+        colour: Theme.danger
+        onClicked: screen.vm.hangup()
+    }
+}

@@ -1,0 +1,48 @@
+import QtQuick
+import QtQuick.Window
+import common
+
+// The lawyer desk's root window: login, duty, ringing and call screens chosen by the view-model.
+Window {
+    id: root
+    required property QtObject vm
+
+    width: 1280
+    height: 800
+    minimumWidth: 1024
+    minimumHeight: 700
+    color: Theme.background
+    title: qsTr("律师工作台")
+
+    Loader {
+        objectName: "screenLoader"
+        anchors.fill: parent
+        sourceComponent: {
+            switch (root.vm ? root.vm.screen : "") {
+            case "duty": return dutyScreen
+            case "ringing": return ringingScreen
+            case "call": return callScreen
+            default: return loginScreen
+            }
+        }
+    }
+
+    Component { id: loginScreen; LoginScreen { vm: root.vm } }
+    Component { id: dutyScreen; DutyScreen { vm: root.vm } }
+    Component { id: ringingScreen; RingingScreen { vm: root.vm } }
+    Component { id: callScreen; CallScreen { vm: root.vm } }
+
+    // An offered call brings the window to the front, even from behind other windows.
+    Connections {
+        target: root.vm
+        function onRingStarted() {
+            if (root.visibility === Window.Minimized)
+                root.showNormal()
+            if (Qt.platform.pluginName !== "offscreen") {  // the offscreen platform cannot raise
+                root.raise()
+                root.requestActivate()
+            }
+            root.alert(0)
+        }
+    }
+}
