@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import os
 import stat
 from pathlib import Path
@@ -65,6 +67,7 @@ class DataCipher:
         if len(key) != KEY_BYTES:
             raise DataKeyError(f"the data key must be {KEY_BYTES} bytes")
         self._aead = AESGCM(key)
+        self._mac_key = hashlib.sha256(b"village-kiosk digest key\x00" + key).digest()
 
     def seal(self, plaintext: bytes, context: str) -> bytes:
         """Encrypt with a fresh random nonce: version byte, nonce, ciphertext and tag."""
@@ -80,3 +83,7 @@ class DataCipher:
             return self._aead.decrypt(nonce, body, context.encode())
         except InvalidTag as exc:
             raise SealError("the sealed data does not match its key or context") from exc
+
+    def digest(self, data: bytes) -> str:
+        """A keyed fingerprint (HMAC-SHA256) that reveals nothing about personal data in `data`."""
+        return hmac.new(self._mac_key, data, hashlib.sha256).hexdigest()

@@ -119,7 +119,7 @@ class LegalBasis:
 
     law: str
     article: str
-    summary: str
+    quote: str  # the article's text, verbatim from the statute corpus
 
 
 @dataclass(frozen=True)
@@ -172,8 +172,15 @@ class FormSpec:
         raise KeyError(field_id)
 
     def visible_fields(self, values: Mapping[str, Any]) -> list[FieldSpec]:
-        """The fields shown for these answers, in order."""
-        return [f for f in self.fields if f.visible(values)]
+        """The fields shown for these answers, in order; an answer to a hidden field counts as none."""
+        shown: list[FieldSpec] = []
+        effective: dict[str, Any] = {}
+        for f in self.fields:
+            if f.visible(effective):
+                shown.append(f)
+                if f.id in values:
+                    effective[f.id] = values[f.id]
+        return shown
 
     def documents_to_bring(self, values: Mapping[str, Any]) -> list[str]:
         """What the villager should bring, given their answers (no repeats, in order)."""
@@ -272,6 +279,10 @@ def _check_references(spec: FormSpec) -> None:
     if len(ids) != len(set(ids)):
         raise SpecError(f"form spec {spec.id!r}: duplicate field ids")
     known = set(ids)
+    for position, f in enumerate(spec.fields):
+        later = [c.field for c in f.show_if if c.field not in ids[:position]]
+        if later:
+            raise SpecError(f"form spec {spec.id!r}: {f.id!r} depends on later or unknown fields {later}")
     referenced = [spec.phone_field, *(c.field for f in spec.fields for c in f.show_if)]
     referenced += list(spec.consent.sensitive_fields if spec.consent else ())
     referenced += list(spec.bring_by_answer)

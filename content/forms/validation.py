@@ -123,9 +123,7 @@ def validate_form(spec: FormSpec, values: Mapping[str, Any], now: datetime) -> V
         if key not in known:
             errors[str(key)[:64]] = MSG_UNKNOWN_FIELD
     cleaned: dict[str, Any] = {}
-    for f in spec.fields:
-        if not f.visible(values):
-            continue
+    for f in spec.visible_fields(values):
         value = values.get(f.id)
         if _is_empty(value):
             if f.required:
