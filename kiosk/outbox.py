@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import logging
 import os
@@ -277,7 +278,7 @@ class Deliverer:
         try:
             async with session.post(
                 self.url,
-                data=body,
+                data=io.BytesIO(body),  # photos can make it large: do not copy it on the loop
                 headers={**self._headers, "Content-Type": "application/json"},
                 timeout=self._timeout,
             ) as response:
