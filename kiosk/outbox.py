@@ -96,7 +96,8 @@ class Outbox:
         self._cipher = cipher
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
         self._db: sqlite3.Connection | None = None
-        self.changed = asyncio.Event()  # set whenever a submission is added (wakes the deliverer)
+        self.changed = asyncio.Event()  # set whenever a row becomes pending (wakes the deliverer)
+        self.generation = 0  # counts those moments, so a deliverer can tell a round covered them
 
     @classmethod
     async def open_in(cls, data_dir: Path, key: bytes | None = None) -> Outbox:
@@ -158,8 +159,12 @@ class Outbox:
                 )
 
         await self._run(insert)
-        self.changed.set()
+        self._mark_changed()
         return receipt
+
+    def _mark_changed(self) -> None:
+        self.generation += 1
+        self.changed.set()
 
     async def entries(self, state: EntryState | None = None) -> list[Entry]:
         """Rows oldest first, optionally of one state."""
@@ -217,7 +222,7 @@ class Outbox:
             (state.value, error_code, idempotency_key, *allowed),
         )
         if state is EntryState.PENDING:
-            self.changed.set()
+            self._mark_changed()
 
     async def _update(self, sql: str, params: tuple[Any, ...]) -> None:
         def update() -> None:
@@ -254,7 +259,11 @@ _RETRY_STATUSES = frozenset({401, 403, 408, 425, 429})
 
 
 class Deliverer:
-    """Sends pending submissions to the pool server, at least once, oldest first, until acknowledged."""
+    """Sends pending submissions to the pool server, at least once, oldest first, until acknowledged.
+
+    Attributes:
+        failures: delivery rounds that failed in a row (0 while the server answers).
+    """
 
     def __init__(
         self,
@@ -270,7 +279,9 @@ class Deliverer:
         self._headers = {"Authorization": f"Bearer {token}"}
         self.backoff = backoff or Backoff()
         self._timeout = aiohttp.ClientTimeout(total=request_timeout_s)
-        self.failures = 0  # rounds failed in a row; 0 while the server answers
+        self.failures = 0
+        self._drained_generation = -1  # the outbox generation the last complete round started from
+        self._round_done = asyncio.Condition()
 
     async def deliver_one(self, session: aiohttp.ClientSession, entry: Entry) -> DeliveryOutcome:
         """Try one row once and record the result in the outbox."""
@@ -306,16 +317,31 @@ class Deliverer:
                 return False
         return True
 
+    async def wait_drained(self) -> None:
+        """Return once a round has delivered (or rejected) everything enqueued before this call."""
+        await self.wait_until(lambda: self._drained_generation == self.outbox.generation)
+
+    async def wait_until(self, predicate: Callable[[], bool]) -> None:
+        """Return once `predicate()` holds, checked after each delivery round (status screens, tests)."""
+        async with self._round_done:
+            await self._round_done.wait_for(predicate)
+
     async def run(self) -> None:
         """Deliver forever: after each enqueue, and with backoff while the server cannot be reached."""
         async with aiohttp.ClientSession() as session:
             while True:
+                generation = self.outbox.generation
                 self.outbox.changed.clear()
                 if await self.deliver_pending(session):
                     self.failures = 0
+                    async with self._round_done:
+                        self._drained_generation = generation
+                        self._round_done.notify_all()
                     await self.outbox.changed.wait()
                     continue
                 self.failures += 1
+                async with self._round_done:
+                    self._round_done.notify_all()
                 delay = self.backoff.delay(self.failures)
                 log.info("server unreachable (%d rounds); next try in %.1f s", self.failures, delay)
                 with contextlib.suppress(TimeoutError):

@@ -43,7 +43,7 @@ async def authenticate(request: web.Request) -> str | None:
 
 
 @asynccontextmanager
-async def submission_server(tmp_path: Path, key: bytes | None = None) -> AsyncIterator[Server]:
+async def submission_server(tmp_path: Path, key: bytes | None = None, port: int = 0) -> AsyncIterator[Server]:
     """Start the routes in an app of their own on 127.0.0.1 (as the lead's app factory will mount them)."""
     db_path = tmp_path / "pool.sqlite3"
     engine = create_async_engine(f"sqlite+aiosqlite:///{db_path}", connect_args={"timeout": 30})
@@ -53,7 +53,7 @@ async def submission_server(tmp_path: Path, key: bytes | None = None) -> AsyncIt
     app.add_routes(submission_routes(store, authenticate))
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     port = runner.addresses[0][1]
     try:
