@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 
-from content.forms.crypto import DataCipher, load_or_create_key_file
+from content.forms.crypto import DataCipher, SealError, load_or_create_key_file
 from content.forms.session import new_idempotency_key
 from content.forms.tracking import display_tracking_number, new_tracking_number
 
@@ -285,7 +285,12 @@ class Deliverer:
 
     async def deliver_one(self, session: aiohttp.ClientSession, entry: Entry) -> DeliveryOutcome:
         """Try one row once and record the result in the outbox."""
-        body = await self.outbox.body(entry.idempotency_key)
+        try:
+            body = await self.outbox.body(entry.idempotency_key)
+        except (SealError, KeyError):  # sealed under a lost key, or gone meanwhile: never retry it blindly
+            await self.outbox.set_state(entry.idempotency_key, EntryState.REJECTED, "cannot_decrypt")
+            log.error("submission %s cannot be decrypted with this terminal's key", entry.tracking_number)
+            return DeliveryOutcome.REJECTED
         try:
             async with session.post(
                 self.url,
@@ -332,7 +337,12 @@ class Deliverer:
             while True:
                 generation = self.outbox.generation
                 self.outbox.changed.clear()
-                if await self.deliver_pending(session):
+                try:
+                    delivered = await self.deliver_pending(session)
+                except (sqlite3.Error, OSError) as exc:  # disk full, I/O error: keep trying, never give up
+                    log.error("outbox error during delivery: %s", type(exc).__name__)
+                    delivered = False
+                if delivered:
                     self.failures = 0
                     async with self._round_done:
                         self._drained_generation = generation

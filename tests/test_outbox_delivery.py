@@ -142,3 +142,19 @@ def test_backoff_grows_to_its_cap_with_jitter() -> None:
     assert 0.5 <= backoff.delay(1) <= 1.0
     assert 2.0 <= backoff.delay(3) <= 4.0
     assert all(4.0 <= backoff.delay(n) <= 8.0 for n in range(4, 30))
+
+
+async def test_a_row_sealed_under_a_lost_key_is_set_aside_not_sent(tmp_path: Path) -> None:
+    first = await Outbox.open_in(tmp_path / "terminal", key=os.urandom(32))
+    await first.enqueue(submission())
+    await first.close()
+    reopened = await Outbox.open_in(tmp_path / "terminal", key=os.urandom(32))  # the key file was replaced
+    try:
+        async with submission_server(tmp_path) as server, aiohttp.ClientSession() as http:
+            deliverer = Deliverer(reopened, server.url, TOKEN, backoff=FAST)
+            assert await deliverer.deliver_pending(http)
+            (entry,) = await reopened.entries()
+            assert entry.state is EntryState.REJECTED and entry.last_error == "cannot_decrypt"
+            assert await server.store.count() == 0
+    finally:
+        await reopened.close()

@@ -98,6 +98,6 @@ def example_values(
             "name": name,
             "phone": phone,
         },
-        "callback": {"phone": phone, "topic": "labour_wages", "best_time": "any"},
+        "callback": {"phone": phone, "topic": "labour_wages", "best_time": "any", "name": name},
     }
     return dict(by_form[spec.id])
