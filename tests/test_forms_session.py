@@ -107,3 +107,16 @@ def test_review_of_an_appointment_says_the_day_in_words_and_what_to_bring() -> N
     assert "预约日期：2026年11月25日（星期三）。" in text
     assert "死者的死亡证明" in text
     assert "是否涉及不动产：是。" in text
+
+
+def test_the_session_tells_the_screen_what_to_show_and_what_is_wrong() -> None:
+    session = FormSession(load_form("legal_aid"))
+    session.record_consent(True, NOW)
+    session.set("matter", "support")
+    assert "migrant_worker" not in [f.id for f in session.visible_fields()]
+    session.set("matter", "labour_pay")
+    assert "migrant_worker" in [f.id for f in session.visible_fields()]
+    session.set("id_number", "110105194912310021")
+    assert session.message_for("id_number", NOW) == "身份证号码最后一位不对，请再核对一下"
+    session.set("id_number", EXAMPLE_ID_NUMBER)
+    assert session.message_for("id_number", NOW) is None

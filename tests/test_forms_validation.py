@@ -324,3 +324,10 @@ def test_every_article_quoted_in_the_specs_matches_the_statute_corpus() -> None:
         text = articles[("中华人民共和国法律援助法", article + "条")]
         if item:
             assert f"（{item.removeprefix('第').removesuffix('项')}）" in text, entry["article"]
+
+
+def test_a_date_that_must_not_be_in_the_future_says_so() -> None:
+    rule = {"kind": "date_not_future", "field": "injured_on"}
+    check = CROSS_RULES["date_not_future"]
+    assert check(rule, {"injured_on": "2026-11-25"}, NOW) == ("injured_on", "这个日子还没到，请再核对一下")
+    assert check(rule, {"injured_on": "2026-11-24"}, NOW) is None

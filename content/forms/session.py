@@ -109,6 +109,14 @@ class FormSession:
             raise FormStateError(f"consent needed before {field_id}")
         self._values[field_id] = value
 
+    def visible_fields(self) -> list[FieldSpec]:
+        """The questions to show for the answers so far, in page order."""
+        return self.spec.visible_fields(self._values)
+
+    def message_for(self, field_id: str, now: datetime) -> str | None:
+        """The message to show next to one field (None when it is right)."""
+        return self.validate(now).errors.get(field_id)
+
     def validate(self, now: datetime) -> ValidationResult:
         """Check the whole form as it stands."""
         return validate_form(self.spec, self._values, now)
