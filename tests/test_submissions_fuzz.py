@@ -149,3 +149,40 @@ def test_random_field_values_in_real_envelopes_are_either_stored_whole_or_refuse
         assert seen == {2, 4}  # the fuzzing reached both the storing and the refusing paths
     finally:
         harness.stop()
+
+
+def test_random_status_queries_never_cause_a_server_error(tmp_path_factory: Any) -> None:
+    harness = harness_for(tmp_path_factory, "fuzz-status")
+    try:
+
+        @FUZZ
+        @given(
+            body=st.fixed_dictionaries(
+                {},
+                optional={
+                    "tracking_number": json_values
+                    | st.text(alphabet="23456789ABCDEFGHJKMNPQRSTUVWXYZ-o ", max_size=12),
+                    "phone_last4": json_values | st.from_regex(r"[0-9]{3,5}", fullmatch=True),
+                },
+            )
+            | json_values
+        )
+        def check(body: Any) -> None:
+            async def go() -> None:
+                async with harness.http.post(
+                    harness.server.url + "/api/submissions/status", data=json.dumps(body), headers=AUTH
+                ) as response:
+                    reply = await response.json(content_type=None)
+                    assert 400 <= response.status < 500, (response.status, reply)
+                    assert reply["error"]["code"] in {
+                        "malformed_json",
+                        "bad_tracking_number",
+                        "bad_phone_last4",
+                        "not_found",
+                    }
+
+            harness.run(go)
+
+        check()
+    finally:
+        harness.stop()
