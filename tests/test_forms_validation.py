@@ -331,3 +331,11 @@ def test_a_date_that_must_not_be_in_the_future_says_so() -> None:
     check = CROSS_RULES["date_not_future"]
     assert check(rule, {"injured_on": "2026-11-25"}, NOW) == ("injured_on", "这个日子还没到，请再核对一下")
     assert check(rule, {"injured_on": "2026-11-24"}, NOW) is None
+
+
+def test_line_breaks_in_long_answers_are_kept_and_stray_spaces_tidied() -> None:
+    spec = load_form("legal_aid")
+    facts = "  三月到八月在工地干活。 \r\n\n  老板一直拖着　不发工资。  "
+    result = validate_form(spec, example_values(spec, TODAY) | {"facts": facts}, NOW)
+    assert result.ok
+    assert result.values["facts"] == "三月到八月在工地干活。\n老板一直拖着 不发工资。"

@@ -54,8 +54,10 @@ def clean_field(spec: FieldSpec, value: Any, today: date) -> tuple[Any, str | No
         case FieldType.TEXT:
             if not isinstance(value, str):
                 return value, "请用文字填写"
-            text = " ".join(value.split())
-            if any(ord(c) < 32 for c in text):
+            # Tidy spaces within each line but keep the villager's line breaks (case facts run long).
+            lines = (" ".join(line.split()) for line in value.splitlines())
+            text = "\n".join(line for line in lines if line)
+            if any(ord(c) < 32 and c != "\n" for c in text) or "\x7f" in text:
                 return value, "这里有看不见的怪字符，请删掉重新输入"
             if len(text) < spec.min_length:
                 return text, f"请至少写{spec.min_length}个字"
