@@ -29,7 +29,8 @@ TOKEN = "bench-terminal-token"
 TERMINALS = 4
 SUBMISSIONS = 1000
 ENQUEUE_INTERVAL_S = 0.13  # per terminal, on average: the enqueueing phase lasts about 35 s
-CHAOS_S = 45.0  # kills, cuts and restarts happen during this window
+CHAOS_S = 45.0  # terminals are killed during at least this long
+QUIET_BETWEEN_OUTAGES_S = 3.0
 FORMS = ("callback", "legal_aid", "notary")
 
 
@@ -221,6 +222,7 @@ class Bench:
         self.network_cuts = 0
         self.delays: dict[str, list[float]] = {"network": [], "server": []}
         self.rng = random.Random(2026)
+        self.started = time.monotonic()
 
     def python(self, *args: str) -> Awaitable[asyncio.subprocess.Process]:
         return asyncio.create_subprocess_exec(
@@ -283,14 +285,20 @@ class Bench:
         """Time from the network or server coming back until everything receipted before is stored."""
         restored = time.monotonic()
         waiting = set(self.all_receipts())
+        reported = False
         while True:
             waiting -= await asyncio.to_thread(self.server_keys)
             if not waiting:
                 break
+            if not reported and time.monotonic() - restored > 3:
+                reported = True
+                holders = sorted({t.id for t in self.terminals for key in waiting if key in t.receipts})
+                log(f"  still waiting for {len(waiting)} from terminals {holders}")
             await asyncio.sleep(0.1)
         delay = time.monotonic() - restored
         self.delays[kind].append(delay)
-        log(f"after the {kind} came back, all earlier receipts arrived in {delay:.2f} s")
+        back = restored - self.started
+        log(f"after the {kind} came back (t={back:.1f}s), all earlier receipts arrived in {delay:.2f} s")
 
     async def outage(
         self,
@@ -338,24 +346,24 @@ class Bench:
             victim.process.send_signal(signal.SIGKILL)
             await victim.reader
             self.kills += 1
+            log(f"  killed terminal {victim.id} at t={time.monotonic() - self.started:.1f}s")
             if victim.in_enqueue.is_set():
                 self.kills_mid_enqueue += 1  # killed after "E" and before its receipt was printed
             if not victim.done:
                 await self.start_terminal(victim)
 
-    async def chaos(self, started: float) -> list[asyncio.Task[None]]:
-        measures = []
-        timeline: list[tuple[float, Callable[[], Awaitable[asyncio.Task[None]]]]] = [
-            (5, lambda: self.cut_network("refuse", 5)),
-            (14, lambda: self.restart_server(signal.SIGTERM, 3)),
-            (22, lambda: self.cut_network("blackhole", 5)),
-            (31, lambda: self.restart_server(signal.SIGKILL, 2)),
-            (38, lambda: self.cut_network("refuse", 4)),
+    async def chaos(self) -> None:
+        """Outages one after another; each is measured to the end before the next begins."""
+        outages: list[Callable[[], Awaitable[asyncio.Task[None]]]] = [
+            lambda: self.cut_network("refuse", 5),
+            lambda: self.restart_server(signal.SIGTERM, 3),
+            lambda: self.cut_network("blackhole", 5),
+            lambda: self.restart_server(signal.SIGKILL, 2),
+            lambda: self.cut_network("refuse", 4),
         ]
-        for at, action in timeline:
-            await asyncio.sleep(max(0.0, started + at - time.monotonic()))
-            measures.append(await action())
-        return measures
+        for outage in outages:
+            await asyncio.sleep(QUIET_BETWEEN_OUTAGES_S)
+            await (await outage())
 
     async def progress(self) -> None:
         while True:
@@ -365,7 +373,7 @@ class Bench:
             log(f"receipts {receipts}/{SUBMISSIONS}, on the server {stored}, kills {self.kills}")
 
     async def run(self) -> dict[str, Any]:
-        started = time.monotonic()
+        self.started = started = time.monotonic()
         await self.proxy.start()
         await self.start_server()
         for terminal in self.terminals:
@@ -373,7 +381,7 @@ class Bench:
         log(f"{TERMINALS} terminals, {SUBMISSIONS} submissions, chaos for {CHAOS_S:.0f} s")
         reporter = asyncio.create_task(self.progress())
         killer = asyncio.create_task(self.kill_terminals(started + CHAOS_S))
-        measures = await self.chaos(started)
+        await self.chaos()
         await killer
         while not all(t.done for t in self.terminals):
             for terminal in self.terminals:
@@ -381,7 +389,6 @@ class Bench:
                     await terminal.reader
                 if not terminal.done:  # killed just before it could say DONE: start it again to drain
                     await self.start_terminal(terminal)
-        await asyncio.gather(*measures)
         reporter.cancel()
         await self.stop_server(signal.SIGTERM)
         elapsed = time.monotonic() - started
