@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 XRUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo 'xvfb-run -a -s "-screen 0 1366x800x24"'))
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap test lint check-imports demo bench bench-call screenshots bundle clean
+.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -26,6 +26,9 @@ bench: bench-call
 
 bench-call: bootstrap
 	@$(XRUN) $(PY) bench/bench_call.py
+
+bench-outbox: bootstrap
+	@$(PY) bench/bench_outbox.py
 
 screenshots: bootstrap
 	@$(XRUN) $(PY) tools/screenshots.py
