@@ -68,7 +68,7 @@ async def serve(db_path: str, port: int, key_text: str) -> None:
         return "bench-terminal" if header == f"Bearer {TOKEN}" else None
 
     app = web.Application(client_max_size=MAX_BODY_BYTES)
-    app.add_routes(submission_routes(store, authenticate))
+    app.add_routes(submission_routes(lambda _request: store, authenticate))
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from config.settings import ServerSettings
+from server.auth import token_hash
+from server.datakey import data_cipher
 from server.hub import Hub
-from server.keys import HUB, SETTINGS, STORAGE
+from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS
 from server.storage import Storage
-from server.views import healthz, login, websocket
+from server.submissions import MAX_BODY_BYTES, SubmissionStore, submission_routes
+from server.views import bearer_token, healthz, login, websocket
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +30,7 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
 
 def create_app(settings: ServerSettings) -> web.Application:
     """A ready-to-run aiohttp application for these settings."""
-    app = web.Application(client_max_size=64 * 1024)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)  # forms carry document photos
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_storage_ctx)
     app.cleanup_ctx.append(_hub_ctx)
@@ -39,13 +42,30 @@ def create_app(settings: ServerSettings) -> web.Application:
             web.get("/ws", websocket),
         ]
     )
+    app.add_routes(submission_routes(lambda request: request.app[SUBMISSIONS], _kiosk_of(app)))
     return app
+
+
+def _kiosk_of(app: web.Application) -> Callable[[web.Request], Awaitable[str | None]]:
+    """The terminal a request's bearer token belongs to (its id as text), or None."""
+
+    async def authenticate(request: web.Request) -> str | None:
+        token = bearer_token(request)
+        if not token:
+            return None
+        kiosk = await app[STORAGE].kiosk_by_token_hash(token_hash(token))
+        return None if kiosk is None else str(kiosk.kiosk_id)
+
+    return authenticate
 
 
 async def _storage_ctx(app: web.Application) -> AsyncIterator[None]:
     storage = Storage.open(app[SETTINGS].database_url)
     await storage.create_schema()
     app[STORAGE] = storage
+    submissions = SubmissionStore(storage.engine, data_cipher(app[SETTINGS]))
+    await submissions.create_tables()
+    app[SUBMISSIONS] = submissions
     yield
     await storage.close()
 

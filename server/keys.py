@@ -7,7 +7,9 @@ from aiohttp import web
 from config.settings import ServerSettings
 from server.hub import Hub
 from server.storage import Storage
+from server.submissions import SubmissionStore
 
 SETTINGS = web.AppKey("settings", ServerSettings)
 STORAGE = web.AppKey("storage", Storage)
 HUB = web.AppKey("hub", Hub)
+SUBMISSIONS = web.AppKey("submissions", SubmissionStore)

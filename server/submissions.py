@@ -441,10 +441,12 @@ async def _read_body(request: web.Request) -> bytes:
 
 
 def submission_routes(
-    store: SubmissionStore, authenticate_kiosk: Callable[[web.Request], Awaitable[str | None]]
+    store_of: Callable[[web.Request], SubmissionStore],
+    authenticate_kiosk: Callable[[web.Request], Awaitable[str | None]],
 ) -> list[web.RouteDef]:
     """The routes to mount in the app: POST /api/submissions and POST /api/submissions/status.
 
+    `store_of` finds the store for a request (it is made at startup, after the routes).
     The app's client_max_size must be at least MAX_BODY_BYTES for submissions with photos.
     """
 
@@ -454,6 +456,7 @@ def submission_routes(
             if kiosk_id is None:
                 raise UNAUTHORIZED
             now = datetime.now(UTC)
+            store = store_of(request)
             checked = check_submission(await _read_body(request), store.forms, now)
             result = await store.store(kiosk_id, checked, now)
         except SubmissionError as error:
@@ -488,7 +491,7 @@ def submission_routes(
                 raise SubmissionError(422, "bad_tracking_number", message)
             if not isinstance(last4, str) or not re.fullmatch(r"\d{4}", last4):
                 raise SubmissionError(422, "bad_phone_last4", "请填写手机号码的最后4位数字")
-            view = await store.lookup(number, last4)
+            view = await store_of(request).lookup(number, last4)
             if view is None:
                 raise NOT_FOUND
         except SubmissionError as error:

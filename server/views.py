@@ -63,7 +63,8 @@ async def login(request: web.Request) -> web.Response:
     return _json({"token": token, "display_name": account.display_name, "law_firm": account.law_firm})
 
 
-def _bearer_token(request: web.Request) -> str:
+def bearer_token(request: web.Request) -> str:
+    """The token from `Authorization: Bearer`, or from `?token=` (browsers), or ""."""
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
@@ -73,7 +74,7 @@ def _bearer_token(request: web.Request) -> str:
 
 async def websocket(request: web.Request) -> web.StreamResponse:
     """GET /ws: authenticate by bearer token (before the upgrade), then signaling until it closes."""
-    token = _bearer_token(request)
+    token = bearer_token(request)
     if not token:
         return _json_error(401, "缺少登录凭证")
     storage, hub = request.app[STORAGE], request.app[HUB]

@@ -50,7 +50,7 @@ async def submission_server(tmp_path: Path, key: bytes | None = None, port: int 
     store = SubmissionStore(engine, DataCipher(key or os.urandom(32)))
     await store.create_tables()
     app = web.Application(client_max_size=MAX_BODY_BYTES)
-    app.add_routes(submission_routes(store, authenticate))
+    app.add_routes(submission_routes(lambda _request: store, authenticate))
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)
