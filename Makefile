@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 XRUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo 'xvfb-run -a -s "-screen 0 1366x800x24"'))
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap test lint check-imports demo bench bench-call screenshots clean
+.PHONY: bootstrap test lint check-imports demo bench bench-call bench-search screenshots clean
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -25,6 +25,10 @@ bench: bench-call
 
 bench-call: bootstrap
 	@$(XRUN) $(PY) bench/bench_call.py
+
+# QUERIES=path runs another JSONL file of questions (same format as ../shared/corpus/legal_qa_dev.jsonl).
+bench-search: bootstrap
+	@$(XRUN) $(PY) bench/bench_search.py $(if $(QUERIES),--queries $(QUERIES))
 
 screenshots: bootstrap
 	@$(XRUN) $(PY) tools/screenshots.py

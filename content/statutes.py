@@ -112,7 +112,7 @@ def short_law_name(law: str) -> str:
     return law.removeprefix(NATIONAL_PREFIX)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One article of one law, as shipped in the statute pack."""
 
@@ -191,7 +191,7 @@ class StatuteLibrary:
             entry.info = LawInfo(info.name, info.short_name, info.category, len(entry.articles))
         self._by_short: dict[str, list[str]] = {}
         for name in self._laws:
-            for key in {name, short_law_name(name)}:
+            for key in {normalize_law_query(name), normalize_law_query(short_law_name(name))}:
                 self._by_short.setdefault(key, []).append(name)
 
     @classmethod
@@ -248,16 +248,16 @@ class StatuteLibrary:
 
     def find_law(self, name: str) -> str | None:
         """The full law name for what someone typed: full, short, 《》-quoted or a unique-enough part."""
+        if name in self._laws:
+            return name
         name = normalize_law_query(name)
         if not name:
             return None
-        if name in self._laws:
-            return name
         candidates = self._by_short.get(name) or self._by_short.get(short_law_name(name))
         if not candidates and len(name) >= 2:
-            candidates = [n for n in self._laws if short_law_name(n).startswith(name)]
+            candidates = [n for key, names in self._by_short.items() if key.startswith(name) for n in names]
             if not candidates:
-                candidates = [n for n in self._laws if name in n]
+                candidates = [n for key, names in self._by_short.items() if name in key for n in names]
         if not candidates:
             return None
         return min(candidates, key=lambda n: (_law_rank(n, self._laws[n].info.category), len(n), n))
