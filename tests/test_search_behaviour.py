@@ -238,3 +238,10 @@ def test_damaged_index_cache_is_rebuilt(tmp_path: Path) -> None:
     engine = SearchEngine.from_pack(pack, cache_dir=tmp_path)
     assert engine.search("拖欠工资").articles
     assert cache_file.stat().st_size > 1000
+
+
+def test_nonsense_is_weak_and_a_good_question_is_not(engine: SearchEngine) -> None:
+    assert engine.search("老板欠我工资不给怎么办").weak is False
+    assert engine.search("民法典 1079").weak is False
+    assert engine.search("飞碟外星人火星旅游签证").weak is True
+    assert engine.search("😀😀").weak is True
