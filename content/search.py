@@ -225,6 +225,9 @@ class SearchEngine:
         if cache_file is not None:
             try:
                 index.save(cache_file)
+                for stale in cache_file.parent.glob("statute-index-*.npz"):
+                    if stale != cache_file:
+                        stale.unlink(missing_ok=True)  # an index of a pack no longer in use
             except OSError as exc:
                 log.warning("search index cache not written: %s", exc)
         return index

@@ -37,7 +37,9 @@ class Bm25Index:
     doc_count: int
 
     @classmethod
-    def from_pairs(cls, term_keys: np.ndarray, doc_ids: np.ndarray, doc_count: int) -> Bm25Index:
+    def from_pairs(
+        cls, term_keys: np.ndarray, doc_ids: np.ndarray, doc_count: int, k1: float = K1, b: float = B
+    ) -> Bm25Index:
         """Build from one (term key, document) pair per token occurrence."""
         if term_keys.size == 0:
             empty = np.zeros(0, dtype=np.uint64)
@@ -53,8 +55,8 @@ class Bm25Index:
         avg_len = max(doc_len.mean(), 1.0)
         df = np.bincount(post_terms, minlength=unique_keys.size).astype(np.float64)
         idf = np.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))
-        norm = K1 * (1.0 - B + B * doc_len[post_docs] / avg_len)
-        weights = (idf[post_terms] * tf * (K1 + 1.0) / (tf + norm)).astype(np.float32)
+        norm = k1 * (1.0 - b + b * doc_len[post_docs] / avg_len)
+        weights = (idf[post_terms] * tf * (k1 + 1.0) / (tf + norm)).astype(np.float32)
         indptr = np.zeros(unique_keys.size + 1, dtype=np.int64)
         indptr[1:] = np.cumsum(df.astype(np.int64))
         return cls(unique_keys, indptr, post_docs, weights, doc_count)
@@ -82,8 +84,10 @@ class Bm25Index:
         return index
 
     @classmethod
-    def from_token_lists(cls, token_lists: Sequence[Sequence[str]]) -> tuple[Bm25Index, dict[str, int]]:
-        """Index pre-tokenised documents (e.g. jieba words); returns the index and its vocabulary."""
+    def from_token_lists(
+        cls, token_lists: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75
+    ) -> tuple[Bm25Index, dict[str, int]]:
+        """Index pre-tokenised documents (jieba words) with textbook BM25; returns index and vocabulary."""
         vocabulary: dict[str, int] = {}
         keys: list[int] = []
         docs: list[int] = []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from content.pack import BUNDLED_PACK, open_pack
+from content.pack import BUNDLED_PACK, STATUTES_PART, open_pack, write_pack
 from content.search import SearchEngine, SearchResults
 from content.search_synonyms import COLLOQUIAL_TO_LEGAL
 from content.search_text import MAX_QUERY_CHARS
@@ -245,3 +246,19 @@ def test_nonsense_is_weak_and_a_good_question_is_not(engine: SearchEngine) -> No
     assert engine.search("民法典 1079").weak is False
     assert engine.search("飞碟外星人火星旅游签证").weak is True
     assert engine.search("😀😀").weak is True
+
+
+def test_index_of_a_replaced_pack_is_removed_from_the_cache(tmp_path: Path) -> None:
+    def tiny_pack(name: str, text: str) -> Path:
+        record = {"law": "中华人民共和国测试法", "category": "社会法", "article": "第一条", "text": text}
+        raw = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+        path = tmp_path / name
+        write_pack(path, kind="statutes", version="1", counts={"articles": 1}, parts={STATUTES_PART: raw})
+        return path
+
+    cache = tmp_path / "cache"
+    old = SearchEngine.from_pack(open_pack(tiny_pack("a.pack", "拖欠劳动报酬")), cache_dir=cache)
+    assert old.search("劳动报酬").articles
+    new = SearchEngine.from_pack(open_pack(tiny_pack("b.pack", "交通事故责任")), cache_dir=cache)
+    assert len(list(cache.glob("*.npz"))) == 1
+    assert new.search("交通事故").articles and not new.search("劳动报酬").articles
