@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 XRUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo 'xvfb-run -a -s "-screen 0 1366x800x24"'))
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean
+.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean bench-search
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -22,13 +22,17 @@ test: lint
 demo: bootstrap
 	@$(if $(DISPLAY),$(PY) tools/demo.py,$(XRUN) $(PY) tools/demo.py --walkthrough)
 
-bench: bench-call
+bench: bench-call bench-search bench-outbox
 
 bench-call: bootstrap
 	@$(XRUN) $(PY) bench/bench_call.py
 
 bench-outbox: bootstrap
 	@$(PY) bench/bench_outbox.py
+
+# QUERIES=path runs another JSONL file of questions (same format as ../shared/corpus/legal_qa_dev.jsonl).
+bench-search: bootstrap
+	@$(XRUN) $(PY) bench/bench_search.py $(if $(QUERIES),--queries $(QUERIES))
 
 screenshots: bootstrap
 	@$(XRUN) $(PY) tools/screenshots.py
