@@ -35,9 +35,11 @@ async def test_terminal_form_is_stored_once_by_the_pool_server(tmp_path):
 
 
 async def test_unknown_terminal_token_is_refused(tmp_path):
-    async with running_server(server_settings(tmp_path)) as server, aiohttp.ClientSession() as http:
-        async with http.post(
-            f"{server.url}/api/submissions", data=b"{}", headers={"Authorization": "Bearer nope"}
-        ) as resp:
-            assert resp.status == web.HTTPUnauthorized.status_code
-            assert "error" in await resp.json()
+    headers = {"Authorization": "Bearer nope"}
+    async with (
+        running_server(server_settings(tmp_path)) as server,
+        aiohttp.ClientSession() as http,
+        http.post(f"{server.url}/api/submissions", data=b"{}", headers=headers) as resp,
+    ):
+        assert resp.status == web.HTTPUnauthorized.status_code
+        assert "error" in await resp.json()
