@@ -32,6 +32,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "sample_rate": (8000, 96000),
     "connect_timeout_s": (1, 120),
     "device_index": (0, 64),
+    "terminal_silent_s": (60, 7 * 86400),
+    "heartbeat_s": (5, 3600),
 }
 
 

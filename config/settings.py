@@ -58,6 +58,11 @@ class ServerSettings:
     messages_burst: int = 60
     session_ttl_s: int = 12 * 3600
     turn: TurnSettings = field(default_factory=TurnSettings)
+    terminal_silent_s: float = 600.0  # the console flags a terminal with no heartbeat for this long
+    updates_dir: str = "var/updates"  # signed kiosk bundles: updates_dir/kiosk/manifest.json + tarball
+    public_url: str = (
+        ""  # how terminals reach this server (for enrolment QR links), e.g. https://fw.example.gov.cn
+    )
     log_level: str = "INFO"
 
 
@@ -96,6 +101,8 @@ class KioskSettings:
     hotline: str = "12348"
     connect_timeout_s: float = 10.0
     force_relay: bool = False  # send media only through TURN (tests, or sites that need it)
+    heartbeat_s: float = 60.0  # how often the terminal tells the centre it is alive and well
+    state_dir: str = "var/kiosk"  # the terminal's own files: outbox, self-test result, content packs
     camera: CameraSettings = field(default_factory=CameraSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     log_level: str = "INFO"

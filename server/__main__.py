@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from config.settings import ServerSettings
 from server.app import PathOnlyAccessLogger, create_app
 from server.auth import register_kiosk, register_lawyer
 from server.storage import Storage
+from server.terminals import FLAG_TEXT, TerminalFlag, TerminalRegistry
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +35,23 @@ def _parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--name", required=True, help="终端名, shown to lawyers")
     kiosk.add_argument("--village", required=True, help="村名, shown to lawyers")
     kiosk.add_argument("--token", help="use this token instead of a random one (demos)")
-    for command in (run, init_db, lawyer, kiosk):  # --config/--set may also follow the command
+    code = commands.add_parser("enrolment-code", help="a one-time code a technician types on a new terminal")
+    code.add_argument("--name", required=True, help="终端名")
+    code.add_argument("--village", required=True, help="村名")
+    code.add_argument("--valid-days", type=float, default=7.0)
+    push = commands.add_parser("push-config", help="settings for one terminal, sent with its next heartbeat")
+    push.add_argument("--terminal", type=int, required=True, help="terminal id")
+    push.add_argument("values", nargs="+", metavar="KEY=VALUE", help="e.g. hotline=0951-12348")
+    fleet = commands.add_parser("terminals", help="list terminals and what is wrong with them")
+    for command in (
+        run,
+        init_db,
+        lawyer,
+        kiosk,
+        code,
+        push,
+        fleet,
+    ):  # --config/--set may also follow the command
         command.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         command.add_argument("--set", action="append", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -59,12 +77,34 @@ async def _with_storage(settings: ServerSettings, args: argparse.Namespace) -> i
             kiosk_id, token = await register_kiosk(storage, args.name, args.village, args.token)
             print(f"kiosk added (id {kiosk_id}); its token, shown only now:", file=sys.stderr)
             print(token)
+        elif args.command in ("enrolment-code", "push-config", "terminals"):
+            await terminal_command(storage, settings, args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
         await storage.close()
     return 0
+
+
+async def terminal_command(storage: Storage, settings: ServerSettings, args: argparse.Namespace) -> None:
+    """The fleet subcommands: enrolment codes, pushed settings, the list of terminals."""
+    registry = TerminalRegistry(storage)
+    await registry.create_tables()
+    if args.command == "enrolment-code":
+        code = await registry.new_code(args.name, args.village, args.valid_days * 86400)
+        print(f"enrolment code for {args.village} (valid {args.valid_days:g} days, once):", file=sys.stderr)
+        print(code)
+        if settings.public_url:
+            print(f"QR text: legalkiosk://enrol?server={settings.public_url}&code={code}", file=sys.stderr)
+    elif args.command == "push-config":
+        values = dict(item.partition("=")[::2] for item in args.values)
+        version = await registry.push_config(args.terminal, values)
+        print(f"terminal {args.terminal}: settings version {version} waits for its next heartbeat")
+    else:
+        for row in await registry.fleet(time.time(), settings.terminal_silent_s):
+            flags = "、".join(FLAG_TEXT[TerminalFlag(f)] for f in row.flags) or "正常"
+            print(f"{row.kiosk_id:>5}  {row.village}  {row.name}  {row.version or '-'}  {flags}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
@@ -12,10 +13,11 @@ from config.settings import ServerSettings
 from server.auth import token_hash
 from server.datakey import data_cipher
 from server.hub import Hub
-from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS
+from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
 from server.storage import Storage
 from server.submissions import MAX_BODY_BYTES, SubmissionStore, submission_routes
-from server.views import bearer_token, healthz, login, websocket
+from server.terminals import TerminalRegistry, terminal_routes
+from server.views import bearer_token, fleet, healthz, login, websocket
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,10 @@ def create_app(settings: ServerSettings) -> web.Application:
         ]
     )
     app.add_routes(submission_routes(lambda request: request.app[SUBMISSIONS], _kiosk_of(app)))
+    app.add_routes(
+        terminal_routes(lambda request: request.app[TERMINALS], _kiosk_of(app), Path(settings.updates_dir))
+    )
+    app.add_routes([web.get("/api/terminals", fleet)])
     return app
 
 
@@ -66,6 +72,9 @@ async def _storage_ctx(app: web.Application) -> AsyncIterator[None]:
     submissions = SubmissionStore(storage.engine, data_cipher(app[SETTINGS]))
     await submissions.create_tables()
     app[SUBMISSIONS] = submissions
+    terminals = TerminalRegistry(storage)
+    await terminals.create_tables()
+    app[TERMINALS] = terminals
     yield
     await storage.close()
 

@@ -8,8 +8,10 @@ from config.settings import ServerSettings
 from server.hub import Hub
 from server.storage import Storage
 from server.submissions import SubmissionStore
+from server.terminals import TerminalRegistry
 
 SETTINGS = web.AppKey("settings", ServerSettings)
 STORAGE = web.AppKey("storage", Storage)
 HUB = web.AppKey("hub", Hub)
 SUBMISSIONS = web.AppKey("submissions", SubmissionStore)
+TERMINALS = web.AppKey("terminals", TerminalRegistry)

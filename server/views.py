@@ -15,8 +15,9 @@ from config.settings import ServerSettings
 from protocol.messages import Error, ErrorCode, ProtocolError, Role, decode
 from server.auth import new_token, token_hash, verify_password
 from server.hub import Connection, Hub
-from server.keys import HUB, SETTINGS, STORAGE
+from server.keys import HUB, SETTINGS, STORAGE, TERMINALS
 from server.limits import TokenBucket
+from server.terminals import health_json
 
 log = logging.getLogger(__name__)
 
@@ -124,3 +125,14 @@ async def _receive_loop(
             conn.send(Error(exc.code.value, f"消息被拒绝（{exc.detail}）"))
             continue
         hub.handle(conn, message)
+
+
+async def fleet(request: web.Request) -> web.Response:
+    """GET /api/terminals: every terminal's health for a logged-in lawyer (the console shows the same)."""
+    token = bearer_token(request)
+    lawyer = await request.app[STORAGE].lawyer_by_session(token_hash(token), time.time()) if token else None
+    if lawyer is None:
+        return _json_error(401, "请先登录")
+    settings = request.app[SETTINGS]
+    rows = await request.app[TERMINALS].fleet(time.time(), settings.terminal_silent_s)
+    return _json({"terminals": health_json(rows)})
