@@ -99,3 +99,28 @@ async def test_update_manifest_only_for_terminals(tmp_path: Path):
             assert (await resp.json())["version"] == "1.2.0"
         async with http.get(f"{server.url}/api/updates/kiosk/..%2Fsecret", headers=headers) as resp:
             assert resp.status == 404
+
+
+async def test_kiosk_heartbeat_survives_a_missing_server_and_applies_pushed_settings(tmp_path: Path):
+    from kiosk.heartbeat import Heartbeat
+
+    applied: list[dict] = []
+
+    def payload() -> dict:
+        return collect(
+            state_dir=tmp_path, content_pack_version="1", camera=DeviceState.OK, microphone=DeviceState.OK
+        )
+
+    async with aiohttp.ClientSession() as http:
+        offline = Heartbeat("http://127.0.0.1:9", "t", payload, applied.append)
+        assert not await offline.beat_once(http)
+        assert offline.failures == 1
+        async with running_server(server_settings(tmp_path)) as server:
+            token = await server.add_kiosk("一号机", "东村")
+            beat = Heartbeat(server.url, token, payload, applied.append)
+            assert await beat.beat_once(http)
+            (row,) = await server.app[TERMINALS].fleet(time.time(), 600)
+            await server.app[TERMINALS].push_config(row.kiosk_id, {"language": "zh_TW"})
+            assert await beat.beat_once(http)
+            assert await beat.beat_once(http)  # the same version is applied only once
+    assert applied == [{"language": "zh_TW"}]
