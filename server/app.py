@@ -14,6 +14,7 @@ from server.auth import token_hash
 from server.datakey import data_cipher
 from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
+from server.metrics import metrics, readyz
 from server.storage import Storage
 from server.submissions import MAX_BODY_BYTES, SubmissionStore, submission_routes
 from server.terminals import TerminalRegistry, terminal_routes
@@ -48,7 +49,9 @@ def create_app(settings: ServerSettings) -> web.Application:
     app.add_routes(
         terminal_routes(lambda request: request.app[TERMINALS], _kiosk_of(app), Path(settings.updates_dir))
     )
-    app.add_routes([web.get("/api/terminals", fleet)])
+    app.add_routes(
+        [web.get("/api/terminals", fleet), web.get("/readyz", readyz), web.get("/metrics", metrics)]
+    )
     return app
 
 
