@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from config.loader import ConfigError, build_parser, load_settings
 from config.settings import ServerSettings
@@ -107,6 +109,20 @@ async def terminal_command(storage: Storage, settings: ServerSettings, args: arg
             print(f"{row.kiosk_id:>5}  {row.village}  {row.name}  {row.version or '-'}  {flags}")
 
 
+async def database_problem(settings: ServerSettings) -> str:
+    """A plain sentence when the database cannot be reached at start, else ""."""
+    storage = Storage.open(settings.database_url)
+    try:
+        async with storage.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:  # the driver's own error types differ (OSError, asyncpg, sqlite3)
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        return f"无法连接数据库 (cannot reach the database) {where}: {type(exc).__name__}: {exc}"
+    finally:
+        await storage.close()
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, load settings, run the chosen command; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -119,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if args.command in (None, "run"):
+        problem = asyncio.run(database_problem(settings))
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
         web.run_app(
             create_app(settings),
             host=settings.host,

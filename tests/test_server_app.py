@@ -259,3 +259,26 @@ async def test_shutting_down_closes_every_socket_and_records_the_call(server):
     record = await storage.get_call(call_id)
     await storage.close()
     assert record is not None and record.outcome == "disconnected" and record.ended_at is not None
+
+
+def test_server_that_cannot_reach_its_database_says_so_and_exits_non_zero(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "--set",
+            "database_url=postgresql+asyncpg://app:pw@127.0.0.1:1/x",
+            "run",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "无法连接数据库" in done.stderr and "pw" not in done.stderr
+    assert "Traceback" not in done.stderr
