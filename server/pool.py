@@ -456,10 +456,9 @@ class Pool:
                 for lawyer_id in sorted(call.ringing):
                     lawyer = self.lawyers[lawyer_id]
                     actions.append(SendToLawyer(lawyer_id, RingCancelled(call_id, "timeout")))
-                    actions += self._withdraw_ring(call, lawyer, "timeout", now)
                     lawyer.missed_in_row += 1
-                    if self.missed_calls_break and lawyer.missed_in_row >= self.missed_calls_break:
-                        actions += self._put_on_break(lawyer)
+                    tired = 0 < self.missed_calls_break <= lawyer.missed_in_row
+                    actions += self._withdraw_ring(call, lawyer, "timeout", now, on_break=tired)
         for lawyer in self.lawyers.values():
             if lawyer.state is LawyerState.WRAP_UP and lawyer.wrap_up_until <= now:
                 actions += self._leave_wrap_up(lawyer, now)
@@ -573,24 +572,34 @@ class Pool:
         return [*actions, SaveCall(call.record())]
 
     def _withdraw_ring(
-        self, call: Call, lawyer: Lawyer, reason: str, now: float, *, tried: bool = True
+        self,
+        call: Call,
+        lawyer: Lawyer,
+        reason: str,
+        now: float,
+        *,
+        tried: bool = True,
+        on_break: bool = False,
     ) -> list[Action]:
-        """The call stops ringing this lawyer (and waits again if it rings nobody else)."""
+        """The call stops ringing this lawyer (and waits again if it rings nobody else).
+
+        With on_break (too many missed rings in a row) the lawyer goes off duty until they go back
+        on themselves, and is told why.
+        """
         call.ringing.discard(lawyer.lawyer_id)
         if not call.ringing:
             call.move(CallState.WAITING)
         if tried:
             call.tried.append({"lawyer_id": lawyer.lawyer_id, "reason": reason, "at": now})
         lawyer.call_id = None
+        if on_break:
+            lawyer.on_duty = False
+            lawyer.missed_in_row = 0
+            lawyer.move(LawyerState.BREAK)
+            told = SendToLawyer(lawyer.lawyer_id, DutyState(lawyer.state.value, False, BREAK_REASON))
+            return [told, SaveCall(call.record())]
         lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
         return [self._duty_state(lawyer), SaveCall(call.record())]
-
-    def _put_on_break(self, lawyer: Lawyer) -> list[Action]:
-        """Too many missed rings in a row: off duty until the lawyer goes back on themselves."""
-        lawyer.on_duty = False
-        lawyer.missed_in_row = 0
-        lawyer.move(LawyerState.BREAK)
-        return [SendToLawyer(lawyer.lawyer_id, DutyState(lawyer.state.value, False, BREAK_REASON))]
 
     def _leave_wrap_up(self, lawyer: Lawyer, now: float) -> list[Action]:
         lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
