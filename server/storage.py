@@ -60,15 +60,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _upgrade(connection: Connection) -> None:
-    """Bring the database to the newest revision (one history for SQLite and PostgreSQL)."""
+def upgrade_schema(connection: Connection, revision: str = "head") -> None:
+    """Bring the database to a revision, the newest by default (one history for both engines)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     tables = inspect(connection)
     if tables.has_table("lawyers") and not tables.has_table("alembic_version"):
         command.stamp(config, FIRST_REVISION)  # made by create_all before migrations existed
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 class Storage(RosterStore, RecordsStore):
@@ -93,7 +93,7 @@ class Storage(RosterStore, RecordsStore):
     async def migrate(self) -> None:
         """Run the Alembic migrations up to the newest revision."""
         async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade)
+            await conn.run_sync(upgrade_schema)
 
     async def create_schema(self) -> None:
         """Same as migrate (kept for callers from before the migrations)."""
