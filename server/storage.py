@@ -136,6 +136,21 @@ class Storage(RosterStore, RecordsStore):
             row = (await conn.execute(query.where(condition))).first()
         return LawyerAccount(*row) if row else None
 
+    async def list_lawyers(self) -> list[LawyerAccount]:
+        """Every lawyer account, by id (the console's roster editor)."""
+        t = schema.lawyers
+        query = select(t.c.id, t.c.username, t.c.display_name, t.c.law_firm, t.c.password_hash)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query.order_by(t.c.id))).all()
+        return [LawyerAccount(*row) for row in rows]
+
+    async def list_kiosks(self) -> list[KioskAccount]:
+        """Every registered terminal, by id."""
+        t = schema.kiosks
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(t.c.id, t.c.name, t.c.village).order_by(t.c.id))).all()
+        return [KioskAccount(*row) for row in rows]
+
     async def create_session(self, token_hash: str, lawyer_id: int, expires_at: float) -> None:
         """Remember a login token (hashed) until it expires."""
         values = {"token_hash": token_hash, "lawyer_id": lawyer_id, "expires_at": expires_at}
