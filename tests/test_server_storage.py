@@ -13,11 +13,30 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from config.settings import StorageKind
+from protocol.messages import (
+    Accept,
+    CallAccepted,
+    CallbackRegistered,
+    CallbackRequest,
+    CallNotes,
+    CallQueued,
+    CallRequest,
+    Hangup,
+    Rating,
+    Ring,
+)
 from server import schema
+from server.app import open_storage
 from server.crypto import DataCipher, DataKeyError
 from server.pool_model import CallRecord
 from server.roster import RosterChange, Shift
 from server.storage import Storage, upgrade_schema
+from tests.server_helpers import (
+    fresh_postgres_database,
+    running_server,
+    server_settings,
+)
 from tools.pgserver import PostgresServer, PostgresUnavailableError
 
 KEY = DataCipher(b"k" * 32)
@@ -36,15 +55,7 @@ def postgres() -> Iterator[PostgresServer]:
 
 
 async def _fresh_postgres_url(server: PostgresServer) -> str:
-    import asyncpg
-
-    name = f"t{next(_databases)}"
-    admin = await asyncpg.connect(host="127.0.0.1", port=server.port, user=server.user, database="postgres")
-    try:
-        await admin.execute(f"CREATE DATABASE {name}")
-    finally:
-        await admin.close()
-    return server.url.rsplit("/", 1)[0] + f"/{name}"
+    return await fresh_postgres_database(server.port, server.user, f"t{next(_databases)}")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -229,3 +240,38 @@ def test_the_data_key_file_is_made_once_readable_only_by_the_server(tmp_path: Pa
     assert DataCipher.from_settings("", tmp_path / "data").decrypt(token) == "13812345678"
     with pytest.raises(DataKeyError):
         DataCipher.from_base64("not base64!")
+
+
+async def test_the_whole_server_runs_on_postgresql_with_one_setting(postgres: PostgresServer, tmp_path: Path):
+    url = await fresh_postgres_database(postgres.port, postgres.user, "whole_server")
+    settings = server_settings(tmp_path, storage=StorageKind.POSTGRESQL, database_url=url)
+    async with running_server(settings) as server:
+        desk = await server.lawyer_on_duty("wang", "王律师", "明理律师事务所")
+        kiosk = await server.kiosk("一号终端", "红星村")
+        await kiosk.send(CallRequest(request_id="r1", topic="labour_wages"))
+        call_id = (await kiosk.expect(CallQueued)).call_id
+        await desk.expect(Ring)
+        await desk.send(Accept(call_id))
+        await kiosk.expect(CallAccepted)
+        await desk.expect(CallAccepted)
+        await kiosk.send(Hangup(call_id))
+        await desk.expect(Hangup)
+        await desk.send(CallNotes(call_id, "已解答"))
+        await kiosk.send(Rating(call_id, 2))
+        await kiosk.send(CallbackRequest("cb", "13812345678", "land"))
+        await kiosk.expect(CallbackRegistered)
+        await server.hub.records_flushed()
+        await server.hub.background_done()
+        record = await server.storage.get_call(call_id)
+        assert record is not None and (record.outcome, record.notes, record.rating) == (
+            "completed",
+            "已解答",
+            2,
+        )
+        assert server.storage.engine.dialect.name == "postgresql"
+
+
+def test_a_storage_setting_that_does_not_match_the_url_stops_the_server_plainly(tmp_path: Path):
+    settings = server_settings(tmp_path, storage=StorageKind.POSTGRESQL)  # URL still SQLite
+    with pytest.raises(ValueError, match="postgresql"):
+        open_storage(settings)
