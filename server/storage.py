@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ class Storage(RosterStore, RecordsStore):
     def __init__(self, engine: AsyncEngine, cipher: DataCipher | None = None) -> None:
         self.engine = engine
         self._cipher = cipher
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def open(cls, database_url: str, cipher: DataCipher | None = None) -> Storage:
@@ -92,7 +94,7 @@ class Storage(RosterStore, RecordsStore):
 
     async def migrate(self) -> None:
         """Run the Alembic migrations up to the newest revision."""
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             await conn.run_sync(upgrade_schema)
 
     async def create_schema(self) -> None:
@@ -115,7 +117,7 @@ class Storage(RosterStore, RecordsStore):
             "created_at": time.time(),
         }
         try:
-            async with self.engine.begin() as conn:
+            async with self.writing() as conn:
                 result = await conn.execute(insert(schema.lawyers).values(**values))
         except IntegrityError:
             raise ValueError(f"用户名 {username} 已经存在") from None
@@ -154,7 +156,7 @@ class Storage(RosterStore, RecordsStore):
     async def create_session(self, token_hash: str, lawyer_id: int, expires_at: float) -> None:
         """Remember a login token (hashed) until it expires."""
         values = {"token_hash": token_hash, "lawyer_id": lawyer_id, "expires_at": expires_at}
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             await conn.execute(insert(schema.sessions).values(**values))
 
     async def lawyer_by_session(self, token_hash: str, now: float) -> LawyerAccount | None:
@@ -165,7 +167,7 @@ class Storage(RosterStore, RecordsStore):
 
     async def delete_expired_sessions(self, now: float) -> int:
         """Forget expired login tokens; returns how many."""
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             result = await conn.execute(delete(schema.sessions).where(schema.sessions.c.expires_at <= now))
         return int(result.rowcount)
 
@@ -175,7 +177,7 @@ class Storage(RosterStore, RecordsStore):
         """Insert a terminal with its hashed token; raises ValueError if that token is in use."""
         values = {"name": name, "village": village, "token_hash": token_hash, "created_at": time.time()}
         try:
-            async with self.engine.begin() as conn:
+            async with self.writing() as conn:
                 result = await conn.execute(insert(schema.kiosks).values(**values))
         except IntegrityError:
             raise ValueError("这个终端令牌已经被使用") from None
@@ -191,7 +193,7 @@ class Storage(RosterStore, RecordsStore):
 
     async def touch_kiosk(self, kiosk_id: int, now: float) -> None:
         """Note when a terminal was last connected."""
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             await conn.execute(
                 update(schema.kiosks).where(schema.kiosks.c.id == kiosk_id).values(last_seen_at=now)
             )
@@ -219,7 +221,7 @@ class Storage(RosterStore, RecordsStore):
             "rating": record.rating,
         }
         t = schema.calls
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             result = await conn.execute(update(t).where(t.c.id == record.call_id).values(**values))
             if result.rowcount == 0:
                 await conn.execute(insert(t).values(id=record.call_id, **values))
