@@ -206,6 +206,7 @@ async def drive(url: str, kiosk_tokens: list[str], lawyer_tokens: list[str], ser
                 rss_peak = max(rss_peak, server.memory_info().rss)
                 print(f"{n}/{calls} calls placed, {len(tally.ended)} ended", flush=True)
         cpu = server.cpu_percent()
+        load = os.getloadavg()[0]
         tally.placing_done = True
         tally.check_all_ended()
         with contextlib.suppress(TimeoutError):
@@ -229,9 +230,12 @@ async def drive(url: str, kiosk_tokens: list[str], lawyer_tokens: list[str], ser
         "no_lawyer": sum(1 for v in tally.ended.values() if v == "no_lawyer"),
         "lost_calls": lost,
         "dispatch_ms_p50": round(statistics.median(dispatch), 2) if dispatch else None,
+        "dispatch_ms_p90": round(percentile(dispatch, 90), 2) if dispatch else None,
         "dispatch_ms_p99": round(percentile(dispatch, 99), 2) if dispatch else None,
+        "dispatch_ms_max": round(max(dispatch), 2) if dispatch else None,
         "server_rss_mb": round(rss_peak / 2**20, 1),
         "server_cpu_pct": round(cpu, 1),
+        "machine_load_1min": round(load, 2),  # other work on this shared 2-core machine skews the tail
     }
 
 
