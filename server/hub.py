@@ -42,6 +42,7 @@ from protocol.messages import (
     Welcome,
     encode,
 )
+from server.gcpacer import GcPacer
 from server.phone import BadPhoneError, normalise_phone
 from server.pool import Pool
 from server.pool_model import (
@@ -203,6 +204,7 @@ class Hub:
             asyncio.create_task(self._timer_loop(), name="pool-timer"),
             asyncio.create_task(self._records_loop(), name="call-records"),
             asyncio.create_task(self._roster_loop(), name="roster-reload"),
+            asyncio.create_task(GcPacer(self._no_call_waiting).run(), name="gc-pacer"),
         ]
 
     async def stop(self) -> None:
@@ -411,6 +413,10 @@ class Hub:
                     self._perform(self.pool.expire(self.clock()))
                 except Exception:  # a bug must not stop every later ring timeout
                     log.exception("the pool failed to expire calls")
+
+    def _no_call_waiting(self) -> bool:
+        """Nobody waits for a ring: a good moment for a full garbage collection."""
+        return not self.pool.waiting_calls()
 
     async def _roster_loop(self) -> None:
         """Pick up roster edits made elsewhere (the CLI) now and then."""
