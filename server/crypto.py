@@ -6,6 +6,7 @@ import base64
 import binascii
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -45,11 +46,7 @@ class DataCipher:
             return cls.from_base64(data_key)
         path = data_dir / KEY_FILE_NAME
         if not path.exists():
-            data_dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as out:
-                out.write(base64.b64encode(AESGCM.generate_key(bit_length=256)).decode() + "\n")
-            log.warning("generated a new data key in %s: back it up, without it personal data is lost", path)
+            _create_key_file(path)
         return cls.from_base64(path.read_text().strip())
 
     def encrypt(self, text: str) -> str:
@@ -67,3 +64,18 @@ class DataCipher:
             return self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode()
         except (binascii.Error, InvalidTag, ValueError):
             raise DataKeyError("stored personal data does not decrypt with this data key") from None
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new random key (mode 0600) atomically; when another process won the race, keep theirs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".data-key-")  # created with mode 0600
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(base64.b64encode(AESGCM.generate_key(bit_length=256)).decode() + "\n")
+        os.link(temporary, path)  # fails if the key file appeared meanwhile: the first key stays
+        log.warning("generated a new data key in %s: back it up, without it personal data is lost", path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(temporary)
