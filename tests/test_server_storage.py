@@ -275,3 +275,14 @@ def test_a_storage_setting_that_does_not_match_the_url_stops_the_server_plainly(
     settings = server_settings(tmp_path, storage=StorageKind.POSTGRESQL)  # URL still SQLite
     with pytest.raises(ValueError, match="postgresql"):
         open_storage(settings)
+
+
+async def test_the_migrations_build_exactly_the_schema_the_code_uses(storage: Storage):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    def differences(sync_conn) -> list:
+        return compare_metadata(MigrationContext.configure(sync_conn), schema.metadata)
+
+    async with storage.engine.connect() as conn:
+        assert await conn.run_sync(differences) == []
