@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 XRUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo 'xvfb-run -a -s "-screen 0 1366x800x24"'))
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean bench-search
+.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean bench-search bench-pool
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -33,6 +33,10 @@ bench-outbox: bootstrap
 # QUERIES=path runs another JSONL file of questions (same format as ../shared/corpus/legal_qa_dev.jsonl).
 bench-search: bootstrap
 	@$(XRUN) $(PY) bench/bench_search.py $(if $(QUERIES),--queries $(QUERIES))
+
+# 2,000 terminals and 100 lawyers on real WebSockets to one server process, calls at 20/s for 60 s.
+bench-pool: bootstrap
+	@$(PY) bench/bench_pool.py
 
 screenshots: bootstrap
 	@$(XRUN) $(PY) tools/screenshots.py

@@ -1,4 +1,4 @@
-"""Command line of the pool server: run it, create its database, register lawyers and terminals."""
+"""Command line of the pool server: run it, migrate its database, register people, edit the roster."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from sqlalchemy.engine import make_url
 
 from config.loader import ConfigError, build_parser, load_settings
 from config.settings import ServerSettings
-from server.app import PathOnlyAccessLogger, create_app
+from server.app import PathOnlyAccessLogger, create_app, open_storage
 from server.auth import register_kiosk, register_lawyer
+from server.roster_cli import ROSTER_COMMANDS, add_roster_commands, run_roster_command
 from server.storage import Storage
 from server.terminals import FLAG_TEXT, TerminalFlag, TerminalRegistry
 
@@ -37,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--name", required=True, help="终端名, shown to lawyers")
     kiosk.add_argument("--village", required=True, help="村名, shown to lawyers")
     kiosk.add_argument("--token", help="use this token instead of a random one (demos)")
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date (Alembic)")
+    roster_commands = add_roster_commands(commands)
     code = commands.add_parser("enrolment-code", help="a one-time code a technician types on a new terminal")
     code.add_argument("--name", required=True, help="终端名")
     code.add_argument("--village", required=True, help="村名")
@@ -45,15 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     push.add_argument("--terminal", type=int, required=True, help="terminal id")
     push.add_argument("values", nargs="+", metavar="KEY=VALUE", help="e.g. hotline=0951-12348")
     fleet = commands.add_parser("terminals", help="list terminals and what is wrong with them")
-    for command in (
-        run,
-        init_db,
-        lawyer,
-        kiosk,
-        code,
-        push,
-        fleet,
-    ):  # --config/--set may also follow the command
+    fleet_commands = (code, push, fleet)
+    for command in (run, init_db, migrate, lawyer, kiosk, *roster_commands, *fleet_commands):
         command.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         command.add_argument("--set", action="append", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
@@ -66,11 +62,13 @@ def _read_password() -> str:
 
 
 async def _with_storage(settings: ServerSettings, args: argparse.Namespace) -> int:
-    storage = Storage.open(settings.database_url)
+    storage = open_storage(settings)
     try:
-        await storage.create_schema()
-        if args.command == "init-db":
-            print(f"database ready: {settings.database_url}")
+        await storage.migrate()
+        if args.command in ("init-db", "migrate"):
+            print(f"database ready: {_without_password(settings.database_url)}")
+        elif args.command in ROSTER_COMMANDS:
+            return await run_roster_command(storage, args)
         elif args.command == "add-lawyer":
             password = args.password if args.password is not None else _read_password()
             lawyer_id = await register_lawyer(storage, args.username, args.name, args.firm, password)
@@ -79,7 +77,7 @@ async def _with_storage(settings: ServerSettings, args: argparse.Namespace) -> i
             kiosk_id, token = await register_kiosk(storage, args.name, args.village, args.token)
             print(f"kiosk added (id {kiosk_id}); its token, shown only now:", file=sys.stderr)
             print(token)
-        elif args.command in ("enrolment-code", "push-config", "terminals"):
+        elif args.command in FLEET_COMMANDS:
             await terminal_command(storage, settings, args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -87,6 +85,9 @@ async def _with_storage(settings: ServerSettings, args: argparse.Namespace) -> i
     finally:
         await storage.close()
     return 0
+
+
+FLEET_COMMANDS = ("enrolment-code", "push-config", "terminals")
 
 
 async def terminal_command(storage: Storage, settings: ServerSettings, args: argparse.Namespace) -> None:
@@ -116,11 +117,14 @@ async def database_problem(settings: ServerSettings) -> str:
         async with storage.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:  # the driver's own error types differ (OSError, asyncpg, sqlite3)
-        where = make_url(settings.database_url).render_as_string(hide_password=True)
-        return f"无法连接数据库 (cannot reach the database) {where}: {type(exc).__name__}: {exc}"
+        return f"无法连接数据库 (cannot reach the database) {_without_password(settings.database_url)}: {type(exc).__name__}: {exc}"
     finally:
         await storage.close()
     return ""
+
+
+def _without_password(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from config.settings import ServerSettings
 from server.auth import token_hash
+from server.crypto import DataCipher
 from server.datakey import data_cipher
 from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
@@ -68,9 +69,21 @@ def _kiosk_of(app: web.Application) -> Callable[[web.Request], Awaitable[str | N
     return authenticate
 
 
+def open_storage(settings: ServerSettings) -> Storage:
+    """The storage the settings name, with the cipher for personal data (key generated if none)."""
+    engine = settings.database_url.split("+", 1)[0].split(":", 1)[0]
+    if engine != settings.storage.value:
+        raise ValueError(
+            f"storage = {settings.storage.value!r} but database_url is a {engine} URL; "
+            "for PostgreSQL set database_url = postgresql+asyncpg://user@host/dbname"
+        )
+    cipher = DataCipher.from_settings(settings.data_key, Path(settings.data_dir))
+    return Storage.open(settings.database_url, cipher)
+
+
 async def _storage_ctx(app: web.Application) -> AsyncIterator[None]:
-    storage = Storage.open(app[SETTINGS].database_url)
-    await storage.create_schema()
+    storage = open_storage(app[SETTINGS])
+    await storage.migrate()
     app[STORAGE] = storage
     submissions = SubmissionStore(storage.engine, data_cipher(app[SETTINGS]))
     await submissions.create_tables()

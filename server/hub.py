@@ -7,7 +7,8 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from aiohttp import web
 
@@ -16,23 +17,33 @@ from protocol.messages import (
     Accept,
     Answer,
     CallAccepted,
+    CallbackDone,
+    CallbackList,
+    CallbackRegistered,
+    CallbackRequest,
+    CallNotes,
     CallQueued,
     CallRequest,
     CallStats,
     CancelCall,
     Decline,
+    EndWrapUp,
     Error,
     ErrorCode,
     Hangup,
     IceCandidate,
     Message,
     Offer,
+    Rating,
+    ResumeCall,
     Role,
     SetDuty,
     Topic,
     Welcome,
     encode,
 )
+from server.gcpacer import GcPacer
+from server.phone import BadPhoneError, normalise_phone
 from server.pool import Pool
 from server.pool_model import (
     Action,
@@ -44,6 +55,7 @@ from server.pool_model import (
     SendToLawyer,
 )
 from server.storage import Storage
+from server.storage_records import CallbackRecord
 from server.turn import ice_servers
 
 log = logging.getLogger(__name__)
@@ -53,9 +65,32 @@ SEND_TIMEOUT_S = 5.0  # one frame not written within this: the client is dropped
 CLOSE_TIMEOUT_S = 2.0  # a close handshake taking longer: the TCP connection is cut
 CLOSE_REPLACED = 4001  # WebSocket close code: the same account connected again elsewhere
 CLOSE_TOO_SLOW = 4002  # WebSocket close code: the client did not read its messages
+ROSTER_RELOAD_S = 60.0  # roster edits made outside this process (CLI, another node) apply within this
 
-KIOSK_MESSAGES = (CallRequest, CancelCall, Offer, IceCandidate, Hangup, CallStats)
-LAWYER_MESSAGES = (SetDuty, Accept, Decline, Answer, IceCandidate, Hangup, CallStats)
+KIOSK_MESSAGES = (
+    CallRequest,
+    CancelCall,
+    Offer,
+    IceCandidate,
+    Hangup,
+    CallStats,
+    ResumeCall,
+    CallbackRequest,
+    Rating,
+)
+LAWYER_MESSAGES = (
+    SetDuty,
+    Accept,
+    Decline,
+    Answer,
+    IceCandidate,
+    Hangup,
+    CallStats,
+    EndWrapUp,
+    CallNotes,
+    CallbackDone,
+)
+TOPICS = frozenset(Topic.__members__.values())
 
 
 class Connection:
@@ -160,19 +195,32 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
         self._records_pending = 0
         self._records_written = asyncio.Condition()
+        self._background: set[asyncio.Task[None]] = set()  # callback requests and lists in flight
 
     async def start(self) -> None:
-        """Start the timer (ring timeouts, longest waits) and the records writer."""
+        """Load the roster, start the timer (rings, waits, queue updates) and the records writer."""
+        await self.reload_roster()
         self._tasks = [
             asyncio.create_task(self._timer_loop(), name="pool-timer"),
             asyncio.create_task(self._records_loop(), name="call-records"),
+            asyncio.create_task(self._roster_loop(), name="roster-reload"),
+            asyncio.create_task(GcPacer(self._no_call_waiting).run(), name="gc-pacer"),
         ]
 
     async def stop(self) -> None:
         """Stop the timer and write every record still queued."""
-        self._tasks[0].cancel()
+        await self.background_done()
+        for task in self._tasks:
+            if task.get_name() != "call-records":  # the writer ends by itself once the queue is empty
+                task.cancel()
         self._records.put_nowait(None)
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def reload_roster(self) -> None:
+        """Give the pool the stored roster, specialties and advisers (after the console edits them)."""
+        data = await self.storage.load_roster()
+        self._perform(self.pool.set_roster(data.roster, data.specialties, data.advisers, self.clock()))
+        self._wake.set()
 
     async def close_all(self) -> None:
         """Close every client's socket at once (server shutdown)."""
@@ -199,6 +247,7 @@ class Hub:
             self._perform(self.pool.kiosk_connected(conn.party_id, conn.display_name, conn.detail))
         else:
             self._perform(self.pool.lawyer_connected(conn.party_id, conn.display_name, conn.detail))
+            self._spawn(self._send_callback_list(conn))
         log.info("%s connected", conn.client_id)
 
     def leave(self, conn: Connection) -> None:
@@ -222,6 +271,9 @@ class Hub:
             text = f"{'终端' if conn.role is Role.KIOSK else '律师'}不能发送 {message.TYPE} 消息。"
             conn.send(Error(ErrorCode.FORBIDDEN.value, text, getattr(message, "call_id", None)))
             return
+        if isinstance(message, CallbackRequest | CallbackDone):
+            self._spawn(self._callback_message(conn, message))
+            return
         try:
             actions = self._route(conn, message, self.clock())
         except PoolRefusedError as exc:
@@ -238,9 +290,19 @@ class Hub:
         pool, who, role = self.pool, conn.party_id, conn.role
         match message:
             case CallRequest(request_id=request_id, topic=topic):
-                if topic not in Topic.__members__.values():
+                if topic not in TOPICS:
                     raise PoolRefusedError(ErrorCode.MALFORMED, f"没有这个咨询类别：{topic}")
-                return pool.request_call(who, request_id, topic, now)
+                return pool.request_call(
+                    who, request_id, topic, now, migrant_worker=message.migrant_worker, urgent=message.urgent
+                )
+            case ResumeCall(call_id=call_id):
+                return pool.resume(who, call_id, now)
+            case Rating(call_id=call_id, score=score):
+                return pool.rate(who, call_id, score)
+            case EndWrapUp():
+                return pool.end_wrap_up(who, now)
+            case CallNotes(call_id=call_id, notes=notes):
+                return pool.call_notes(who, call_id, notes)
             case CancelCall(call_id=call_id):
                 return pool.cancel(who, call_id, now)
             case SetDuty(on_duty=on_duty):
@@ -262,7 +324,9 @@ class Hub:
         raise PoolRefusedError(ErrorCode.FORBIDDEN, f"不能发送 {message.TYPE} 消息。")
 
     def _perform(self, actions: list[Action]) -> None:
-        """Carry out the pool's actions: sends go to per-client queues, records to the writer."""
+        """Carry out the pool's actions (and tell waiting kiosks their place): sends, then records."""
+        if self.pool.calls:
+            actions = actions + self.pool.queue_updates(self.clock())
         for action in actions:
             match action:
                 case SendToKiosk(kiosk_id=kiosk_id, message=message):
@@ -284,6 +348,58 @@ class Hub:
             message = dataclasses.replace(message, ice_servers=servers)
         conn.send(message)
 
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _callback_message(self, conn: Connection, message: CallbackRequest | CallbackDone) -> None:
+        """Store a callback request or mark one done, then give every desk the new list."""
+        try:
+            if isinstance(message, CallbackRequest):
+                if not await self._register_callback(conn, message):
+                    return
+            elif not await self.storage.complete_callback(
+                message.callback_id, conn.party_id, message.notes[:2000], self.clock()
+            ):
+                conn.send(Error(ErrorCode.NOT_FOUND.value, "这个回拨已经处理过了。"))
+                return
+        except Exception:
+            log.exception("a callback could not be stored")
+            conn.send(Error(ErrorCode.WRONG_STATE.value, "服务器暂时存不下回拨请求，请拨打热线。"))
+            return
+        await self.broadcast_callbacks()
+
+    async def _register_callback(self, conn: Connection, message: CallbackRequest) -> bool:
+        """Validate and store; False (the kiosk told why) when the request is refused."""
+        if message.topic not in TOPICS:
+            conn.send(Error(ErrorCode.MALFORMED.value, f"没有这个咨询类别：{message.topic}"))
+            return False
+        try:
+            phone = normalise_phone(message.phone)
+        except BadPhoneError as exc:
+            conn.send(Error(ErrorCode.MALFORMED.value, str(exc)))
+            return False
+        stored = await self.storage.add_callback(
+            conn.party_id, phone, message.topic, self.clock(), message.call_id
+        )
+        conn.send(CallbackRegistered(message.request_id, stored.callback_id, stored.tracking_number))
+        log.info("callback %s registered for kiosk-%d", stored.tracking_number, conn.party_id)
+        return True
+
+    async def broadcast_callbacks(self) -> None:
+        """Send the open callbacks to every connected lawyer desk."""
+        listing = _callback_list(await self.storage.open_callbacks())
+        for (role, _), conn in list(self.connections.items()):
+            if role is Role.LAWYER:
+                conn.send(listing)
+
+    async def _send_callback_list(self, conn: Connection) -> None:
+        try:
+            conn.send(_callback_list(await self.storage.open_callbacks()))
+        except Exception:
+            log.exception("the callback list could not be read")
+
     async def _timer_loop(self) -> None:
         """Wake at the pool's next deadline (or when something changed) and let it expire calls."""
         while True:
@@ -298,6 +414,19 @@ class Hub:
                 except Exception:  # a bug must not stop every later ring timeout
                     log.exception("the pool failed to expire calls")
 
+    def _no_call_waiting(self) -> bool:
+        """Nobody waits for a ring: a good moment for a full garbage collection."""
+        return not self.pool.waiting_calls()
+
+    async def _roster_loop(self) -> None:
+        """Pick up roster edits made elsewhere (the CLI) now and then."""
+        while True:
+            await asyncio.sleep(ROSTER_RELOAD_S)
+            try:
+                await self.reload_roster()
+            except Exception:
+                log.exception("reloading the roster failed; keeping the one loaded before")
+
     async def _records_loop(self) -> None:
         """Write call records in the order the pool produced them."""
         while (record := await self._records.get()) is not None:
@@ -309,7 +438,29 @@ class Hub:
                 self._records_pending -= 1
                 self._records_written.notify_all()
 
+    async def background_done(self) -> None:
+        """Wait until callback requests and lists in flight are handled (for tests)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
     async def records_flushed(self) -> None:
         """Wait until every record queued so far is written (for tests and shutdown)."""
         async with self._records_written:
             await self._records_written.wait_for(lambda: self._records_pending == 0)
+
+
+def _callback_list(callbacks: list[CallbackRecord]) -> CallbackList:
+    return CallbackList(
+        [
+            {
+                "callback_id": c.callback_id,
+                "tracking_number": c.tracking_number,
+                "phone": c.phone,
+                "topic": c.topic,
+                "village": c.village,
+                "kiosk_name": c.kiosk_name,
+                "requested_at": c.requested_at,
+            }
+            for c in callbacks
+        ]
+    )
