@@ -117,7 +117,8 @@ async def database_problem(settings: ServerSettings) -> str:
         async with storage.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:  # the driver's own error types differ (OSError, asyncpg, sqlite3)
-        return f"无法连接数据库 (cannot reach the database) {_without_password(settings.database_url)}: {type(exc).__name__}: {exc}"
+        where = _without_password(settings.database_url)
+        return f"无法连接数据库 (cannot reach the database) {where}: {type(exc).__name__}: {exc}"
     finally:
         await storage.close()
     return ""
