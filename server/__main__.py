@@ -16,6 +16,7 @@ from config.loader import ConfigError, build_parser, load_settings
 from config.settings import ServerSettings
 from server.app import PathOnlyAccessLogger, create_app
 from server.auth import register_kiosk, register_lawyer
+from server.console.cli import CONSOLE_COMMANDS, add_console_commands, run_console_command
 from server.storage import Storage
 
 
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     for command in (run, init_db, lawyer, kiosk):  # --config/--set may also follow the command
         command.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         command.add_argument("--set", action="append", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    add_console_commands(commands)
     return parser
 
 
@@ -86,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             access_log_class=PathOnlyAccessLogger,
         )
         return 0
+    if args.command in CONSOLE_COMMANDS:
+        return run_console_command(settings, args)
     return asyncio.run(_with_storage(settings, args))
 
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from config.settings import ServerSettings
+from server.console import setup_console
 from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE
 from server.storage import Storage
@@ -39,6 +40,7 @@ def create_app(settings: ServerSettings) -> web.Application:
             web.get("/ws", websocket),
         ]
     )
+    setup_console(app)
     return app
 
 

@@ -1,0 +1,35 @@
+"""The centre's admin web console, served by the pool server under /console (server-rendered pages)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
+from server.console import views, views_auth
+from server.console.render import setup_templates
+from server.console.roster_store import ROSTER_STORE, RosterStore
+from server.console_auth import STAFF_ACCOUNTS, StaffAccounts
+from server.keys import STORAGE
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def setup_console(app: web.Application) -> None:
+    """Mount the console on the server's app: routes, templates, static files, its tables at start-up."""
+    setup_templates(app)
+    app.add_routes(views_auth.routes() + views.routes())
+    app.router.add_static("/console/static", STATIC_DIR, name="console_static")
+    app.cleanup_ctx.append(_console_ctx)
+
+
+async def _console_ctx(app: web.Application) -> AsyncIterator[None]:
+    """After storage is open: the console's account and roster tables exist, and their stores are set."""
+    engine = app[STORAGE].engine
+    accounts, roster = StaffAccounts(engine), RosterStore(engine)
+    await accounts.create_schema()
+    await roster.create_schema()
+    app[STAFF_ACCOUNTS] = accounts
+    app[ROSTER_STORE] = roster
+    yield

@@ -1,0 +1,99 @@
+"""The live view's data: lawyers' states, the waiting queue and terminals online, read from the hub."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from server.console.labels import PRIORITY_LABELS, state_label, topic_label
+from server.console_queries import CENTRE_TZ, MatterFilter, compute_figures, find_calls, lawyer_names
+from server.hub import Hub
+
+NOT_CONNECTED = "not_connected"
+NOT_CONNECTED_LABEL = "未上线"
+ANSWERED_CALL_STATES = frozenset({"connected", "ended"})
+
+
+def _lawyers(hub: Hub, names: dict[int, str]) -> list[dict[str, Any]]:
+    """Every lawyer account: connected ones with their pool state, the rest as not connected."""
+    pool = hub.pool
+    result = []
+    for lawyer_id, name in names.items():
+        lawyer = pool.lawyers.get(lawyer_id)
+        state = str(lawyer.state.value) if lawyer is not None else NOT_CONNECTED
+        result.append(
+            {
+                "id": lawyer_id,
+                "name": name,
+                "firm": lawyer.law_firm if lawyer is not None else "",
+                "state": state,
+                "state_label": state_label(state) if lawyer is not None else NOT_CONNECTED_LABEL,
+            }
+        )
+    order = ["ringing", "in_call", "wrap_up", "available", "on_break", "break", "offline", NOT_CONNECTED]
+    result.sort(key=lambda r: (order.index(r["state"]) if r["state"] in order else 5, r["name"]))
+    return result
+
+
+def _queue(hub: Hub, now: float) -> list[dict[str, Any]]:
+    """Calls not yet answered, in the pool's queue order."""
+    pool = hub.pool
+    waiting = []
+    for call in list(pool.calls.values()):
+        if str(call.state.value) in ANSWERED_CALL_STATES:
+            continue
+        position = pool.queue_position(call.call_id)
+        if position == 0:
+            continue
+        kiosk = pool.kiosks.get(call.kiosk_id)
+        village = getattr(call, "village", None) or (kiosk.village if kiosk else "")
+        priority = int(getattr(call, "priority", 0))
+        ringing = (
+            pool.lawyers.get(call.lawyer_id) if call.state.value == "ringing" and call.lawyer_id else None
+        )
+        waiting.append(
+            {
+                "position": position,
+                "topic": call.topic,
+                "topic_label": topic_label(call.topic),
+                "village": village,
+                "kiosk": kiosk.name if kiosk else "",
+                "waiting_s": max(0, round(now - call.requested_at)),
+                "priority": priority,
+                "priority_label": PRIORITY_LABELS.get(priority, str(priority)),
+                "ringing": ringing.display_name if ringing else "",
+            }
+        )
+    waiting.sort(key=lambda c: c["position"])
+    return waiting
+
+
+def _kiosks(hub: Hub) -> list[dict[str, Any]]:
+    """Terminals connected now, by village."""
+    rows = [
+        {"name": k.name, "village": k.village, "busy": k.call_id is not None}
+        for k in list(hub.pool.kiosks.values())
+    ]
+    return sorted(rows, key=lambda r: (r["village"], r["name"]))
+
+
+async def live_snapshot(hub: Hub, now: float) -> dict[str, Any]:
+    """What the live page shows, as JSON-ready data."""
+    engine = hub.storage.engine
+    today = datetime.fromtimestamp(now, CENTRE_TZ).date()
+    today_rows = await find_calls(engine, MatterFilter(start=today, end=today))
+    figures = compute_figures(today_rows)
+    return {
+        "now": now,
+        "clock": datetime.fromtimestamp(now, CENTRE_TZ).strftime("%H:%M:%S"),
+        "lawyers": _lawyers(hub, await lawyer_names(engine)),
+        "queue": _queue(hub, now),
+        "kiosks": _kiosks(hub),
+        "today": {
+            "calls": figures.calls,
+            "answered": figures.answered,
+            "abandoned": figures.abandoned,
+            "answer_rate": figures.answer_rate,
+            "wait_median_s": figures.wait_median_s,
+        },
+    }
