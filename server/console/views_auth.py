@@ -38,13 +38,15 @@ def _safe_next(target: str) -> str:
     return HOME
 
 
-def _login_page(request: web.Request, csrf: str, error: str = "", status: int = 200) -> web.Response:
+def _login_page(
+    request: web.Request, csrf: str, error: str = "", status: int = 200, username: str = ""
+) -> web.Response:
     context = {
         "csrf_field": CSRF_FIELD,
         "csrf": csrf,
         "error": error,
         "next": _safe_next(request.query.get("next", HOME)),
-        "username": "",
+        "username": username,
     }
     response = aiohttp_jinja2.render_template("login.html", request, context, status=status)
     response.set_cookie(
@@ -73,7 +75,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     outcome = await accounts.authenticate(username, password)
     if isinstance(outcome, LoginRefusal):
         log.info("a console login was refused (%s)", outcome.value)
-        return _login_page(request, cookie_token, LOGIN_REFUSAL_TEXT[outcome], 401)
+        return _login_page(request, cookie_token, LOGIN_REFUSAL_TEXT[outcome], 401, username.strip()[:64])
     token, _session = await accounts.open_session(outcome.user_id)
     log.info("console user %d signed in", outcome.user_id)
     response = web.HTTPSeeOther(_safe_next(str(form.get("next", HOME))))
