@@ -1,4 +1,4 @@
-"""Console figures on hand-made calls (exact medians, p90s, rates), and the same via SQLite and PostgreSQL."""
+"""Console figures on hand-made calls: exact medians, 90th percentiles, rates, days, per lawyer, CSV."""
 
 from __future__ import annotations
 
@@ -6,21 +6,15 @@ from datetime import date, datetime
 
 import pytest
 
-from server.auth import register_kiosk, register_lawyer
 from server.console.export import BOM, matters_csv
 from server.console_queries import (
     CENTRE_TZ,
     CallRow,
-    MatterFilter,
     compute_figures,
     figures_by_day,
     figures_by_lawyer,
-    find_call,
-    find_calls,
     percentile,
 )
-from server.pool_model import CallRecord
-from server.storage import Storage
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=CENTRE_TZ).timestamp()
 
@@ -125,89 +119,3 @@ def test_csv_opens_in_excel_and_hides_personal_columns_from_those_not_allowed():
     assert "劳动争议/欠薪" in row and "2026-11-24 09:00:01" in row
     limited = matters_csv([noted], may_see_personal=False).decode("utf-8")
     assert "律师备注" not in limited and "欠薪三个月" not in limited
-
-
-# ---- the same figures through the real database, on SQLite and PostgreSQL ---------------------------
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    from tools.pgserver import PostgresServer, PostgresUnavailableError
-
-    try:
-        server = PostgresServer()
-    except PostgresUnavailableError as exc:
-        pytest.skip(str(exc))
-    server.start()
-    yield server.url
-    server.stop()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def storage(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'figures.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    storage = Storage.open(url)
-    await storage.create_schema()
-    yield storage
-    if request.param == "postgres":
-        from server.schema import metadata
-
-        async with storage.engine.begin() as conn:
-            await conn.run_sync(metadata.drop_all)
-    await storage.close()
-
-
-async def test_figures_from_stored_calls_match_on_every_engine(storage):
-    wang = await register_lawyer(storage, "wang", "王律师", "明理所", "pw-123456")
-    li = await register_lawyer(storage, "li", "李律师", "明理所", "pw-123456")
-    east, _ = await register_kiosk(storage, "一号终端", "东村")
-    west, _ = await register_kiosk(storage, "二号终端", "西村")
-    yesterday_late = datetime(2026, 11, 23, 23, 50, tzinfo=CENTRE_TZ).timestamp()
-
-    def record(
-        call_id, kiosk, at, *, wait=None, talk=None, lawyer=None, outcome="completed", by="lawyer", rang=()
-    ):
-        answered = None if wait is None else at + wait
-        ended = answered + talk if answered is not None and talk is not None else at + 5
-        declined = [{"lawyer_id": lid, "reason": "timeout"} for lid in rang]
-        return CallRecord(
-            call_id, kiosk, lawyer, "labour_wages", at, at + 1, answered, ended, outcome, by, {}, declined
-        )
-
-    for rec in (
-        record("a", east, T0, wait=10, talk=100, lawyer=wang),
-        record("b", east, T0 + 60, wait=20, talk=200, lawyer=wang, rang=[li]),
-        record("c", west, T0 + 120, wait=30, talk=300, lawyer=li),
-        record("d", west, T0 + 180, wait=40, talk=400, lawyer=li),
-        record("e", east, T0 + 240, outcome="cancelled", by="kiosk", rang=[wang]),
-        record("f", west, T0 + 300, outcome="no_lawyer", by="server"),
-        record("old", east, yesterday_late, wait=5, talk=50, lawyer=wang),
-    ):
-        await storage.save_call(rec)
-
-    today = date(2026, 11, 24)
-    rows = await find_calls(storage.engine, MatterFilter(start=today, end=today))
-    assert [r.call_id for r in rows] == ["f", "e", "d", "c", "b", "a"]  # newest first, yesterday left out
-    f = compute_figures(rows)
-    assert (f.calls, f.answered, f.abandoned) == (6, 4, 1)
-    assert (f.wait_median_s, f.wait_p90_s, f.talk_mean_s) == (25.0, pytest.approx(37.0), 250.0)
-
-    both_days = await find_calls(storage.engine, MatterFilter(start=date(2026, 11, 23), end=today))
-    assert [(d, x.calls) for d, x in figures_by_day(both_days)] == [(date(2026, 11, 23), 1), (today, 6)]
-
-    by_lawyer = {lf.name: lf for lf in figures_by_lawyer(rows, {wang: "王律师", li: "李律师"})}
-    assert (by_lawyer["王律师"].rang, by_lawyer["王律师"].answered) == (3, 2)
-    assert (by_lawyer["李律师"].rang, by_lawyer["李律师"].answered) == (3, 2)
-
-    only = MatterFilter(start=today, end=today, kiosk_id=west, lawyer_id=li, outcome="completed")
-    assert [r.call_id for r in await find_calls(storage.engine, only)] == ["d", "c"]
-    cancelled = await find_calls(storage.engine, MatterFilter(start=today, end=today, outcome="cancelled"))
-    assert [(r.call_id, r.kiosk_name, r.village) for r in cancelled] == [("e", "一号终端", "东村")]
-
-    detail = await find_call(storage.engine, "b")
-    assert detail is not None and detail.row.lawyer_name == "王律师" and detail.row.wait_s == 20.0
-    assert detail.declined == [{"lawyer_id": li, "name": "李律师", "reason": "timeout"}]
-    assert await find_call(storage.engine, "nope") is None
