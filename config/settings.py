@@ -53,6 +53,16 @@ class ServerSettings:
     ring_timeout_s: float = 20.0
     max_wait_s: float = 180.0  # a call nobody could take within this ends with the hotline shown
     strategy: Strategy = Strategy.LONGEST_IDLE
+    adviser_wait_s: float = 15.0  # a call waits this long for the village's own adviser
+    specialist_wait_s: float = 30.0  # then this long for lawyers of its topic, then the whole pool
+    missed_calls_break: int = 3  # rings missed in a row before a lawyer is put on break (0 = never)
+    wrap_up_s: float = 0.0  # time for notes after each call before the next rings (the centre sets it)
+    hold_place_s: float = 60.0  # a waiting kiosk whose connection drops keeps its place this long
+    queue_update_s: float = 10.0  # waiting kiosks hear their place at least this often
+    callback_offer_wait_s: float = 300.0  # estimated waits beyond this offer a callback
+    mean_handle_s: float = 300.0  # starting guess of a call's length (+ wrap-up) for wait estimates
+    timezone: str = "Asia/Shanghai"  # the centre's clock for rosters and service hours
+    data_dir: str = "var"  # where the generated data key file lives when data_key is empty
     max_message_bytes: int = 65536
     messages_per_s: float = 30.0  # per signaling connection; a browser trickling ICE bursts ~20
     messages_burst: int = 60

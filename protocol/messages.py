@@ -67,6 +67,8 @@ class NoLawyerReason(StrEnum):
     NOBODY_ON_DUTY = "nobody_on_duty"  # no lawyer is on duty right now
     NOBODY_ANSWERED = "nobody_answered"  # every lawyer on duty declined or missed the call
     WAIT_TOO_LONG = "wait_too_long"  # all lawyers stayed busy longer than the longest wait
+    OUTSIDE_HOURS = "outside_hours"  # the centre takes video calls only in its service hours
+    CALLER_AWAY = "caller_away"  # the kiosk's connection dropped and did not come back in time
 
 
 class Topic(StrEnum):
@@ -101,6 +103,8 @@ class CallRequest(Message):
     request_id: str
     topic: str = Topic.GENERAL.value
     assisted_by: str | None = None
+    migrant_worker: bool = False  # 农民工: with topic labour_wages the call takes the green channel
+    urgent: bool = False  # flagged urgent by community staff: served first
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,59 @@ class CallStats(Message):
     stats: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ResumeCall(Message):
+    """Kiosk reconnected and takes back its held place in the queue (its token proves who it is)."""
+
+    TYPE: ClassVar[str] = "resume_call"
+    call_id: str
+
+
+@dataclass(frozen=True)
+class CallbackRequest(Message):
+    """Kiosk leaves a phone number for the centre to call back (mainland mobile or landline)."""
+
+    TYPE: ClassVar[str] = "callback_request"
+    request_id: str
+    phone: str
+    topic: str = Topic.GENERAL.value
+    call_id: str | None = None  # the call that ended with a callback offer, if any
+
+
+@dataclass(frozen=True)
+class Rating(Message):
+    """Kiosk: the villager's satisfaction with a finished call, 1 (unhappy) .. 3 (happy)."""
+
+    TYPE: ClassVar[str] = "rating"
+    call_id: str
+    score: int
+
+
+@dataclass(frozen=True)
+class EndWrapUp(Message):
+    """Lawyer: done with notes; ready for the next call before the wrap-up time ends."""
+
+    TYPE: ClassVar[str] = "end_wrap_up"
+
+
+@dataclass(frozen=True)
+class CallNotes(Message):
+    """Lawyer: short notes on a call they answered (written in wrap-up; the last ones count)."""
+
+    TYPE: ClassVar[str] = "call_notes"
+    call_id: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class CallbackDone(Message):
+    """Lawyer: a callback was made; with what came of it."""
+
+    TYPE: ClassVar[str] = "callback_done"
+    callback_id: int
+    notes: str = ""
+
+
 # ---- server -> client ----------------------------------------------------------------------------
 
 
@@ -204,6 +261,8 @@ class DutyState(Message):
     TYPE: ClassVar[str] = "duty_state"
     state: str  # server.pool.LawyerState value
     on_duty: bool
+    reason: str = ""  # why it changed when the lawyer did not ask: "missed_calls" (put on break)
+    wrap_up_until: float | None = None  # server time the wrap-up ends, in WRAP_UP
 
 
 @dataclass(frozen=True)
@@ -215,6 +274,38 @@ class CallQueued(Message):
     call_id: str
     position: int
     ice_servers: list[dict[str, Any]] = field(default_factory=list)
+    tracking_number: str = ""  # the matter's number, for the villager's receipt
+
+
+@dataclass(frozen=True)
+class QueueUpdate(Message):
+    """A waiting kiosk's place, sent when it changes and at least every few seconds."""
+
+    TYPE: ClassVar[str] = "queue_update"
+    call_id: str
+    position: int  # 1 = next
+    estimated_wait_s: float  # honest estimate; -1 when unknown
+    lawyers_on_duty: int
+    callback_offered: bool = False  # the wait is long: the kiosk may offer a callback
+
+
+@dataclass(frozen=True)
+class CallbackRegistered(Message):
+    """The callback request is stored; the villager's receipt shows the tracking number."""
+
+    TYPE: ClassVar[str] = "callback_registered"
+    request_id: str
+    callback_id: int
+    tracking_number: str
+
+
+@dataclass(frozen=True)
+class CallbackList(Message):
+    """Open callbacks for lawyer desks: [{callback_id, tracking_number, phone, topic, village,
+    kiosk_name, requested_at}], oldest first; sent on connect and whenever it changes."""
+
+    TYPE: ClassVar[str] = "callback_list"
+    callbacks: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -226,6 +317,7 @@ class NoLawyerAvailable(Message):
     call_id: str | None
     hotline: str
     reason: str
+    callback_offered: bool = False  # the kiosk may offer to have the centre call back
 
 
 @dataclass(frozen=True)
@@ -239,6 +331,8 @@ class Ring(Message):
     village: str
     topic: str
     ring_timeout_s: float
+    priority: str = "normal"  # server.routing.Priority name, lower case: normal | wage_claim | urgent
+    tracking_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -284,6 +378,12 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         IceCandidate,
         Hangup,
         CallStats,
+        ResumeCall,
+        CallbackRequest,
+        Rating,
+        EndWrapUp,
+        CallNotes,
+        CallbackDone,
         Welcome,
         DutyState,
         CallQueued,
@@ -291,6 +391,9 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         Ring,
         RingCancelled,
         CallAccepted,
+        QueueUpdate,
+        CallbackRegistered,
+        CallbackList,
         Error,
     )
 }

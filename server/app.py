@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from config.settings import ServerSettings
 from server.console import setup_console
+from server.crypto import DataCipher
 from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE
 from server.storage import Storage
@@ -44,9 +46,15 @@ def create_app(settings: ServerSettings) -> web.Application:
     return app
 
 
+def open_storage(settings: ServerSettings) -> Storage:
+    """The storage the settings name, with the cipher for personal data (key generated if none)."""
+    cipher = DataCipher.from_settings(settings.data_key, Path(settings.data_dir))
+    return Storage.open(settings.database_url, cipher)
+
+
 async def _storage_ctx(app: web.Application) -> AsyncIterator[None]:
-    storage = Storage.open(app[SETTINGS].database_url)
-    await storage.create_schema()
+    storage = open_storage(app[SETTINGS])
+    await storage.migrate()
     app[STORAGE] = storage
     yield
     await storage.close()

@@ -7,7 +7,8 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from aiohttp import web
 
@@ -16,23 +17,32 @@ from protocol.messages import (
     Accept,
     Answer,
     CallAccepted,
+    CallbackDone,
+    CallbackList,
+    CallbackRegistered,
+    CallbackRequest,
+    CallNotes,
     CallQueued,
     CallRequest,
     CallStats,
     CancelCall,
     Decline,
+    EndWrapUp,
     Error,
     ErrorCode,
     Hangup,
     IceCandidate,
     Message,
     Offer,
+    Rating,
+    ResumeCall,
     Role,
     SetDuty,
     Topic,
     Welcome,
     encode,
 )
+from server.phone import BadPhoneError, normalise_phone
 from server.pool import Pool
 from server.pool_model import (
     Action,
@@ -44,6 +54,7 @@ from server.pool_model import (
     SendToLawyer,
 )
 from server.storage import Storage
+from server.storage_records import CallbackRecord
 from server.turn import ice_servers
 
 log = logging.getLogger(__name__)
@@ -54,8 +65,30 @@ CLOSE_TIMEOUT_S = 2.0  # a close handshake taking longer: the TCP connection is 
 CLOSE_REPLACED = 4001  # WebSocket close code: the same account connected again elsewhere
 CLOSE_TOO_SLOW = 4002  # WebSocket close code: the client did not read its messages
 
-KIOSK_MESSAGES = (CallRequest, CancelCall, Offer, IceCandidate, Hangup, CallStats)
-LAWYER_MESSAGES = (SetDuty, Accept, Decline, Answer, IceCandidate, Hangup, CallStats)
+KIOSK_MESSAGES = (
+    CallRequest,
+    CancelCall,
+    Offer,
+    IceCandidate,
+    Hangup,
+    CallStats,
+    ResumeCall,
+    CallbackRequest,
+    Rating,
+)
+LAWYER_MESSAGES = (
+    SetDuty,
+    Accept,
+    Decline,
+    Answer,
+    IceCandidate,
+    Hangup,
+    CallStats,
+    EndWrapUp,
+    CallNotes,
+    CallbackDone,
+)
+TOPICS = frozenset(Topic.__members__.values())
 
 
 class Connection:
@@ -160,9 +193,11 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
         self._records_pending = 0
         self._records_written = asyncio.Condition()
+        self._background: set[asyncio.Task[None]] = set()  # callback requests and lists in flight
 
     async def start(self) -> None:
-        """Start the timer (ring timeouts, longest waits) and the records writer."""
+        """Load the roster, start the timer (rings, waits, queue updates) and the records writer."""
+        await self.reload_roster()
         self._tasks = [
             asyncio.create_task(self._timer_loop(), name="pool-timer"),
             asyncio.create_task(self._records_loop(), name="call-records"),
@@ -170,9 +205,16 @@ class Hub:
 
     async def stop(self) -> None:
         """Stop the timer and write every record still queued."""
+        await self.background_done()
         self._tasks[0].cancel()
         self._records.put_nowait(None)
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def reload_roster(self) -> None:
+        """Give the pool the stored roster, specialties and advisers (after the console edits them)."""
+        data = await self.storage.load_roster()
+        self._perform(self.pool.set_roster(data.roster, data.specialties, data.advisers, self.clock()))
+        self._wake.set()
 
     async def close_all(self) -> None:
         """Close every client's socket at once (server shutdown)."""
@@ -199,6 +241,7 @@ class Hub:
             self._perform(self.pool.kiosk_connected(conn.party_id, conn.display_name, conn.detail))
         else:
             self._perform(self.pool.lawyer_connected(conn.party_id, conn.display_name, conn.detail))
+            self._spawn(self._send_callback_list(conn))
         log.info("%s connected", conn.client_id)
 
     def leave(self, conn: Connection) -> None:
@@ -222,6 +265,9 @@ class Hub:
             text = f"{'终端' if conn.role is Role.KIOSK else '律师'}不能发送 {message.TYPE} 消息。"
             conn.send(Error(ErrorCode.FORBIDDEN.value, text, getattr(message, "call_id", None)))
             return
+        if isinstance(message, CallbackRequest | CallbackDone):
+            self._spawn(self._callback_message(conn, message))
+            return
         try:
             actions = self._route(conn, message, self.clock())
         except PoolRefusedError as exc:
@@ -238,9 +284,19 @@ class Hub:
         pool, who, role = self.pool, conn.party_id, conn.role
         match message:
             case CallRequest(request_id=request_id, topic=topic):
-                if topic not in Topic.__members__.values():
+                if topic not in TOPICS:
                     raise PoolRefusedError(ErrorCode.MALFORMED, f"没有这个咨询类别：{topic}")
-                return pool.request_call(who, request_id, topic, now)
+                return pool.request_call(
+                    who, request_id, topic, now, migrant_worker=message.migrant_worker, urgent=message.urgent
+                )
+            case ResumeCall(call_id=call_id):
+                return pool.resume(who, call_id, now)
+            case Rating(call_id=call_id, score=score):
+                return pool.rate(who, call_id, score)
+            case EndWrapUp():
+                return pool.end_wrap_up(who, now)
+            case CallNotes(call_id=call_id, notes=notes):
+                return pool.call_notes(who, call_id, notes)
             case CancelCall(call_id=call_id):
                 return pool.cancel(who, call_id, now)
             case SetDuty(on_duty=on_duty):
@@ -262,7 +318,9 @@ class Hub:
         raise PoolRefusedError(ErrorCode.FORBIDDEN, f"不能发送 {message.TYPE} 消息。")
 
     def _perform(self, actions: list[Action]) -> None:
-        """Carry out the pool's actions: sends go to per-client queues, records to the writer."""
+        """Carry out the pool's actions (and tell waiting kiosks their place): sends, then records."""
+        if self.pool.calls:
+            actions = actions + self.pool.queue_updates(self.clock())
         for action in actions:
             match action:
                 case SendToKiosk(kiosk_id=kiosk_id, message=message):
@@ -283,6 +341,55 @@ class Hub:
             servers = ice_servers(self.settings.turn, conn.client_id, self.clock())
             message = dataclasses.replace(message, ice_servers=servers)
         conn.send(message)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _callback_message(self, conn: Connection, message: CallbackRequest | CallbackDone) -> None:
+        """Store a callback request or mark one done, then give every desk the new list."""
+        try:
+            if isinstance(message, CallbackRequest):
+                await self._register_callback(conn, message)
+            elif not await self.storage.complete_callback(
+                message.callback_id, conn.party_id, message.notes[:2000], self.clock()
+            ):
+                conn.send(Error(ErrorCode.NOT_FOUND.value, "这个回拨已经处理过了。"))
+                return
+        except Exception:
+            log.exception("a callback could not be stored")
+            conn.send(Error(ErrorCode.WRONG_STATE.value, "服务器暂时存不下回拨请求，请拨打热线。"))
+            return
+        await self.broadcast_callbacks()
+
+    async def _register_callback(self, conn: Connection, message: CallbackRequest) -> None:
+        if message.topic not in TOPICS:
+            conn.send(Error(ErrorCode.MALFORMED.value, f"没有这个咨询类别：{message.topic}"))
+            return
+        try:
+            phone = normalise_phone(message.phone)
+        except BadPhoneError as exc:
+            conn.send(Error(ErrorCode.MALFORMED.value, str(exc)))
+            return
+        stored = await self.storage.add_callback(
+            conn.party_id, phone, message.topic, self.clock(), message.call_id
+        )
+        conn.send(CallbackRegistered(message.request_id, stored.callback_id, stored.tracking_number))
+        log.info("callback %s registered for kiosk-%d", stored.tracking_number, conn.party_id)
+
+    async def broadcast_callbacks(self) -> None:
+        """Send the open callbacks to every connected lawyer desk."""
+        listing = _callback_list(await self.storage.open_callbacks())
+        for (role, _), conn in list(self.connections.items()):
+            if role is Role.LAWYER:
+                conn.send(listing)
+
+    async def _send_callback_list(self, conn: Connection) -> None:
+        try:
+            conn.send(_callback_list(await self.storage.open_callbacks()))
+        except Exception:
+            log.exception("the callback list could not be read")
 
     async def _timer_loop(self) -> None:
         """Wake at the pool's next deadline (or when something changed) and let it expire calls."""
@@ -309,7 +416,29 @@ class Hub:
                 self._records_pending -= 1
                 self._records_written.notify_all()
 
+    async def background_done(self) -> None:
+        """Wait until callback requests and lists in flight are handled (for tests)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
     async def records_flushed(self) -> None:
         """Wait until every record queued so far is written (for tests and shutdown)."""
         async with self._records_written:
             await self._records_written.wait_for(lambda: self._records_pending == 0)
+
+
+def _callback_list(callbacks: list[CallbackRecord]) -> CallbackList:
+    return CallbackList(
+        [
+            {
+                "callback_id": c.callback_id,
+                "tracking_number": c.tracking_number,
+                "phone": c.phone,
+                "topic": c.topic,
+                "village": c.village,
+                "kiosk_name": c.kiosk_name,
+                "requested_at": c.requested_at,
+            }
+            for c in callbacks
+        ]
+    )

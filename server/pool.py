@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from config.settings import ServerSettings
 from protocol.messages import (
@@ -37,10 +39,16 @@ from server.pool_model import (
     SaveCall,
     SendToKiosk,
     SendToLawyer,
+    new_tracking_number,
 )
+from server.pool_queue import QueueReporter
+from server.roster import Roster
+from server.routing import Candidate, RoutingRules, WaitingCall, call_priority, choose_lawyers
 
-RECENT_CALLS_KEPT = 1000  # ended calls remembered for late stats and crossing hang-ups
+RECENT_CALLS_KEPT = 1000  # ended calls remembered for late stats, notes, ratings and crossing hang-ups
 EARLY_CANDIDATES_KEPT = 64  # kiosk ICE candidates buffered until a lawyer accepts
+MAX_NOTES_CHARS = 2000
+BREAK_REASON = "missed_calls"
 
 
 def _new_call_id() -> str:
@@ -56,17 +64,42 @@ class Pool:
         ring_timeout_s: float,
         max_wait_s: float,
         hotline: str,
+        routing: RoutingRules | None = None,
+        missed_calls_break: int = 0,
+        wrap_up_s: float = 0.0,
+        hold_place_s: float = 0.0,
+        queue_update_s: float = 10.0,
+        callback_offer_wait_s: float = 300.0,
+        mean_handle_s: float = 300.0,
+        timezone: tzinfo = UTC,
         new_call_id: Callable[[], str] = _new_call_id,
+        new_tracking: Callable[[], str] = new_tracking_number,
     ) -> None:
         self.ring_timeout_s = ring_timeout_s
         self.max_wait_s = max_wait_s
         self.hotline = hotline
+        self.routing = routing or RoutingRules()
+        self.missed_calls_break = missed_calls_break
+        self.wrap_up_s = wrap_up_s
+        self.hold_place_s = hold_place_s
+        self.timezone = timezone
         self._new_call_id = new_call_id
+        self._new_tracking = new_tracking
         self.lawyers: dict[int, Lawyer] = {}
         self.kiosks: dict[int, Kiosk] = {}
         self.calls: dict[str, Call] = {}  # calls not yet ended
-        self._queue: list[str] = []  # unconnected calls in order of request
+        self._queue: list[str] = []  # unconnected calls in the order they are served
         self._recent: OrderedDict[str, Call] = OrderedDict()
+        self._offers = 0  # ring counter for round robin
+        self.roster = Roster()
+        self.specialties: dict[int, frozenset[str]] = {}
+        self.adviser_of: dict[int, frozenset[str]] = {}
+        self.reporter = QueueReporter(
+            update_every_s=queue_update_s,
+            callback_offer_wait_s=callback_offer_wait_s,
+            mean_handle_s=mean_handle_s + wrap_up_s,
+            mean_answer_s=min(5.0, ring_timeout_s),
+        )
 
     @classmethod
     def from_settings(cls, settings: ServerSettings) -> Pool:
@@ -75,7 +108,37 @@ class Pool:
             ring_timeout_s=settings.ring_timeout_s,
             max_wait_s=settings.max_wait_s,
             hotline=settings.hotline,
+            routing=RoutingRules(settings.adviser_wait_s, settings.specialist_wait_s, settings.strategy),
+            missed_calls_break=settings.missed_calls_break,
+            wrap_up_s=settings.wrap_up_s,
+            hold_place_s=settings.hold_place_s,
+            queue_update_s=settings.queue_update_s,
+            callback_offer_wait_s=settings.callback_offer_wait_s,
+            mean_handle_s=settings.mean_handle_s,
+            timezone=ZoneInfo(settings.timezone),
         )
+
+    # ---- roster ----------------------------------------------------------------------------------
+
+    def set_roster(
+        self,
+        roster: Roster,
+        specialties: dict[int, frozenset[str]],
+        advisers: dict[str, int],
+        now: float,
+    ) -> list[Action]:
+        """Take a new roster, lawyers' specialties and village advisers (village -> lawyer id)."""
+        self.roster = roster
+        self.specialties = dict(specialties)
+        adviser_of: dict[int, set[str]] = {}
+        for village, lawyer_id in advisers.items():
+            adviser_of.setdefault(lawyer_id, set()).add(village)
+        self.adviser_of = {lawyer_id: frozenset(v) for lawyer_id, v in adviser_of.items()}
+        return self._dispatch(now)
+
+    def centre_open(self, now: float) -> bool:
+        """Is the centre inside its service hours at this moment?"""
+        return self.roster.centre_open(datetime.fromtimestamp(now, self.timezone))
 
     # ---- presence ------------------------------------------------------------------------------
 
@@ -104,49 +167,96 @@ class Pool:
         return actions + self._dispatch(now)
 
     def kiosk_connected(self, kiosk_id: int, name: str, village: str) -> list[Action]:
-        """A kiosk's connection opened."""
-        if kiosk_id in self.kiosks:
+        """A kiosk's connection opened (again: a held call waits for its ResumeCall)."""
+        kiosk = self.kiosks.get(kiosk_id)
+        if kiosk is not None and kiosk.online:
             raise IllegalTransitionError(f"kiosk {kiosk_id} is already connected")
+        if kiosk is not None:
+            kiosk.online, kiosk.name, kiosk.village = True, name, village
+            return []
         self.kiosks[kiosk_id] = Kiosk(kiosk_id, name, village)
         return []
 
     def kiosk_disconnected(self, kiosk_id: int, now: float) -> list[Action]:
-        """A kiosk's connection closed: its call ends and the lawyer is told."""
-        kiosk = self.kiosks.pop(kiosk_id, None)
-        if kiosk is None or kiosk.call_id is None:
+        """A kiosk's connection closed: a waiting call keeps its place a while, a connected one ends."""
+        kiosk = self.kiosks.get(kiosk_id)
+        if kiosk is None or not kiosk.online:
             return []
-        call = self.calls[kiosk.call_id]
-        actions = self._tell_lawyer_call_over(call, EndReason.DISCONNECTED.value)
+        call = self.calls.get(kiosk.call_id) if kiosk.call_id else None
+        if call is not None and call.state is not CallState.CONNECTED and self.hold_place_s > 0:
+            kiosk.online = False
+            call.held_until = now + self.hold_place_s
+            actions: list[Action] = []
+            for lawyer_id in sorted(call.ringing):
+                lawyer = self.lawyers[lawyer_id]
+                actions.append(SendToLawyer(lawyer_id, RingCancelled(call.call_id, "caller_away")))
+                actions += self._withdraw_ring(call, lawyer, "caller_away", now, tried=False)
+            return actions + self._dispatch(now)
+        del self.kiosks[kiosk_id]
+        if call is None:
+            return []
+        actions = self._tell_lawyers_call_over(call, EndReason.DISCONNECTED.value)
         return actions + self._finish(call, EndReason.DISCONNECTED, EndedBy.KIOSK, now) + self._dispatch(now)
 
+    def resume(self, kiosk_id: int, call_id: str, now: float) -> list[Action]:
+        """A kiosk that came back takes its held place again (its token already proved who it is)."""
+        kiosk = self._kiosk(kiosk_id)
+        call = self.calls.get(call_id)
+        if call is None or kiosk.call_id != call_id or call.held_until is None:
+            raise PoolRefusedError(ErrorCode.NOT_FOUND, "您的排队位置已经过期，请重新呼叫。", call_id)
+        call.held_until = None
+        queued = CallQueued(call.request_id, call_id, self.queue_position(call_id), [], call.tracking_number)
+        self.reporter.forget(call_id)  # the next update goes out at once
+        return [SendToKiosk(kiosk_id, queued), *self._dispatch(now)]
+
     def set_duty(self, lawyer_id: int, on_duty: bool, now: float) -> list[Action]:
-        """A lawyer goes on or off duty; a call ringing them is offered to the next lawyer."""
+        """A lawyer goes on or off duty (also back from a break); a call ringing them moves on."""
         lawyer = self._lawyer(lawyer_id)
         actions: list[Action] = []
         if on_duty and not lawyer.on_duty:
             lawyer.on_duty = True
-            if lawyer.state is LawyerState.OFFLINE:
+            if lawyer.state in (LawyerState.OFFLINE, LawyerState.BREAK):
                 lawyer.move(LawyerState.AVAILABLE)
                 lawyer.idle_since = now
-        elif not on_duty and lawyer.on_duty:
+        elif not on_duty and (lawyer.on_duty or lawyer.state is LawyerState.BREAK):
             lawyer.on_duty = False
             if lawyer.state is LawyerState.RINGING:
                 call = self.calls[lawyer.call_id or ""]
                 actions.append(SendToLawyer(lawyer_id, RingCancelled(call.call_id, "off_duty")))
                 actions += self._withdraw_ring(call, lawyer, "off_duty", now)  # reports the state
                 return actions + self._dispatch(now)
-            if lawyer.state is LawyerState.AVAILABLE:
+            if lawyer.state in (LawyerState.AVAILABLE, LawyerState.BREAK):
                 lawyer.move(LawyerState.OFFLINE)
         actions.append(self._duty_state(lawyer))
         return actions + self._dispatch(now)
 
+    def end_wrap_up(self, lawyer_id: int, now: float) -> list[Action]:
+        """The lawyer is done with notes early; harmless when not in wrap-up."""
+        lawyer = self._lawyer(lawyer_id)
+        if lawyer.state is not LawyerState.WRAP_UP:
+            return []
+        return self._leave_wrap_up(lawyer, now) + self._dispatch(now)
+
     # ---- a call's life ---------------------------------------------------------------------------
 
-    def request_call(self, kiosk_id: int, request_id: str, topic: str, now: float) -> list[Action]:
-        """A villager tapped 律师视频: queue the call and ring a lawyer, or say nobody is on duty."""
+    def request_call(
+        self,
+        kiosk_id: int,
+        request_id: str,
+        topic: str,
+        now: float,
+        *,
+        migrant_worker: bool = False,
+        urgent: bool = False,
+    ) -> list[Action]:
+        """A villager tapped 律师视频: queue the call and ring a lawyer, or say why nobody can answer."""
         kiosk = self._kiosk(kiosk_id)
+        actions: list[Action] = []
         if kiosk.call_id is not None:
-            raise PoolRefusedError(ErrorCode.WRONG_STATE, "这台终端已经在通话或等待中。", kiosk.call_id)
+            held = self.calls.get(kiosk.call_id)
+            if held is None or held.held_until is None:
+                raise PoolRefusedError(ErrorCode.WRONG_STATE, "这台终端已经在通话或等待中。", kiosk.call_id)
+            actions += self._finish(held, EndReason.CANCELLED, EndedBy.KIOSK, now)  # asked anew instead
         call = Call(
             call_id=self._new_call_id(),
             kiosk_id=kiosk_id,
@@ -154,14 +264,21 @@ class Pool:
             topic=topic,
             requested_at=now,
             wait_deadline=now + self.max_wait_s,
+            tracking_number=self._new_tracking(),
+            village=kiosk.village,
+            priority=call_priority(topic, migrant_worker, urgent),
         )
         self.calls[call.call_id] = call
         kiosk.call_id = call.call_id
+        if not self.centre_open(now):
+            return actions + self._no_lawyer(call, NoLawyerReason.OUTSIDE_HOURS, now)
         if not any(lawyer.on_duty for lawyer in self.lawyers.values()):
-            return self._no_lawyer(call, NoLawyerReason.NOBODY_ON_DUTY, now)
+            return actions + self._no_lawyer(call, NoLawyerReason.NOBODY_ON_DUTY, now)
         self._queue.append(call.call_id)
-        queued = CallQueued(request_id, call.call_id, position=len(self._queue))
-        return [SendToKiosk(kiosk_id, queued), SaveCall(call.record()), *self._dispatch(now)]
+        self._queue.sort(key=self._service_order)
+        position = self.queue_position(call.call_id)
+        queued = CallQueued(request_id, call.call_id, position, [], call.tracking_number)
+        return [*actions, SendToKiosk(kiosk_id, queued), SaveCall(call.record()), *self._dispatch(now)]
 
     def cancel(self, kiosk_id: int, call_id: str, now: float) -> list[Action]:
         """The villager gives up before anyone answered."""
@@ -170,21 +287,32 @@ class Pool:
             return []  # already over: a cancel crossing the end is harmless
         if call.state is CallState.CONNECTED:
             raise PoolRefusedError(ErrorCode.WRONG_STATE, "通话已经接通，请用挂断结束。", call_id)
-        actions = self._tell_lawyer_call_over(call, EndReason.CANCELLED.value)
+        actions = self._tell_lawyers_call_over(call, EndReason.CANCELLED.value)
         return actions + self._finish(call, EndReason.CANCELLED, EndedBy.KIOSK, now) + self._dispatch(now)
 
     def accept(self, lawyer_id: int, call_id: str, now: float) -> list[Action]:
-        """The ringing lawyer answers: both sides learn who is on the other end."""
+        """A ringing lawyer answers: both sides learn who is on the other end; other rings stop."""
         lawyer = self._lawyer(lawyer_id)
         call = self.calls.get(call_id)
-        if call is None or call.state is not CallState.RINGING or call.lawyer_id != lawyer_id:
+        if call is None or call.state is not CallState.RINGING or lawyer_id not in call.ringing:
             raise PoolRefusedError(ErrorCode.NOT_FOUND, "这个来电已经结束或转给了其他律师。", call_id)
         kiosk = self.kiosks[call.kiosk_id]
+        actions: list[Action] = []
+        for other_id in sorted(call.ringing - {lawyer_id}):  # ring_all: the others stop ringing
+            other = self.lawyers[other_id]
+            actions.append(SendToLawyer(other_id, RingCancelled(call_id, "taken")))
+            other.call_id = None
+            other.move(LawyerState.AVAILABLE if other.on_duty else LawyerState.OFFLINE)
+            actions.append(self._duty_state(other))
+        call.ringing = set()
         call.move(CallState.CONNECTED)
         lawyer.move(LawyerState.IN_CALL)
+        lawyer.missed_in_row = 0
+        call.lawyer_id = lawyer_id
         call.answered_at = now
+        self.reporter.answered(now - call.ring_deadline + self.ring_timeout_s)
         self._queue.remove(call_id)
-        actions: list[Action] = [
+        actions += [
             SendToKiosk(kiosk.kiosk_id, CallAccepted(call_id, lawyer.display_name, lawyer.law_firm)),
             SendToLawyer(lawyer_id, CallAccepted(call_id, kiosk.name, kiosk.village)),
         ]
@@ -193,16 +321,17 @@ class Pool:
             actions += [SendToLawyer(lawyer_id, c) for c in call.early_candidates]
             call.early_candidates.clear()
         actions += [self._duty_state(lawyer), SaveCall(call.record())]
-        return actions
+        return actions + self._dispatch(now)
 
     def decline(self, lawyer_id: int, call_id: str, now: float) -> list[Action]:
-        """The ringing lawyer declines: the call goes to the next lawyer."""
+        """A ringing lawyer declines: the call goes to the next lawyer."""
         lawyer = self._lawyer(lawyer_id)
         call = self._own_call(Role.LAWYER, lawyer_id, call_id)
-        if call is None or call.lawyer_id != lawyer_id:
-            return []  # the ring ended already (timeout, cancel): declining it is harmless
-        if call.state is CallState.CONNECTED:
-            raise PoolRefusedError(ErrorCode.WRONG_STATE, "通话已经接通，请用挂断结束。", call_id)
+        if call is None or lawyer_id not in call.ringing:
+            if call is not None and call.state is CallState.CONNECTED and call.lawyer_id == lawyer_id:
+                raise PoolRefusedError(ErrorCode.WRONG_STATE, "通话已经接通，请用挂断结束。", call_id)
+            return []  # the ring ended already (timeout, cancel, taken): declining it is harmless
+        lawyer.missed_in_row = 0  # a decline is an answer, not a miss
         return self._withdraw_ring(call, lawyer, "declined", now) + self._dispatch(now)
 
     def hangup(self, role: Role, party_id: int, call_id: str, reason: str, now: float) -> list[Action]:
@@ -214,6 +343,8 @@ class Pool:
             if role is Role.KIOSK:
                 return self.cancel(party_id, call_id, now)
             return self.decline(party_id, call_id, now)
+        if role is Role.LAWYER and call.lawyer_id != party_id:
+            return []  # a lawyer who only rang it once has nothing to hang up
         try:
             outcome = EndReason(reason)
         except ValueError:
@@ -225,6 +356,28 @@ class Pool:
             other = SendToKiosk(call.kiosk_id, Hangup(call_id, outcome.value))
             ended_by = EndedBy.LAWYER
         return [other, *self._finish(call, outcome, ended_by, now), *self._dispatch(now)]
+
+    # ---- after the call: notes and rating --------------------------------------------------------
+
+    def call_notes(self, lawyer_id: int, call_id: str, notes: str) -> list[Action]:
+        """The lawyer who answered a call writes (or rewrites) its short notes."""
+        call = self.find_call(call_id)
+        if call is None or call.lawyer_id != lawyer_id or call.answered_at is None:
+            raise PoolRefusedError(ErrorCode.NOT_FOUND, "只能为自己接听的通话写记录。", call_id)
+        if len(notes) > MAX_NOTES_CHARS:
+            raise PoolRefusedError(ErrorCode.MALFORMED, f"记录太长，请不超过 {MAX_NOTES_CHARS} 字。", call_id)
+        call.notes = notes
+        return [SaveCall(call.record())]
+
+    def rate(self, kiosk_id: int, call_id: str, score: int) -> list[Action]:
+        """The villager rates an answered call 1..3 (the last rating counts)."""
+        call = self.find_call(call_id)
+        if call is None or call.kiosk_id != kiosk_id or call.answered_at is None:
+            raise PoolRefusedError(ErrorCode.NOT_FOUND, "没有这个通话。", call_id)
+        if not 1 <= score <= 3:
+            raise PoolRefusedError(ErrorCode.MALFORMED, "评价只能是 1、2 或 3。", call_id)
+        call.rating = score
+        return [SaveCall(call.record())]
 
     # ---- signaling relay -------------------------------------------------------------------------
 
@@ -239,7 +392,7 @@ class Pool:
     def answer(self, lawyer_id: int, call_id: str, sdp: str) -> list[Action]:
         """Pass the lawyer's SDP answer to the kiosk."""
         call = self._live_call(Role.LAWYER, lawyer_id, call_id)
-        if call.state is not CallState.CONNECTED:
+        if call.state is not CallState.CONNECTED or call.lawyer_id != lawyer_id:
             raise PoolRefusedError(ErrorCode.WRONG_STATE, "请先接听再发送应答。", call_id)
         return [SendToKiosk(call.kiosk_id, Answer(call_id, sdp))]
 
@@ -247,7 +400,7 @@ class Pool:
         """Relay a trickled candidate to the other side; the kiosk's early ones wait for the accept."""
         call = self._live_call(role, party_id, candidate.call_id)
         if role is Role.LAWYER:
-            if call.state is not CallState.CONNECTED:
+            if call.state is not CallState.CONNECTED or call.lawyer_id != party_id:
                 raise PoolRefusedError(ErrorCode.WRONG_STATE, "请先接听。", call.call_id)
             return [SendToKiosk(call.kiosk_id, candidate)]
         if call.state is CallState.CONNECTED and call.offer_sdp is not None and call.lawyer_id is not None:
@@ -269,63 +422,131 @@ class Pool:
 
     def next_deadline(self) -> float | None:
         """When `expire` next has something to do, or None."""
-        deadlines = [
-            call.ring_deadline if call.state is CallState.RINGING else call.wait_deadline
-            for call in (self.calls[call_id] for call_id in self._queue)
-        ]
-        return min(deadlines, default=None)
+        deadlines: list[float] = []
+        for call in (self.calls[call_id] for call_id in self._queue):
+            if call.held_until is not None:
+                deadlines.append(call.held_until)
+            elif call.state is CallState.RINGING:
+                deadlines.append(call.ring_deadline)
+            else:
+                deadlines.append(call.wait_deadline)
+                if self.adviser_of or self.specialties:  # narrower tiers exist: they open in time
+                    first_tier_ends = call.requested_at + self.routing.adviser_wait_s
+                    deadlines += [first_tier_ends, first_tier_ends + self.routing.specialist_wait_s]
+        deadlines += [lw.wrap_up_until for lw in self.lawyers.values() if lw.state is LawyerState.WRAP_UP]
+        next_update = self.reporter.next_due()
+        if next_update is not None:
+            deadlines.append(next_update)
+        last = self.reporter.last_expired
+        return min((d for d in deadlines if d > last), default=None)
 
     def expire(self, now: float) -> list[Action]:
-        """Pass on calls whose ring timed out; end calls that waited too long (a ringing one rings out)."""
+        """Pass on rings that timed out (breaks for repeated misses), end held places and wrap-ups."""
         actions: list[Action] = []
+        self.reporter.last_expired = now
         for call_id in list(self._queue):
             call = self.calls[call_id]
-            if call.state is CallState.RINGING and call.ring_deadline <= now:
-                lawyer = self.lawyers[call.lawyer_id or 0]
-                actions.append(SendToLawyer(lawyer.lawyer_id, RingCancelled(call_id, "timeout")))
-                actions += self._withdraw_ring(call, lawyer, "timeout", now)
+            if call.held_until is not None and call.held_until <= now:
+                if self.kiosks[call.kiosk_id].online:  # back, but never asked for its place again
+                    reason = NoLawyerReason.CALLER_AWAY.value
+                    tell = NoLawyerAvailable(call.request_id, call_id, self.hotline, reason, True)
+                    actions.append(SendToKiosk(call.kiosk_id, tell))
+                actions += self._finish(call, EndReason.DISCONNECTED, EndedBy.KIOSK, now)
+            elif call.state is CallState.RINGING and call.ring_deadline <= now:
+                for lawyer_id in sorted(call.ringing):
+                    lawyer = self.lawyers[lawyer_id]
+                    actions.append(SendToLawyer(lawyer_id, RingCancelled(call_id, "timeout")))
+                    lawyer.missed_in_row += 1
+                    tired = 0 < self.missed_calls_break <= lawyer.missed_in_row
+                    actions += self._withdraw_ring(call, lawyer, "timeout", now, on_break=tired)
+        for lawyer in self.lawyers.values():
+            if lawyer.state is LawyerState.WRAP_UP and lawyer.wrap_up_until <= now:
+                actions += self._leave_wrap_up(lawyer, now)
         return actions + self._dispatch(now)
+
+    # ---- what the waiting villagers hear ---------------------------------------------------------
+
+    def queue_updates(self, now: float) -> list[Action]:
+        """QueueUpdate for every waiting kiosk whose place changed or has not heard for a while."""
+        waiting = [self.calls[call_id] for call_id in self._queue]
+        on_duty = sum(1 for lawyer in self.lawyers.values() if lawyer.on_duty)
+        free = sum(1 for lawyer in self.lawyers.values() if lawyer.state is LawyerState.AVAILABLE)
+        listening = {
+            call.call_id: call.kiosk_id
+            for call in waiting
+            if call.held_until is None and self.kiosks[call.kiosk_id].online
+        }
+        updates = self.reporter.updates(
+            self._queue, listening, on_duty=on_duty, free=free, centre_open=self.centre_open(now), now=now
+        )
+        return [SendToKiosk(kiosk_id, update) for kiosk_id, update in updates]
 
     # ---- views for the server and tests ----------------------------------------------------------
 
     def queue_position(self, call_id: str) -> int:
-        """1-based place among calls not yet answered, 0 when not queued."""
+        """1-based place among calls not yet answered (served in priority order), 0 when not queued."""
         return self._queue.index(call_id) + 1 if call_id in self._queue else 0
 
     def find_call(self, call_id: str) -> Call | None:
         """A live or recently ended call."""
         return self.calls.get(call_id) or self._recent.get(call_id)
 
+    def waiting_calls(self) -> list[Call]:
+        """Calls not yet answered, in the order they are served."""
+        return [self.calls[call_id] for call_id in self._queue]
+
     # ---- internals -------------------------------------------------------------------------------
 
+    def _service_order(self, call_id: str) -> tuple[int, float, str]:
+        call = self.calls[call_id]
+        return (-call.priority, call.requested_at, call.call_id)
+
+    def _candidate(self, lawyer: Lawyer) -> Candidate:
+        return Candidate(
+            lawyer.lawyer_id,
+            lawyer.idle_since,
+            lawyer.last_offered,
+            self.specialties.get(lawyer.lawyer_id, frozenset()),
+            self.adviser_of.get(lawyer.lawyer_id, frozenset()),
+        )
+
     def _dispatch(self, now: float) -> list[Action]:
-        """Offer waiting calls, oldest first, to the longest-idle free lawyer who has not had them."""
+        """Offer waiting calls, highest priority first, to lawyers their open tiers allow."""
         actions: list[Action] = []
+        on_duty = [lawyer for lawyer in self.lawyers.values() if lawyer.on_duty]
+        on_duty_candidates = [self._candidate(lawyer) for lawyer in on_duty]
+        available = {c.lawyer_id: c for c in on_duty_candidates}
+        available = {i: c for i, c in available.items() if self.lawyers[i].state is LawyerState.AVAILABLE}
         for call_id in list(self._queue):
             call = self.calls[call_id]
-            if call.state is not CallState.WAITING:
+            if call.state is not CallState.WAITING or call.held_until is not None:
                 continue
-            on_duty = [lawyer for lawyer in self.lawyers.values() if lawyer.on_duty]
-            untried = [lawyer for lawyer in on_duty if lawyer.lawyer_id not in call.tried_ids()]
+            tried = call.tried_ids()
             if not on_duty:
                 actions += self._no_lawyer(call, NoLawyerReason.NOBODY_ON_DUTY, now)
-            elif not untried:
+            elif all(lawyer.lawyer_id in tried for lawyer in on_duty):
                 actions += self._no_lawyer(call, NoLawyerReason.NOBODY_ANSWERED, now)
             elif call.wait_deadline <= now:
                 actions += self._no_lawyer(call, NoLawyerReason.WAIT_TOO_LONG, now)
-            else:
-                free = [lawyer for lawyer in untried if lawyer.state is LawyerState.AVAILABLE]
-                if free:
-                    chosen = min(free, key=lambda lawyer: (lawyer.idle_since, lawyer.lawyer_id))
-                    actions += self._ring(call, chosen, now)
+            elif available:
+                seen = WaitingCall(call_id, call.topic, call.village, call.requested_at, call.priority)
+                chosen = choose_lawyers(
+                    seen,
+                    list(available.values()),
+                    on_duty_candidates,
+                    now,
+                    self.routing,
+                    already_tried=frozenset(tried),
+                )
+                if chosen:
+                    actions += self._ring(call, [self.lawyers[i] for i in chosen], now)
+                    for lawyer_id in chosen:
+                        del available[lawyer_id]
         return actions
 
-    def _ring(self, call: Call, lawyer: Lawyer, now: float) -> list[Action]:
+    def _ring(self, call: Call, lawyers: list[Lawyer], now: float) -> list[Action]:
         kiosk = self.kiosks[call.kiosk_id]
         call.move(CallState.RINGING)
-        lawyer.move(LawyerState.RINGING)
-        call.lawyer_id = lawyer.lawyer_id
-        lawyer.call_id = call.call_id
         call.ring_deadline = now + self.ring_timeout_s
         if call.first_ring_at is None:
             call.first_ring_at = now
@@ -336,34 +557,78 @@ class Pool:
             village=kiosk.village,
             topic=call.topic,
             ring_timeout_s=self.ring_timeout_s,
+            priority=call.priority.name.lower(),
+            tracking_number=call.tracking_number,
         )
-        return [SendToLawyer(lawyer.lawyer_id, ring), self._duty_state(lawyer), SaveCall(call.record())]
+        actions: list[Action] = []
+        self._offers += 1
+        for lawyer in lawyers:
+            lawyer.move(LawyerState.RINGING)
+            lawyer.call_id = call.call_id
+            lawyer.last_offered = self._offers
+            call.ringing.add(lawyer.lawyer_id)
+            call.offered_to.add(lawyer.lawyer_id)
+            actions += [SendToLawyer(lawyer.lawyer_id, ring), self._duty_state(lawyer)]
+        return [*actions, SaveCall(call.record())]
 
-    def _withdraw_ring(self, call: Call, lawyer: Lawyer, reason: str, now: float) -> list[Action]:
-        """The call stops ringing this lawyer and waits again; it never rings them again."""
-        call.move(CallState.WAITING)
-        call.lawyer_id = None
-        call.tried.append({"lawyer_id": lawyer.lawyer_id, "reason": reason, "at": now})
+    def _withdraw_ring(
+        self,
+        call: Call,
+        lawyer: Lawyer,
+        reason: str,
+        now: float,
+        *,
+        tried: bool = True,
+        on_break: bool = False,
+    ) -> list[Action]:
+        """The call stops ringing this lawyer (and waits again if it rings nobody else).
+
+        With on_break (too many missed rings in a row) the lawyer goes off duty until they go back
+        on themselves, and is told why.
+        """
+        call.ringing.discard(lawyer.lawyer_id)
+        if not call.ringing:
+            call.move(CallState.WAITING)
+        if tried:
+            call.tried.append({"lawyer_id": lawyer.lawyer_id, "reason": reason, "at": now})
         lawyer.call_id = None
+        if on_break:
+            lawyer.on_duty = False
+            lawyer.missed_in_row = 0
+            lawyer.move(LawyerState.BREAK)
+            told = SendToLawyer(lawyer.lawyer_id, DutyState(lawyer.state.value, False, BREAK_REASON))
+            return [told, SaveCall(call.record())]
         lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
         return [self._duty_state(lawyer), SaveCall(call.record())]
 
-    def _tell_lawyer_call_over(self, call: Call, reason: str) -> list[Action]:
-        """The kiosk side ended the call: the ringing lawyer gets RingCancelled, a connected one Hangup."""
-        if call.lawyer_id is None or call.lawyer_id not in self.lawyers:
-            return []
+    def _leave_wrap_up(self, lawyer: Lawyer, now: float) -> list[Action]:
+        lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
+        lawyer.idle_since = now
+        return [self._duty_state(lawyer)]
+
+    def _tell_lawyers_call_over(self, call: Call, reason: str) -> list[Action]:
+        """The kiosk side ended the call: ringing lawyers get RingCancelled, a connected one Hangup."""
         if call.state is CallState.RINGING:
-            return [SendToLawyer(call.lawyer_id, RingCancelled(call.call_id, reason))]
-        return [SendToLawyer(call.lawyer_id, Hangup(call.call_id, reason))]
+            return [SendToLawyer(i, RingCancelled(call.call_id, reason)) for i in sorted(call.ringing)]
+        if call.state is CallState.CONNECTED and call.lawyer_id in self.lawyers:
+            return [SendToLawyer(call.lawyer_id, Hangup(call.call_id, reason))]
+        return []
 
     def _no_lawyer(self, call: Call, reason: NoLawyerReason, now: float) -> list[Action]:
-        tell = NoLawyerAvailable(call.request_id, call.call_id, self.hotline, reason.value)
+        tell = NoLawyerAvailable(call.request_id, call.call_id, self.hotline, reason.value, True)
         ended = self._finish(call, EndReason.NO_LAWYER, EndedBy.SERVER, now)
         return [SendToKiosk(call.kiosk_id, tell), *ended]
 
     def _finish(self, call: Call, outcome: EndReason, ended_by: EndedBy, now: float) -> list[Action]:
-        """End a call: free its lawyer and kiosk, remember it briefly, record it."""
+        """End a call: free its lawyers and kiosk, remember it briefly, record it."""
         was_connected = call.state is CallState.CONNECTED
+        actions: list[Action] = []
+        for lawyer_id in sorted(call.ringing):
+            ringing = self.lawyers[lawyer_id]
+            ringing.call_id = None
+            ringing.move(LawyerState.AVAILABLE if ringing.on_duty else LawyerState.OFFLINE)
+            actions.append(self._duty_state(ringing))
+        call.ringing = set()
         call.move(CallState.ENDED)
         call.ended_at = now
         call.outcome = outcome
@@ -372,17 +637,23 @@ class Pool:
         call.early_candidates.clear()
         if call.call_id in self._queue:
             self._queue.remove(call.call_id)
-        actions: list[Action] = []
+        self.reporter.forget(call.call_id)
         lawyer = self.lawyers.get(call.lawyer_id) if call.lawyer_id is not None else None
-        if lawyer is not None and lawyer.call_id == call.call_id:
+        if was_connected and lawyer is not None and lawyer.call_id == call.call_id:
             lawyer.call_id = None
-            lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
-            if was_connected:
-                lawyer.idle_since = now
+            self.reporter.handled(now - (call.answered_at or now) + self.wrap_up_s)
+            if self.wrap_up_s > 0:
+                lawyer.move(LawyerState.WRAP_UP)
+                lawyer.wrap_up_until = now + self.wrap_up_s
+            else:
+                lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
+            lawyer.idle_since = now
             actions.append(self._duty_state(lawyer))
         kiosk = self.kiosks.get(call.kiosk_id)
         if kiosk is not None and kiosk.call_id == call.call_id:
             kiosk.call_id = None
+            if not kiosk.online:
+                del self.kiosks[kiosk.kiosk_id]
         del self.calls[call.call_id]
         self._recent[call.call_id] = call
         while len(self._recent) > RECENT_CALLS_KEPT:
@@ -390,7 +661,8 @@ class Pool:
         return [*actions, SaveCall(call.record())]
 
     def _duty_state(self, lawyer: Lawyer) -> SendToLawyer:
-        return SendToLawyer(lawyer.lawyer_id, DutyState(lawyer.state.value, lawyer.on_duty))
+        until = lawyer.wrap_up_until if lawyer.state is LawyerState.WRAP_UP else None
+        return SendToLawyer(lawyer.lawyer_id, DutyState(lawyer.state.value, lawyer.on_duty, "", until))
 
     def _lawyer(self, lawyer_id: int) -> Lawyer:
         lawyer = self.lawyers.get(lawyer_id)
@@ -400,7 +672,7 @@ class Pool:
 
     def _kiosk(self, kiosk_id: int) -> Kiosk:
         kiosk = self.kiosks.get(kiosk_id)
-        if kiosk is None:
+        if kiosk is None or not kiosk.online:
             raise IllegalTransitionError(f"kiosk {kiosk_id} is not connected")
         return kiosk
 
@@ -409,7 +681,7 @@ class Pool:
         if role is Role.KIOSK:
             return call.kiosk_id == party_id
         if role is Role.LAWYER:
-            return call.lawyer_id == party_id or party_id in call.tried_ids()
+            return call.lawyer_id == party_id or party_id in call.offered_to
         return False
 
     def _own_call(self, role: Role, party_id: int, call_id: str) -> Call | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -12,6 +13,14 @@ from protocol.messages import (
     IceCandidate,
     Message,
 )
+from server.routing import Priority
+
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
+
+
+def new_tracking_number() -> str:
+    """A matter's tracking number: 8 characters a villager can read and say without confusion."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
 
 
 class LawyerState(StrEnum):
@@ -21,13 +30,19 @@ class LawyerState(StrEnum):
     AVAILABLE = "available"  # on duty and free
     RINGING = "ringing"  # one call is offered to this lawyer
     IN_CALL = "in_call"
+    WRAP_UP = "wrap_up"  # the call ended; time for notes before the next one rings
+    BREAK = "break"  # missed too many rings in a row: off duty until they go back on themselves
 
 
 LAWYER_TRANSITIONS: dict[LawyerState, frozenset[LawyerState]] = {
     LawyerState.OFFLINE: frozenset({LawyerState.AVAILABLE}),
     LawyerState.AVAILABLE: frozenset({LawyerState.RINGING, LawyerState.OFFLINE}),
-    LawyerState.RINGING: frozenset({LawyerState.IN_CALL, LawyerState.AVAILABLE, LawyerState.OFFLINE}),
-    LawyerState.IN_CALL: frozenset({LawyerState.AVAILABLE, LawyerState.OFFLINE}),
+    LawyerState.RINGING: frozenset(
+        {LawyerState.IN_CALL, LawyerState.AVAILABLE, LawyerState.OFFLINE, LawyerState.BREAK}
+    ),
+    LawyerState.IN_CALL: frozenset({LawyerState.WRAP_UP, LawyerState.AVAILABLE, LawyerState.OFFLINE}),
+    LawyerState.WRAP_UP: frozenset({LawyerState.AVAILABLE, LawyerState.OFFLINE}),
+    LawyerState.BREAK: frozenset({LawyerState.AVAILABLE, LawyerState.OFFLINE}),
 }
 
 
@@ -35,7 +50,7 @@ class CallState(StrEnum):
     """A call's state in the pool."""
 
     WAITING = "waiting"  # looking for a free lawyer
-    RINGING = "ringing"  # offered to exactly one lawyer
+    RINGING = "ringing"  # offered to one lawyer (or to several at once with ring_all)
     CONNECTED = "connected"  # a lawyer accepted; signaling relayed
     ENDED = "ended"
 
@@ -108,6 +123,11 @@ class CallRecord:
     ended_by: str | None
     stats: dict[str, Any]
     declined_by: list[dict[str, Any]]
+    tracking_number: str = ""
+    village: str = ""
+    priority: str = "normal"
+    notes: str | None = None  # the lawyer's wrap-up notes (encrypted at rest)
+    rating: int | None = None  # the villager's 1..3
 
 
 @dataclass(frozen=True)
@@ -130,7 +150,10 @@ class Lawyer:
     state: LawyerState = LawyerState.OFFLINE
     on_duty: bool = False
     idle_since: float = 0.0
-    call_id: str | None = None
+    call_id: str | None = None  # the call ringing them or connected to them
+    last_offered: int = 0  # offer counter at their last ring (round robin)
+    missed_in_row: int = 0  # rings timed out since they last answered
+    wrap_up_until: float = 0.0  # in WRAP_UP: when it ends by itself
 
     def move(self, new: LawyerState) -> None:
         """Change state, refusing changes the table does not allow."""
@@ -147,6 +170,7 @@ class Kiosk:
     name: str
     village: str
     call_id: str | None = None
+    online: bool = True  # False while a held call waits for the kiosk to come back
 
 
 @dataclass
@@ -159,8 +183,16 @@ class Call:
     topic: str
     requested_at: float
     wait_deadline: float
+    tracking_number: str = ""
+    village: str = ""
+    priority: Priority = Priority.NORMAL
     state: CallState = CallState.WAITING
-    lawyer_id: int | None = None  # ringing or connected lawyer; the last one for ended calls
+    lawyer_id: int | None = None  # connected lawyer (also while the call rings only one lawyer)
+    ringing: set[int] = field(default_factory=set)  # lawyers this call rings now
+    offered_to: set[int] = field(default_factory=set)  # every lawyer it ever rang
+    held_until: float | None = None  # kiosk away: the place is kept until then
+    notes: str | None = None
+    rating: int | None = None
     ring_deadline: float = 0.0
     first_ring_at: float | None = None
     answered_at: float | None = None
@@ -197,4 +229,9 @@ class Call:
             ended_by=self.ended_by.value if self.ended_by else None,
             stats=dict(self.stats),
             declined_by=[dict(entry) for entry in self.tried],
+            tracking_number=self.tracking_number,
+            village=self.village,
+            priority=self.priority.name.lower(),
+            notes=self.notes,
+            rating=self.rating,
         )

@@ -1,8 +1,8 @@
-"""The pool server's tables (SQLAlchemy Core); created with metadata.create_all until migrations come."""
+"""The pool server's tables (SQLAlchemy Core); the database gets them by the Alembic migrations."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -51,4 +51,68 @@ calls = Table(
     Column("ended_by", String(16)),  # kiosk | lawyer | server
     Column("stats", Text, nullable=False, default="{}"),  # JSON: {"kiosk": {...}, "lawyer": {...}}
     Column("declined_by", Text, nullable=False, default="[]"),  # JSON: [{"lawyer_id", "reason", "at"}]
+    Column("tracking_number", String(16), unique=True),  # the matter's number (一事一录)
+    Column("village", String(64), nullable=False, server_default=""),
+    Column("priority", String(16), nullable=False, server_default="normal"),  # routing.Priority name
+    Column("notes", Text),  # the lawyer's wrap-up notes, encrypted (server.crypto)
+    Column("rating", Integer),  # the villager's 1..3
+)
+
+lawyer_specialties = Table(
+    "lawyer_specialties",
+    metadata,
+    Column("lawyer_id", Integer, ForeignKey("lawyers.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic", String(32), primary_key=True),  # protocol.messages.Topic value
+)
+
+village_advisers = Table(
+    "village_advisers",
+    metadata,
+    Column("village", String(64), primary_key=True),
+    Column("lawyer_id", Integer, ForeignKey("lawyers.id", ondelete="CASCADE"), nullable=False),
+)
+
+shifts = Table(
+    "shifts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lawyer_id", Integer, ForeignKey("lawyers.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("weekday", Integer, nullable=False),  # 0 = Monday
+    Column("start", String(8), nullable=False),  # HH:MM:SS, the centre's local time
+    Column("end", String(8), nullable=False),
+)
+
+roster_changes = Table(
+    "roster_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lawyer_id", Integer, ForeignKey("lawyers.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("day", String(10), nullable=False, index=True),  # YYYY-MM-DD
+    Column("on_duty", Boolean, nullable=False),
+    Column("start", String(8), nullable=False),
+    Column("end", String(8), nullable=False),
+)
+
+service_hours = Table(
+    "service_hours",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("weekday", Integer, nullable=False),
+    Column("start", String(8), nullable=False),
+    Column("end", String(8), nullable=False),
+)
+
+callbacks = Table(
+    "callbacks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tracking_number", String(16), nullable=False, unique=True),
+    Column("kiosk_id", Integer, ForeignKey("kiosks.id"), index=True),
+    Column("call_id", String(64)),  # the call that ended with the offer, if any
+    Column("topic", String(32), nullable=False),
+    Column("phone", Text, nullable=False),  # encrypted (server.crypto)
+    Column("requested_at", Float, nullable=False, index=True),
+    Column("done_at", Float),
+    Column("done_by", Integer, ForeignKey("lawyers.id")),
+    Column("notes", Text),  # encrypted
 )

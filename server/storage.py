@@ -1,4 +1,4 @@
-"""The pool server's records: accounts, sessions and calls, behind one small async repository."""
+"""The pool server's records: accounts, sessions, calls, roster, callbacks, behind one async repository."""
 
 from __future__ import annotations
 
@@ -8,13 +8,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select, update
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, delete, event, insert, inspect, select, update
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from server import schema
+from server.crypto import DataCipher
 from server.pool_model import CallRecord
+from server.storage_records import RecordsStore
+from server.storage_roster import RosterStore
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+FIRST_REVISION = "0001"  # what databases made by create_all before the migrations had
 
 
 @dataclass(frozen=True)
@@ -52,25 +60,44 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class Storage:
-    """Async access to the server's database (SQLite by default)."""
+def _upgrade(connection: Connection) -> None:
+    """Bring the database to the newest revision (one history for SQLite and PostgreSQL)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    tables = inspect(connection)
+    if tables.has_table("lawyers") and not tables.has_table("alembic_version"):
+        command.stamp(config, FIRST_REVISION)  # made by create_all before migrations existed
+    command.upgrade(config, "head")
 
-    def __init__(self, engine: AsyncEngine) -> None:
+
+class Storage(RosterStore, RecordsStore):
+    """Async access to the server's database (SQLite by default, PostgreSQL by setting)."""
+
+    def __init__(self, engine: AsyncEngine, cipher: DataCipher | None = None) -> None:
         self.engine = engine
+        self._cipher = cipher
 
     @classmethod
-    def open(cls, database_url: str) -> Storage:
-        """Connect to a database URL (no I/O until first use); SQLite's folder is created."""
+    def open(cls, database_url: str, cipher: DataCipher | None = None) -> Storage:
+        """Connect to a database URL (no I/O until first use); SQLite's folder is created.
+
+        Without a cipher, personal data (phones, notes) can be neither written nor read.
+        """
         prepare_sqlite_path(database_url)
         engine = create_async_engine(database_url)
         if engine.dialect.name == "sqlite":
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return cls(engine)
+        return cls(engine, cipher)
+
+    async def migrate(self) -> None:
+        """Run the Alembic migrations up to the newest revision."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(_upgrade)
 
     async def create_schema(self) -> None:
-        """Create missing tables (migrations replace this later)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(schema.metadata.create_all)
+        """Same as migrate (kept for callers from before the migrations)."""
+        await self.migrate()
 
     async def close(self) -> None:
         """Close every pooled connection."""
@@ -170,6 +197,11 @@ class Storage:
             "ended_by": record.ended_by,
             "stats": json.dumps(record.stats, ensure_ascii=False),
             "declined_by": json.dumps(record.declined_by),
+            "tracking_number": record.tracking_number or None,
+            "village": record.village,
+            "priority": record.priority,
+            "notes": None if record.notes is None else self.cipher.encrypt(record.notes),
+            "rating": record.rating,
         }
         t = schema.calls
         async with self.engine.begin() as conn:
@@ -181,14 +213,36 @@ class Storage:
         """One call's record, if any."""
         async with self.engine.connect() as conn:
             row = (await conn.execute(select(schema.calls).where(schema.calls.c.id == call_id))).first()
-        return _call_record(row._mapping) if row else None
+        return self._call_record(row._mapping) if row else None
 
     async def list_calls(self, limit: int = 100) -> list[CallRecord]:
         """The latest calls, newest first."""
         t = schema.calls
         async with self.engine.connect() as conn:
             rows = (await conn.execute(select(t).order_by(t.c.requested_at.desc()).limit(limit))).all()
-        return [_call_record(row._mapping) for row in rows]
+        return [self._call_record(row._mapping) for row in rows]
+
+    def _call_record(self, row: Any) -> CallRecord:
+        notes = row["notes"]
+        return CallRecord(
+            call_id=row["id"],
+            kiosk_id=row["kiosk_id"],
+            lawyer_id=row["lawyer_id"],
+            topic=row["topic"],
+            requested_at=row["requested_at"],
+            first_ring_at=row["first_ring_at"],
+            answered_at=row["answered_at"],
+            ended_at=row["ended_at"],
+            outcome=row["outcome"],
+            ended_by=row["ended_by"],
+            stats=json.loads(row["stats"]),
+            declined_by=json.loads(row["declined_by"]),
+            tracking_number=row["tracking_number"] or "",
+            village=row["village"],
+            priority=row["priority"],
+            notes=None if notes is None else self.cipher.decrypt(notes),
+            rating=row["rating"],
+        )
 
 
 def _new_id(result: CursorResult[Any]) -> int:
@@ -196,20 +250,3 @@ def _new_id(result: CursorResult[Any]) -> int:
     if key is None:
         raise RuntimeError("the database returned no id for the new row")
     return int(key[0])
-
-
-def _call_record(row: Any) -> CallRecord:
-    return CallRecord(
-        call_id=row["id"],
-        kiosk_id=row["kiosk_id"],
-        lawyer_id=row["lawyer_id"],
-        topic=row["topic"],
-        requested_at=row["requested_at"],
-        first_ring_at=row["first_ring_at"],
-        answered_at=row["answered_at"],
-        ended_at=row["ended_at"],
-        outcome=row["outcome"],
-        ended_by=row["ended_by"],
-        stats=json.loads(row["stats"]),
-        declined_by=json.loads(row["declined_by"]),
-    )

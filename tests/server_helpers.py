@@ -13,7 +13,16 @@ import aiohttp
 from aiohttp import web
 
 from config.settings import ServerSettings, TurnSettings
-from protocol.messages import DutyState, Message, SetDuty, Welcome, decode, encode
+from protocol.messages import (
+    CallbackList,
+    DutyState,
+    Message,
+    QueueUpdate,
+    SetDuty,
+    Welcome,
+    decode,
+    encode,
+)
 from server.app import PathOnlyAccessLogger, create_app
 from server.auth import register_kiosk, register_lawyer
 from server.hub import Hub
@@ -35,6 +44,7 @@ def server_settings(tmp_path: Path, **overrides: Any) -> ServerSettings:
     base: dict[str, Any] = {
         "database_url": f"sqlite+aiosqlite:///{tmp_path / 'db' / 'pool.sqlite3'}",
         "turn": turn,
+        "data_dir": str(tmp_path / "data"),
     }
     return ServerSettings(**{**base, **overrides})
 
@@ -46,6 +56,8 @@ class SignalClient:
         self.ws = ws
         self.welcome = welcome
         self.duty_states: list[DutyState] = []  # the state reports skipped by `expect`
+        self.queue_updates: list[QueueUpdate] = []  # likewise the kiosk's queue reports
+        self.callback_lists: list[CallbackList] = []  # and the desk's callback lists
 
     async def send(self, message: Message) -> None:
         """Send one protocol message."""
@@ -63,10 +75,17 @@ class SignalClient:
         return decode(frame.data)
 
     async def expect[M: Message](self, kind: type[M]) -> M:
-        """The next message, which must be of this kind; DutyState reports are skipped unless asked for."""
+        """The next message, which must be of this kind; reports (DutyState, QueueUpdate, CallbackList)
+        are skipped and kept unless asked for."""
         message = await self.receive()
-        while isinstance(message, DutyState) and kind is not DutyState:
-            self.duty_states.append(message)
+        while isinstance(message, DutyState | QueueUpdate | CallbackList) and not isinstance(message, kind):
+            match message:
+                case DutyState():
+                    self.duty_states.append(message)
+                case QueueUpdate():
+                    self.queue_updates.append(message)
+                case CallbackList():
+                    self.callback_lists.append(message)
             message = await self.receive()
         if not isinstance(message, kind):
             raise AssertionError(f"expected {kind.__name__}, got {message!r}")

@@ -1,0 +1,296 @@
+"""The pool's queue rules with an explicit clock: tiers, strategies, priorities, breaks, wrap-up,
+held places, queue reports, callbacks offered, notes and ratings. No network, no database."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, time
+
+import pytest
+
+from config.settings import Strategy
+from protocol.messages import (
+    CallQueued,
+    DutyState,
+    ErrorCode,
+    NoLawyerAvailable,
+    NoLawyerReason,
+    QueueUpdate,
+    Ring,
+    RingCancelled,
+)
+from server.pool import Pool
+from server.pool_model import Action, LawyerState, PoolRefusedError, SaveCall, SendToKiosk, SendToLawyer
+from server.roster import Roster, Shift
+from server.routing import RoutingRules
+
+RING_S = 20.0
+
+
+def make_pool(**options) -> Pool:
+    ids = (f"call{n}" for n in itertools.count(1))
+    numbers = (f"T{n:07d}" for n in itertools.count(1))
+    base = {"ring_timeout_s": RING_S, "max_wait_s": 600.0, "hotline": "12348"}
+    return Pool(**{**base, **options}, new_call_id=lambda: next(ids), new_tracking=lambda: next(numbers))
+
+
+def rings(actions: list[Action]) -> dict[int, str]:
+    return {
+        a.lawyer_id: a.message.call_id
+        for a in actions
+        if isinstance(a, SendToLawyer) and isinstance(a.message, Ring)
+    }
+
+
+def to_kiosk(actions: list[Action], kiosk_id: int) -> list:
+    return [a.message for a in actions if isinstance(a, SendToKiosk) and a.kiosk_id == kiosk_id]
+
+
+def to_lawyer(actions: list[Action], lawyer_id: int) -> list:
+    return [a.message for a in actions if isinstance(a, SendToLawyer) and a.lawyer_id == lawyer_id]
+
+
+def staff(pool: Pool, *lawyer_ids: int, now: float = 0.0) -> None:
+    for lawyer_id in lawyer_ids:
+        pool.lawyer_connected(lawyer_id, f"律师{lawyer_id}", "律所")
+        pool.set_duty(lawyer_id, True, now + lawyer_id)  # lower id: idle longer
+
+
+def kiosks(pool: Pool, *kiosk_ids: int, village: str = "东村") -> None:
+    for kiosk_id in kiosk_ids:
+        pool.kiosk_connected(kiosk_id, f"终端{kiosk_id}", village)
+
+
+def test_the_village_adviser_rings_first_then_specialists_then_everyone():
+    pool = make_pool(routing=RoutingRules(adviser_wait_s=15, specialist_wait_s=30))
+    staff(pool, 1, 2, 3)
+    pool.set_roster(Roster(), {2: frozenset({"labour_wages"})}, {"红星村": 3}, now=5.0)
+    kiosks(pool, 7, village="红星村")
+    first = pool.request_call(7, "r1", "labour_wages", now=10.0)
+    assert rings(first) == {3: "call1"}  # the adviser, although lawyer 1 idled longest
+    pool.decline(3, "call1", 11.0)
+    assert rings(pool.expire(11.0)) == {}  # the specialist tier is not open yet
+    assert rings(pool.expire(25.0)) == {2: "call1"}  # 15 s: the labour specialist
+    pool.decline(2, "call1", 26.0)
+    assert rings(pool.expire(54.9)) == {}
+    assert rings(pool.expire(55.0)) == {1: "call1"}  # 15 + 30 s: the whole pool
+
+
+def test_a_tier_with_nobody_on_duty_is_skipped_at_once():
+    pool = make_pool(routing=RoutingRules(adviser_wait_s=15, specialist_wait_s=30))
+    staff(pool, 1)
+    pool.set_roster(Roster(), {}, {"红星村": 9}, now=0.0)  # the adviser is not connected
+    kiosks(pool, 7, village="红星村")
+    assert rings(pool.request_call(7, "r1", "land", now=10.0)) == {1: "call1"}
+
+
+def test_round_robin_takes_turns_instead_of_longest_idle():
+    pool = make_pool(routing=RoutingRules(strategy=Strategy.ROUND_ROBIN))
+    staff(pool, 1, 2)
+    kiosks(pool, 7)
+    order = []
+    for n in range(4):
+        rung = rings(pool.request_call(7, f"r{n}", "general", now=10.0 + n))
+        (lawyer_id, call_id) = next(iter(rung.items()))
+        order.append(lawyer_id)
+        pool.cancel(7, call_id, 10.5 + n)  # the villager gives up while it rings
+    assert order == [1, 2, 1, 2]
+
+
+def test_ring_all_rings_every_free_lawyer_and_the_first_accept_wins():
+    pool = make_pool(routing=RoutingRules(strategy=Strategy.RING_ALL))
+    staff(pool, 1, 2, 3)
+    kiosks(pool, 7)
+    assert rings(pool.request_call(7, "r1", "general", now=10.0)) == {1: "call1", 2: "call1", 3: "call1"}
+    accepted = pool.accept(2, "call1", 12.0)
+    assert RingCancelled("call1", "taken") in to_lawyer(accepted, 1)
+    assert RingCancelled("call1", "taken") in to_lawyer(accepted, 3)
+    with pytest.raises(PoolRefusedError):
+        pool.accept(1, "call1", 12.1)  # too late: nobody else can accept
+    states = {i: pool.lawyers[i].state for i in (1, 2, 3)}
+    assert states == {1: LawyerState.AVAILABLE, 2: LawyerState.IN_CALL, 3: LawyerState.AVAILABLE}
+
+
+def test_wage_claims_and_urgent_calls_jump_the_queue():
+    pool = make_pool()
+    staff(pool, 1)
+    kiosks(pool, 7, 8, 9, 10)
+    busy = rings(pool.request_call(7, "r0", "general", now=1.0))[1]
+    pool.accept(1, busy, 2.0)
+    pool.request_call(8, "r1", "general", now=10.0)
+    pool.request_call(9, "r2", "labour_wages", now=11.0, migrant_worker=True)
+    pool.request_call(10, "r3", "general", now=12.0, urgent=True)
+    assert [c.kiosk_id for c in pool.waiting_calls()] == [10, 9, 8]
+    freed = pool.hangup(*_lawyer_side(1), busy, "completed", 20.0)
+    assert rings(freed) == {1: "call4"}  # the urgent call, though it came last
+
+
+def _lawyer_side(lawyer_id: int):
+    from protocol.messages import Role
+
+    return Role.LAWYER, lawyer_id
+
+
+def test_missing_rings_in_a_row_puts_the_lawyer_on_break_until_they_come_back():
+    pool = make_pool(missed_calls_break=2)
+    staff(pool, 1)
+    kiosks(pool, 7)
+    pool.request_call(7, "r1", "general", now=10.0)
+    pool.expire(10.0 + RING_S)  # missed once: the call has nobody left and ends
+    pool.request_call(7, "r2", "general", now=40.0)
+    actions = pool.expire(40.0 + RING_S)  # missed twice
+    told = [m for m in to_lawyer(actions, 1) if isinstance(m, DutyState) and m.state == "break"]
+    assert told == [DutyState("break", False, "missed_calls")]
+    assert not pool.lawyers[1].on_duty
+    assert isinstance(to_kiosk(pool.request_call(7, "r3", "general", now=70.0), 7)[0], NoLawyerAvailable)
+    pool.set_duty(1, True, 80.0)  # the lawyer goes back on duty themselves
+    assert rings(pool.request_call(7, "r4", "general", now=81.0)) == {1: "call4"}
+
+
+def test_answering_resets_the_missed_count():
+    pool = make_pool(missed_calls_break=2)
+    staff(pool, 1)
+    kiosks(pool, 7)
+    pool.request_call(7, "r1", "general", now=10.0)
+    pool.expire(10.0 + RING_S)
+    pool.request_call(7, "r2", "general", now=40.0)
+    pool.accept(1, "call2", 41.0)
+    pool.hangup(*_lawyer_side(1), "call2", "completed", 50.0)
+    pool.request_call(7, "r3", "general", now=60.0)
+    pool.expire(60.0 + RING_S)
+    assert pool.lawyers[1].state is LawyerState.AVAILABLE
+
+
+def test_wrap_up_keeps_the_next_call_away_until_it_ends_or_the_lawyer_ends_it():
+    pool = make_pool(wrap_up_s=30.0)
+    staff(pool, 1)
+    kiosks(pool, 7, 8)
+    pool.request_call(7, "r1", "general", now=10.0)
+    pool.accept(1, "call1", 11.0)
+    ended = pool.hangup(*_lawyer_side(1), "call1", "completed", 20.0)
+    assert DutyState("wrap_up", True, "", 50.0) in to_lawyer(ended, 1)
+    assert rings(pool.request_call(8, "r2", "general", now=21.0)) == {}
+    assert pool.call_notes(1, "call1", "工资被拖欠三个月，建议申请劳动仲裁")[0].record.notes
+    assert rings(pool.end_wrap_up(1, 25.0)) == {1: "call2"}  # done early: the waiting call rings
+
+
+def test_wrap_up_ends_by_itself():
+    pool = make_pool(wrap_up_s=30.0)
+    staff(pool, 1)
+    kiosks(pool, 7, 8)
+    pool.request_call(7, "r1", "general", now=10.0)
+    pool.accept(1, "call1", 11.0)
+    pool.hangup(*_lawyer_side(1), "call1", "completed", 20.0)
+    pool.request_call(8, "r2", "general", now=21.0)
+    assert pool.next_deadline() == 50.0
+    assert rings(pool.expire(50.0)) == {1: "call2"}
+
+
+def test_only_the_answering_lawyer_writes_notes_and_only_the_caller_rates():
+    pool = make_pool()
+    staff(pool, 1, 2)
+    kiosks(pool, 7, 8)
+    pool.request_call(7, "r1", "general", now=10.0)
+    pool.accept(1, "call1", 11.0)
+    pool.hangup(*_lawyer_side(1), "call1", "completed", 20.0)
+    with pytest.raises(PoolRefusedError):
+        pool.call_notes(2, "call1", "不是我的")
+    with pytest.raises(PoolRefusedError):
+        pool.rate(8, "call1", 3)
+    with pytest.raises(PoolRefusedError) as bad:
+        pool.rate(7, "call1", 5)
+    assert bad.value.code is ErrorCode.MALFORMED
+    (saved,) = pool.rate(7, "call1", 3)
+    assert isinstance(saved, SaveCall) and saved.record.rating == 3
+    assert saved.record.tracking_number == "T0000001"
+
+
+def test_a_dropped_kiosk_keeps_its_place_and_resumes_it():
+    pool = make_pool(hold_place_s=60.0)
+    staff(pool, 1)
+    kiosks(pool, 7, 8)
+    busy = rings(pool.request_call(7, "r1", "general", now=1.0))[1]
+    pool.accept(1, busy, 2.0)
+    pool.request_call(8, "r2", "general", now=10.0)
+    assert pool.kiosk_disconnected(8, 12.0) == []
+    pool.kiosk_connected(8, "终端8", "东村")
+    resumed = pool.resume(8, "call2", 20.0)
+    assert to_kiosk(resumed, 8)[0] == CallQueued("r2", "call2", 1, [], "T0000002")
+    assert rings(pool.hangup(*_lawyer_side(1), busy, "completed", 30.0)) == {1: "call2"}
+
+
+def test_a_ringing_call_whose_kiosk_drops_stops_ringing_without_counting_against_the_lawyer():
+    pool = make_pool(hold_place_s=60.0)
+    staff(pool, 1)
+    kiosks(pool, 8)
+    pool.request_call(8, "r1", "general", now=10.0)
+    dropped = pool.kiosk_disconnected(8, 12.0)
+    assert RingCancelled("call1", "caller_away") in to_lawyer(dropped, 1)
+    pool.kiosk_connected(8, "终端8", "东村")
+    assert rings(pool.resume(8, "call1", 20.0)) == {1: "call1"}  # the same lawyer may ring again
+
+
+def test_a_held_place_expires_and_a_late_resume_is_refused_plainly():
+    pool = make_pool(hold_place_s=60.0)
+    staff(pool, 1)
+    kiosks(pool, 7, 8)
+    pool.accept(1, rings(pool.request_call(7, "r1", "general", now=1.0))[1], 2.0)
+    pool.request_call(8, "r2", "general", now=10.0)
+    pool.kiosk_disconnected(8, 12.0)
+    assert pool.next_deadline() == 72.0
+    ended = pool.expire(72.0)
+    assert [a.record.outcome for a in ended if isinstance(a, SaveCall)] == ["disconnected"]
+    pool.kiosk_connected(8, "终端8", "东村")
+    with pytest.raises(PoolRefusedError) as late:
+        pool.resume(8, "call2", 80.0)
+    assert "重新呼叫" in late.value.message
+
+
+def test_waiting_kiosks_hear_their_place_when_it_changes_and_every_ten_seconds():
+    pool = make_pool(queue_update_s=10.0, mean_handle_s=300.0)
+    staff(pool, 1)
+    kiosks(pool, 7, 8, 9)
+    pool.accept(1, rings(pool.request_call(7, "r1", "general", now=1.0))[1], 2.0)
+    pool.request_call(8, "r2", "general", now=10.0)
+    pool.request_call(9, "r3", "general", now=11.0)
+    first = pool.queue_updates(11.0)
+    places = {a.kiosk_id: a.message for a in first if isinstance(a.message, QueueUpdate)}
+    assert (places[8].position, places[9].position) == (1, 2)
+    assert places[8].lawyers_on_duty == 1
+    assert 0 < places[8].estimated_wait_s < places[9].estimated_wait_s
+    assert pool.queue_updates(15.0) == []  # nothing changed, not yet 10 s
+    assert pool.next_deadline() == 21.0
+    assert {a.kiosk_id for a in pool.queue_updates(21.0)} == {8, 9}
+    pool.cancel(8, "call2", 22.0)
+    (moved,) = pool.queue_updates(22.0)
+    assert (moved.kiosk_id, moved.message.position) == (9, 1)
+
+
+def test_a_long_wait_offers_a_callback():
+    pool = make_pool(callback_offer_wait_s=120.0, mean_handle_s=300.0)
+    staff(pool, 1)
+    kiosks(pool, 7, 8, 9)
+    pool.accept(1, rings(pool.request_call(7, "r1", "general", now=1.0))[1], 2.0)
+    pool.request_call(8, "r2", "general", now=10.0)
+    (update,) = [a.message for a in pool.queue_updates(10.0)]
+    assert update.callback_offered and update.estimated_wait_s > 120.0
+
+
+def test_outside_service_hours_the_kiosk_is_offered_a_callback():
+    pool = make_pool()
+    staff(pool, 1)
+    hours = [Shift(d, time(8, 30), time(17, 30)) for d in range(5)]
+    pool.set_roster(Roster(service_hours=hours), {}, {}, now=0.0)
+    kiosks(pool, 7)
+    saturday_noon = datetime(2026, 11, 28, 12, 0, tzinfo=UTC).timestamp()
+    (told,) = to_kiosk(pool.request_call(7, "r1", "general", now=saturday_noon), 7)
+    assert told.reason == NoLawyerReason.OUTSIDE_HOURS and told.callback_offered
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).timestamp()
+    assert rings(pool.request_call(7, "r2", "general", now=monday)) == {1: "call2"}
+
+
+def test_nobody_on_duty_offers_a_callback():
+    pool = make_pool()
+    kiosks(pool, 7)
+    (told,) = to_kiosk(pool.request_call(7, "r1", "general", now=1.0), 7)
+    assert told.reason == NoLawyerReason.NOBODY_ON_DUTY and told.callback_offered
