@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from protocol.messages import EndReason
 from server import schema
+from server.storage import Storage
 
 CENTRE_TZ = ZoneInfo("Asia/Shanghai")
 SATISFIED = 3  # the happiest of the kiosk's three faces (1 不满意, 2 一般, 3 满意)
-OPTIONAL_CALL_COLUMNS = ("rating", "notes", "tracking_no")  # read when the calls table has them
+ABANDONED_OUTCOMES = frozenset({EndReason.CANCELLED.value, EndReason.DISCONNECTED.value})
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,9 @@ class CallRow:
     ended_by: str | None = None
     rang: tuple[int, ...] = ()  # lawyers the call rang without being answered by them
     rating: int | None = None
-    notes: str | None = None  # the lawyer's wrap-up notes: personal data
-    tracking_no: str | None = None
+    notes: str | None = None  # the lawyer's wrap-up notes (decrypted): personal data
+    tracking_number: str | None = None
+    priority: str = "normal"  # routing.Priority name
 
     @property
     def answered(self) -> bool:
@@ -53,8 +56,8 @@ class CallRow:
 
     @property
     def abandoned(self) -> bool:
-        """The villager gave up (cancelled or left) before anyone answered."""
-        return self.answered_at is None and self.ended_by == "kiosk"
+        """The villager gave up (cancelled or dropped) before anyone answered."""
+        return self.answered_at is None and self.outcome in ABANDONED_OUTCOMES
 
     @property
     def wait_s(self) -> float | None:
@@ -216,12 +219,12 @@ def day_bounds(start: date, end: date, tz: ZoneInfo = CENTRE_TZ) -> tuple[float,
 
 def _calls_query() -> Any:
     c, k, lw = schema.calls, schema.kiosks, schema.lawyers
-    optional = [c.c[name] for name in OPTIONAL_CALL_COLUMNS if name in c.c]
     columns = [
         c.c.id,
         c.c.kiosk_id,
         k.c.name.label("kiosk_name"),
-        k.c.village,
+        k.c.village.label("kiosk_village"),
+        c.c.village,
         c.c.lawyer_id,
         lw.c.display_name.label("lawyer_name"),
         c.c.topic,
@@ -233,7 +236,10 @@ def _calls_query() -> Any:
         c.c.ended_by,
         c.c.declined_by,
         c.c.stats,
-        *optional,
+        c.c.rating,
+        c.c.notes,
+        c.c.tracking_number,
+        c.c.priority,
     ]
     joined = c.outerjoin(k, k.c.id == c.c.kiosk_id).outerjoin(lw, lw.c.id == c.c.lawyer_id)
     return select(*columns).select_from(joined)
@@ -247,13 +253,13 @@ def _declined(row: Any) -> list[dict[str, Any]]:
     return [e for e in entries if isinstance(e, dict) and isinstance(e.get("lawyer_id"), int)]
 
 
-def _row(row: Any) -> CallRow:
+def _row(row: Any, decrypt: Callable[[str], str]) -> CallRow:
     m = row._mapping
     return CallRow(
         call_id=m["id"],
         kiosk_id=m["kiosk_id"],
         kiosk_name=m["kiosk_name"] or f"终端 {m['kiosk_id']}",
-        village=m["village"] or "",
+        village=m["village"] or m["kiosk_village"] or "",
         lawyer_id=m["lawyer_id"],
         lawyer_name=m["lawyer_name"],
         topic=m["topic"],
@@ -264,16 +270,26 @@ def _row(row: Any) -> CallRow:
         outcome=m["outcome"],
         ended_by=m["ended_by"],
         rang=tuple(e["lawyer_id"] for e in _declined(row)),
-        rating=m.get("rating"),
-        notes=m.get("notes"),
-        tracking_no=m.get("tracking_no"),
+        rating=m["rating"],
+        notes=None if m["notes"] is None else decrypt(m["notes"]),
+        tracking_number=m["tracking_number"],
+        priority=m["priority"] or "normal",
     )
 
 
+def _decrypter(storage: Storage) -> Callable[[str], str]:
+    """Decrypts notes; asks for the storage's key only when there is something to decrypt."""
+
+    def decrypt(token: str) -> str:
+        return storage.cipher.decrypt(token)
+
+    return decrypt
+
+
 async def find_calls(
-    engine: AsyncEngine, matter_filter: MatterFilter, limit: int | None = None, tz: ZoneInfo = CENTRE_TZ
+    storage: Storage, matter_filter: MatterFilter, limit: int | None = None, tz: ZoneInfo = CENTRE_TZ
 ) -> list[CallRow]:
-    """Calls matching the filter, newest first."""
+    """Calls matching the filter, newest first (notes decrypted with the storage's key)."""
     c = schema.calls
     query = _calls_query()
     f = matter_filter
@@ -293,14 +309,14 @@ async def find_calls(
     query = query.order_by(c.c.requested_at.desc(), c.c.id)
     if limit is not None:
         query = query.limit(limit)
-    async with engine.connect() as conn:
+    async with storage.engine.connect() as conn:
         rows = (await conn.execute(query)).all()
-    return [_row(r) for r in rows]
+    return [_row(r, _decrypter(storage)) for r in rows]
 
 
-async def find_call(engine: AsyncEngine, call_id: str) -> MatterDetail | None:
+async def find_call(storage: Storage, call_id: str) -> MatterDetail | None:
     """One matter with who it rang and the media figures, if it exists."""
-    async with engine.connect() as conn:
+    async with storage.engine.connect() as conn:
         row = (await conn.execute(_calls_query().where(schema.calls.c.id == call_id))).first()
         if row is None:
             return None
@@ -313,7 +329,7 @@ async def find_call(engine: AsyncEngine, call_id: str) -> MatterDetail | None:
         stats = json.loads(row.stats or "{}")
     except ValueError:
         stats = {}
-    return MatterDetail(_row(row), declined, stats if isinstance(stats, dict) else {})
+    return MatterDetail(_row(row, _decrypter(storage)), declined, stats if isinstance(stats, dict) else {})
 
 
 async def _lawyer_names(conn: Any) -> dict[int, str]:

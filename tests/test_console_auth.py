@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import pytest
 
-from server.auth import register_lawyer
+from server.auth import register_kiosk, register_lawyer
 from server.console_auth import LOCKOUT_S, MAX_FAILED_LOGINS, StaffRole
 from server.keys import STORAGE
+from server.pool_model import CallRecord
 from tests.console_helpers import PASSWORD, console_client, csrf_of
 from tests.server_helpers import server_settings
 
@@ -175,3 +177,32 @@ def test_add_admin_command_creates_an_account_that_can_sign_in(tmp_path):
     assert done.returncode == 0, done.stderr
     again = subprocess.run(command, input=PASSWORD + "\n", capture_output=True, text=True, check=False)
     assert again.returncode == 1 and "已经存在" in again.stderr
+
+
+async def test_personal_data_only_reaches_roles_allowed_to_see_it(console):
+    storage = console.app[STORAGE]
+    kiosk_id, _ = await register_kiosk(storage, "一号终端", "东村")
+    lawyer_id = await register_lawyer(storage, "wang", "王律师", "明理所", "pw-123456")
+    now = time.time()
+    times = (now - 100, now - 99, now - 90, now - 10)
+    record = CallRecord(
+        "c1", kiosk_id, lawyer_id, "labour_wages", *times, "completed", "lawyer", {}, [],
+        tracking_number="20261124-0001", village="东村", notes="老板姓李，欠薪三个月",
+    )  # fmt: skip
+    await storage.save_call(record)
+    await console.add_user("viewer", StaffRole.VIEWER)
+    await console.add_user("boss", StaffRole.MANAGER)
+
+    async def seen_by(username: str) -> tuple[str, str]:
+        await console.login(username)
+        exported = await (await console.client.get("/console/matters.csv")).text()
+        detail = await (await console.client.get("/console/matters/c1")).text()
+        await console.client.post("/console/logout", data={"csrf": await console.csrf("/console/live")})
+        return exported, detail
+
+    exported, detail = await seen_by("viewer")
+    assert "20261124-0001" in exported and "律师备注" not in exported and "欠薪三个月" not in exported
+    assert "王律师" in detail and "欠薪三个月" not in detail
+    exported, detail = await seen_by("boss")
+    assert "律师备注" in exported and "老板姓李，欠薪三个月" in exported
+    assert "老板姓李，欠薪三个月" in detail

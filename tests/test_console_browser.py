@@ -10,8 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from protocol.messages import Accept, CallAccepted, CallQueued, CallRequest, Hangup, Ring
-from server.console.roster_store import ROSTER_STORE
+from protocol.messages import (
+    Accept,
+    CallAccepted,
+    CallNotes,
+    CallQueued,
+    CallRequest,
+    DutyState,
+    EndWrapUp,
+    Error,
+    Hangup,
+    Rating,
+    Ring,
+)
+from server.console.roster_store import CONSOLE_ROSTER
 from server.console_auth import STAFF_ACCOUNTS, StaffRole
 from tests.server_helpers import running_server, server_settings
 
@@ -56,7 +68,7 @@ async def test_a_manager_signs_in_sees_a_call_waiting_edits_the_roster_and_expor
     tmp_path, browser, shots
 ):
     expect = playwright_api.expect
-    async with running_server(server_settings(tmp_path)) as server:
+    async with running_server(server_settings(tmp_path, wrap_up_s=600.0)) as server:
         await server.app[STAFF_ACCOUNTS].add_user("zhuren", "赵主任", StaffRole.MANAGER, PASSWORD)
         desk = await server.lawyer_on_duty("wang", "王律师", "明理律师事务所")
         await server.add_lawyer("li", "李律师", "公正律师事务所")
@@ -83,11 +95,12 @@ async def test_a_manager_signs_in_sees_a_call_waiting_edits_the_roster_and_expor
         await expect(page.locator("#kiosks tbody")).to_contain_text("一号终端")
         await expect(page.locator("#queue tbody")).to_contain_text("现在没有人排队")
 
-        await kiosk.send(CallRequest(request_id="r1", topic="labour_wages"))
+        await kiosk.send(CallRequest(request_id="r1", topic="labour_wages", migrant_worker=True))
         call_id = (await kiosk.expect(CallQueued)).call_id
         await desk.expect(Ring)
         waiting = page.locator("#queue tbody tr", has_text="东村")
         await expect(waiting).to_contain_text("劳动争议/欠薪")
+        await expect(waiting).to_contain_text("农民工欠薪")  # the green channel's priority
         await expect(waiting).to_contain_text("王律师")  # ringing him now
         await expect(lawyers.locator("tr", has_text="王律师")).to_contain_text("振铃")
         await expect(page.locator("#t-calls")).to_have_text("1")
@@ -100,7 +113,15 @@ async def test_a_manager_signs_in_sees_a_call_waiting_edits_the_roster_and_expor
         await expect(lawyers.locator("tr", has_text="王律师")).to_contain_text("通话中")
         await kiosk.send(Hangup(call_id, "completed"))
         await desk.expect(Hangup)
+        await expect(lawyers.locator("tr", has_text="王律师")).to_contain_text("整理")  # wrap-up for notes
+        await desk.send(CallNotes(call_id, "欠薪三个月，已告知可申请劳动仲裁"))
+        await desk.send(EndWrapUp())
+        await desk.expect(DutyState)  # handled in order: the notes are in before this
+        await kiosk.send(Rating(call_id, 3))
+        await kiosk.send_raw("not a message")  # answered with an Error once the rating before it is in
+        await kiosk.expect(Error)
         await server.hub.records_flushed()
+        await expect(lawyers.locator("tr", has_text="王律师")).to_contain_text("在岗空闲")
 
         # the roster: give Wang a specialty, a village and a Wednesday shift
         await page.get_by_role("link", name="值班排班").click()
@@ -118,9 +139,8 @@ async def test_a_manager_signs_in_sees_a_call_waiting_edits_the_roster_and_expor
         await page.locator("#shift-form input[name=end]").fill("12:00")
         await page.get_by_role("button", name="添加班次").click()
         await expect(page.locator("#shifts tbody")).to_contain_text("周三")
-        await page.locator("#change-form input[name=note]").fill("年假")
         await page.get_by_role("button", name="添加调整").click()
-        await expect(page.locator("#changes tbody")).to_contain_text("年假")
+        await expect(page.locator("#changes tbody")).to_contain_text("不值班")
         await page.screenshot(path=shots / "04-roster-lawyer.png", full_page=True)
         await page.get_by_role("link", name="← 返回排班表").click()
         row = page.locator("#roster tbody tr", has_text="王律师")
@@ -128,9 +148,9 @@ async def test_a_manager_signs_in_sees_a_call_waiting_edits_the_roster_and_expor
         await expect(row).to_contain_text("周三 09:00-12:00")
         await expect(row).to_contain_text("东村")
         await page.screenshot(path=shots / "05-roster.png", full_page=True)
-        stored = await server.app[ROSTER_STORE].lawyer(desk_lawyer_id(server, "王律师"))
-        assert stored is not None and stored.specialties == frozenset({"traffic"})
-        assert stored.adviser_of == ("东村",) and [s.shift.label() for s in stored.shifts] == [
+        edited = await server.app[CONSOLE_ROSTER].lawyer(desk_lawyer_id(server, "王律师"))
+        assert edited is not None and edited.specialties == frozenset({"traffic"})
+        assert edited.adviser_of == ("东村",) and [s.shift.label() for s in edited.shifts] == [
             "周三 09:00-12:00"
         ]
 
@@ -153,14 +173,18 @@ async def test_a_manager_signs_in_sees_a_call_waiting_edits_the_roster_and_expor
             "王律师",
             "已接通",
         )
-        assert rows[0]["编号"] == call_id and "律师备注" in rows[0]  # a manager may see personal columns
+        stored = await server.storage.get_call(call_id)
+        assert stored is not None and rows[0]["编号"] == stored.tracking_number
+        assert rows[0]["优先级"] == "农民工欠薪" and rows[0]["满意度"] == "3"
+        assert rows[0]["律师备注"] == "欠薪三个月，已告知可申请劳动仲裁"  # a manager may see personal data
         await matter.get_by_role("link").click()
         await expect(page.locator("dl.facts")).to_contain_text("王律师")
+        await expect(page.locator("dl.facts")).to_contain_text("欠薪三个月")
         await page.screenshot(path=shots / "07-matter.png", full_page=True)
 
         await page.get_by_role("link", name="服务统计").click()
         day = page.locator("#by-day tbody tr").first
-        await expect(day).to_contain_text("100.0%")
+        await expect(day).to_contain_text("100.0%")  # answered, and rated 满意
         await expect(page.locator("#by-lawyer tbody")).to_contain_text("王律师")
         await page.screenshot(path=shots / "08-figures.png", full_page=True)
 

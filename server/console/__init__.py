@@ -9,9 +9,9 @@ from aiohttp import web
 
 from server.console import views, views_auth
 from server.console.render import setup_templates
-from server.console.roster_store import ROSTER_STORE, RosterStore
+from server.console.roster_store import CONSOLE_ROSTER, ConsoleRoster
 from server.console_auth import STAFF_ACCOUNTS, StaffAccounts
-from server.keys import STORAGE
+from server.keys import HUB, STORAGE
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -25,11 +25,9 @@ def setup_console(app: web.Application) -> None:
 
 
 async def _console_ctx(app: web.Application) -> AsyncIterator[None]:
-    """After storage is open: the console's account and roster tables exist, and their stores are set."""
-    engine = app[STORAGE].engine
-    accounts, roster = StaffAccounts(engine), RosterStore(engine)
+    """After storage and hub are up: the console's account tables exist; roster edits reload the pool."""
+    accounts = StaffAccounts(app[STORAGE].engine)
     await accounts.create_schema()
-    await roster.create_schema()
     app[STAFF_ACCOUNTS] = accounts
-    app[ROSTER_STORE] = roster
+    app[CONSOLE_ROSTER] = ConsoleRoster(app[STORAGE], app[HUB].reload_roster)
     yield

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from server.console.labels import ENDED_BY_LABELS, outcome_label, topic_label
+from server.console.labels import ENDED_BY_LABELS, PRIORITY_NAME_LABELS, outcome_label, topic_label
 from server.console_queries import CENTRE_TZ, CallRow
 
 BOM = "\ufeff"
@@ -33,11 +33,12 @@ class CsvColumn:
 
 
 COLUMNS: tuple[CsvColumn, ...] = (
-    CsvColumn("编号", lambda r: r.tracking_no or r.call_id),
+    CsvColumn("编号", lambda r: r.tracking_number or r.call_id),
     CsvColumn("申请时间", lambda r: _time(r.requested_at)),
     CsvColumn("终端", lambda r: r.kiosk_name),
     CsvColumn("村", lambda r: r.village),
     CsvColumn("咨询类别", lambda r: topic_label(r.topic)),
+    CsvColumn("优先级", lambda r: PRIORITY_NAME_LABELS.get(r.priority, r.priority)),
     CsvColumn("接听律师", lambda r: r.lawyer_name or ""),
     CsvColumn("首次振铃", lambda r: _time(r.first_ring_at)),
     CsvColumn("接听时间", lambda r: _time(r.answered_at)),

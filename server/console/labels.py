@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from protocol.messages import EndReason, Topic
+from server.pool_model import LawyerState
+from server.routing import Priority
 
 TOPIC_LABELS: dict[str, str] = {
     Topic.GENERAL.value: "不知道/其他",
@@ -27,18 +29,21 @@ OUTCOME_LABELS: dict[str, str] = {
 
 ENDED_BY_LABELS: dict[str, str] = {"kiosk": "村民一方", "lawyer": "律师一方", "server": "系统"}
 
-# The pool's lawyer states (pool3 adds wrap-up and break); unknown ones are shown as they are.
 LAWYER_STATE_LABELS: dict[str, str] = {
-    "available": "在岗空闲",
-    "ringing": "振铃",
-    "in_call": "通话中",
-    "wrap_up": "整理",
-    "offline": "离岗",
-    "on_break": "小休",
-    "break": "小休",
+    LawyerState.AVAILABLE.value: "在岗空闲",
+    LawyerState.RINGING.value: "振铃",
+    LawyerState.IN_CALL.value: "通话中",
+    LawyerState.WRAP_UP.value: "整理",
+    LawyerState.OFFLINE.value: "离岗",
+    LawyerState.BREAK.value: "小休",
 }
 
-PRIORITY_LABELS: dict[int, str] = {0: "普通", 1: "农民工欠薪", 2: "紧急"}
+PRIORITY_LABELS: dict[Priority, str] = {
+    Priority.NORMAL: "普通",
+    Priority.WAGE_CLAIM: "农民工欠薪",
+    Priority.URGENT: "紧急",
+}
+PRIORITY_NAME_LABELS: dict[str, str] = {p.name.lower(): label for p, label in PRIORITY_LABELS.items()}
 
 WEEKDAY_LABELS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 

@@ -11,7 +11,6 @@ from server.hub import Hub
 
 NOT_CONNECTED = "not_connected"
 NOT_CONNECTED_LABEL = "未上线"
-ANSWERED_CALL_STATES = frozenset({"connected", "ended"})
 
 
 def _lawyers(hub: Hub, names: dict[int, str]) -> list[dict[str, Any]]:
@@ -30,41 +29,32 @@ def _lawyers(hub: Hub, names: dict[int, str]) -> list[dict[str, Any]]:
                 "state_label": state_label(state) if lawyer is not None else NOT_CONNECTED_LABEL,
             }
         )
-    order = ["ringing", "in_call", "wrap_up", "available", "on_break", "break", "offline", NOT_CONNECTED]
+    order = ["ringing", "in_call", "wrap_up", "available", "break", "offline", NOT_CONNECTED]
     result.sort(key=lambda r: (order.index(r["state"]) if r["state"] in order else 5, r["name"]))
     return result
 
 
 def _queue(hub: Hub, now: float) -> list[dict[str, Any]]:
-    """Calls not yet answered, in the pool's queue order."""
+    """Calls not yet answered, in the order the pool serves them."""
     pool = hub.pool
     waiting = []
-    for call in list(pool.calls.values()):
-        if str(call.state.value) in ANSWERED_CALL_STATES:
-            continue
-        position = pool.queue_position(call.call_id)
-        if position == 0:
-            continue
+    for position, call in enumerate(pool.waiting_calls(), start=1):
         kiosk = pool.kiosks.get(call.kiosk_id)
-        village = getattr(call, "village", None) or (kiosk.village if kiosk else "")
-        priority = int(getattr(call, "priority", 0))
-        ringing = (
-            pool.lawyers.get(call.lawyer_id) if call.state.value == "ringing" and call.lawyer_id else None
-        )
+        ringing = [pool.lawyers[lid].display_name for lid in sorted(call.ringing) if lid in pool.lawyers]
         waiting.append(
             {
                 "position": position,
                 "topic": call.topic,
                 "topic_label": topic_label(call.topic),
-                "village": village,
+                "village": call.village or (kiosk.village if kiosk else ""),
                 "kiosk": kiosk.name if kiosk else "",
                 "waiting_s": max(0, round(now - call.requested_at)),
-                "priority": priority,
-                "priority_label": PRIORITY_LABELS.get(priority, str(priority)),
-                "ringing": ringing.display_name if ringing else "",
+                "priority": int(call.priority),
+                "priority_label": PRIORITY_LABELS.get(call.priority, call.priority.name),
+                "ringing": "、".join(ringing),
+                "away": call.held_until is not None,  # the villager's terminal dropped; place held
             }
         )
-    waiting.sort(key=lambda c: c["position"])
     return waiting
 
 
@@ -81,7 +71,7 @@ async def live_snapshot(hub: Hub, now: float) -> dict[str, Any]:
     """What the live page shows, as JSON-ready data."""
     engine = hub.storage.engine
     today = datetime.fromtimestamp(now, CENTRE_TZ).date()
-    today_rows = await find_calls(engine, MatterFilter(start=today, end=today))
+    today_rows = await find_calls(hub.storage, MatterFilter(start=today, end=today))
     figures = compute_figures(today_rows)
     return {
         "now": now,

@@ -20,7 +20,7 @@ from server.console.labels import (
 )
 from server.console.live import live_snapshot
 from server.console.render import render
-from server.console.roster_store import ROSTER_STORE, parse_clock
+from server.console.roster_store import CONSOLE_ROSTER, parse_clock
 from server.console_auth import Permission, current_session, requires
 from server.console_queries import (
     CENTRE_TZ,
@@ -99,19 +99,41 @@ async def live_json(request: web.Request) -> web.StreamResponse:
 @requires(Permission.VIEW)
 async def roster_page(request: web.Request) -> web.StreamResponse:
     """GET /console/roster: every lawyer with specialties, villages, shifts and dated changes."""
-    lawyers = await request.app[ROSTER_STORE].lawyers()
-    return render(
-        request,
-        "roster.html",
-        "roster",
-        {"lawyers": lawyers, "topics": TOPIC_LABELS, "weekdays": WEEKDAY_LABELS, "today": _today()},
-    )
+    roster = request.app[CONSOLE_ROSTER]
+    context = {
+        "lawyers": await roster.lawyers(),
+        "hours": await roster.service_hours(),
+        "hours_set": bool(await roster.stored_service_hours()),
+        "may_edit": current_session(request).user.may(Permission.EDIT_ROSTER),
+        "weekdays": WEEKDAY_LABELS,
+        "today": _today(),
+    }
+    return render(request, "roster.html", "roster", context)
+
+
+@requires(Permission.EDIT_ROSTER)
+async def service_hours_edit(request: web.Request) -> web.StreamResponse:
+    """POST /console/roster/hours/{add|delete}: open or close one weekly window of the centre."""
+    roster = request.app[CONSOLE_ROSTER]
+    form = await request.post()
+    try:
+        if request.match_info["what"] == "add":
+            weekday = _int(str(form.get("weekday", "")))
+            if weekday is None or not 0 <= weekday <= 6:
+                raise ValueError("请选择星期几。")
+            start, end = parse_clock(str(form.get("start", ""))), parse_clock(str(form.get("end", "")))
+            await roster.add_service_hours(Shift(weekday, start, end))
+        else:
+            await roster.remove_service_hours(_int(str(form.get("index", ""))) or 0)
+    except ValueError as exc:
+        raise web.HTTPSeeOther(str(URL("/console/roster").with_query(error=str(exc)))) from None
+    raise web.HTTPSeeOther(str(URL("/console/roster").with_query(msg="已保存。")))
 
 
 @requires(Permission.VIEW)
 async def roster_lawyer_page(request: web.Request) -> web.StreamResponse:
     """GET /console/roster/{id}: one lawyer's roster with the forms to change it."""
-    store = request.app[ROSTER_STORE]
+    store = request.app[CONSOLE_ROSTER]
     lawyer = await store.lawyer(int(request.match_info["lawyer_id"]))
     if lawyer is None:
         raise web.HTTPNotFound(text="没有这位律师。")
@@ -136,7 +158,7 @@ def _back_to_lawyer(lawyer_id: int, error: str = "") -> web.HTTPSeeOther:
 @requires(Permission.EDIT_ROSTER)
 async def roster_edit(request: web.Request) -> web.StreamResponse:
     """POST /console/roster/{id}/{what}: save specialties, villages, a shift or a dated change."""
-    store = request.app[ROSTER_STORE]
+    store = request.app[CONSOLE_ROSTER]
     lawyer_id = int(request.match_info["lawyer_id"])
     if await store.lawyer(lawyer_id) is None:
         raise web.HTTPNotFound(text="没有这位律师。")
@@ -169,7 +191,7 @@ async def roster_edit(request: web.Request) -> web.StreamResponse:
                 start=parse_clock(str(form.get("start", "") or "00:00")),
                 end=parse_clock(str(form.get("end", "") or "23:59")),
             )
-            await store.add_change(change, str(form.get("note", "")))
+            await store.add_change(change)
         elif what == "change-delete":
             await store.remove_change(lawyer_id, _int(str(form.get("id", ""))) or 0)
         else:
@@ -197,7 +219,7 @@ async def _choices(request: web.Request) -> dict[str, object]:
 async def matters_page(request: web.Request) -> web.StreamResponse:
     """GET /console/matters: search by dates, terminal, lawyer, topic, outcome."""
     matter_filter = _filter(request.query)
-    rows = await find_calls(request.app[STORAGE].engine, matter_filter, limit=MATTERS_SHOWN + 1)
+    rows = await find_calls(request.app[STORAGE], matter_filter, limit=MATTERS_SHOWN + 1)
     context = {
         "rows": rows[:MATTERS_SHOWN],
         "more": len(rows) > MATTERS_SHOWN,
@@ -211,7 +233,7 @@ async def matters_page(request: web.Request) -> web.StreamResponse:
 @requires(Permission.VIEW)
 async def matter_page(request: web.Request) -> web.StreamResponse:
     """GET /console/matters/{id}: one matter in full."""
-    detail = await find_call(request.app[STORAGE].engine, request.match_info["call_id"])
+    detail = await find_call(request.app[STORAGE], request.match_info["call_id"])
     if detail is None:
         raise web.HTTPNotFound(text="没有这条记录。")
     may_see_personal = current_session(request).user.may(Permission.SEE_PERSONAL_DATA)
@@ -229,7 +251,7 @@ async def matter_page(request: web.Request) -> web.StreamResponse:
 async def matters_export(request: web.Request) -> web.StreamResponse:
     """GET /console/matters.csv: the search's matters as CSV (personal columns only for those allowed)."""
     matter_filter = _filter(request.query)
-    rows = await find_calls(request.app[STORAGE].engine, matter_filter)
+    rows = await find_calls(request.app[STORAGE], matter_filter)
     may_see_personal = current_session(request).user.may(Permission.SEE_PERSONAL_DATA)
     name = f"matters-{matter_filter.start}-{matter_filter.end}.csv"
     return web.Response(
@@ -248,7 +270,7 @@ async def figures_page(request: web.Request) -> web.StreamResponse:
     """GET /console/figures: per day and per lawyer over a date range."""
     f = _filter(request.query)
     engine = request.app[STORAGE].engine
-    rows = await find_calls(engine, MatterFilter(start=f.start, end=f.end))
+    rows = await find_calls(request.app[STORAGE], MatterFilter(start=f.start, end=f.end))
     context = {
         "f": f,
         "total": compute_figures(rows),
@@ -268,6 +290,7 @@ def routes() -> list[web.RouteDef]:
         web.get("/console/roster", roster_page),
         web.get("/console/roster/{lawyer_id:\\d+}", roster_lawyer_page),
         web.post("/console/roster/{lawyer_id:\\d+}/{what}", roster_edit),
+        web.post("/console/roster/hours/{what:add|delete}", service_hours_edit),
         web.get("/console/matters", matters_page),
         web.get("/console/matters.csv", matters_export),
         web.get("/console/matters/{call_id}", matter_page),
