@@ -190,19 +190,23 @@ async def test_personal_data_only_reaches_roles_allowed_to_see_it(console):
         tracking_number="20261124-0001", village="东村", notes="老板姓李，欠薪三个月",
     )  # fmt: skip
     await storage.save_call(record)
+    await storage.add_callback(kiosk_id, "13812345678", "land", now)
     await console.add_user("viewer", StaffRole.VIEWER)
     await console.add_user("boss", StaffRole.MANAGER)
 
-    async def seen_by(username: str) -> tuple[str, str]:
+    async def seen_by(username: str) -> tuple[str, str, str]:
         await console.login(username)
         exported = await (await console.client.get("/console/matters.csv")).text()
         detail = await (await console.client.get("/console/matters/c1")).text()
+        callbacks = await (await console.client.get("/console/callbacks")).text()
         await console.client.post("/console/logout", data={"csrf": await console.csrf("/console/live")})
-        return exported, detail
+        return exported, detail, callbacks
 
-    exported, detail = await seen_by("viewer")
+    exported, detail, callbacks = await seen_by("viewer")
     assert "20261124-0001" in exported and "律师备注" not in exported and "欠薪三个月" not in exported
     assert "王律师" in detail and "欠薪三个月" not in detail
-    exported, detail = await seen_by("boss")
+    assert "138****5678" in callbacks and "13812345678" not in callbacks and "等待回电" in callbacks
+    exported, detail, callbacks = await seen_by("boss")
     assert "律师备注" in exported and "老板姓李，欠薪三个月" in exported
     assert "老板姓李，欠薪三个月" in detail
+    assert "13812345678" in callbacks

@@ -13,6 +13,8 @@ import pytest
 from protocol.messages import (
     Accept,
     CallAccepted,
+    CallbackRegistered,
+    CallbackRequest,
     CallNotes,
     CallQueued,
     CallRequest,
@@ -182,11 +184,22 @@ async def test_a_manager_signs_in_sees_a_call_waiting_edits_the_roster_and_expor
         await expect(page.locator("dl.facts")).to_contain_text("欠薪三个月")
         await page.screenshot(path=shots / "07-matter.png", full_page=True)
 
+        await kiosk.send(CallbackRequest(request_id="cb1", phone="13912345678", topic="land"))
+        await kiosk.expect(CallbackRegistered)
+        await expect(page.locator("#t-callbacks")).to_have_count(0)  # not on the live page now
+        await page.get_by_role("link", name="回电登记").click()
+        callback = page.locator("#callbacks tbody tr", has_text="13912345678")
+        await expect(callback).to_contain_text("等待回电")
+        await expect(callback).to_contain_text("土地承包")
+        await page.screenshot(path=shots / "08-callbacks.png", full_page=True)
+        await page.get_by_role("link", name="实时情况").click()
+        await expect(page.locator("#t-callbacks")).to_have_text("1")
+
         await page.get_by_role("link", name="服务统计").click()
         day = page.locator("#by-day tbody tr").first
         await expect(day).to_contain_text("100.0%")  # answered, and rated 满意
         await expect(page.locator("#by-lawyer tbody")).to_contain_text("王律师")
-        await page.screenshot(path=shots / "08-figures.png", full_page=True)
+        await page.screenshot(path=shots / "09-figures.png", full_page=True)
 
         await page.get_by_role("button", name="退出登录").click()
         await expect(page).to_have_url(f"{server.url}/console/login")
@@ -218,7 +231,7 @@ async def test_an_admin_creates_a_viewer_who_cannot_edit(tmp_path, browser, shot
         await form.get_by_role("button", name="创建").click()
         await expect(page.get_by_role("status")).to_have_text("账号已创建。")
         await expect(page.locator("#accounts tbody tr", has_text="钱科员")).to_contain_text("正常")
-        await page.screenshot(path=shots / "09-accounts.png", full_page=True)
+        await page.screenshot(path=shots / "10-accounts.png", full_page=True)
         await page.get_by_role("button", name="退出登录").click()
 
         await page.get_by_label("用户名").fill("kan")
@@ -230,4 +243,4 @@ async def test_an_admin_creates_a_viewer_who_cannot_edit(tmp_path, browser, shot
         await expect(page.get_by_text("您的账号只能查看")).to_be_visible()
         await expect(page.get_by_role("button", name="保存专长")).to_have_count(0)
         await expect(page.get_by_label("交通事故")).to_be_disabled()
-        await page.screenshot(path=shots / "10-roster-viewer.png", full_page=True)
+        await page.screenshot(path=shots / "11-roster-viewer.png", full_page=True)

@@ -73,6 +73,7 @@ async def live_snapshot(hub: Hub, now: float) -> dict[str, Any]:
     today = datetime.fromtimestamp(now, CENTRE_TZ).date()
     today_rows = await find_calls(hub.storage, MatterFilter(start=today, end=today))
     figures = compute_figures(today_rows)
+    callbacks_open = len(await hub.storage.open_callbacks())
     return {
         "now": now,
         "clock": datetime.fromtimestamp(now, CENTRE_TZ).strftime("%H:%M:%S"),
@@ -85,5 +86,6 @@ async def live_snapshot(hub: Hub, now: float) -> dict[str, Any]:
             "abandoned": figures.abandoned,
             "answer_rate": figures.answer_rate,
             "wait_median_s": figures.wait_median_s,
+            "callbacks_open": callbacks_open,
         },
     }

@@ -24,6 +24,7 @@ NAV = (
     ("live", "/console/live", "实时情况", Permission.VIEW),
     ("roster", "/console/roster", "值班排班", Permission.VIEW),
     ("matters", "/console/matters", "事项记录", Permission.VIEW),
+    ("callbacks", "/console/callbacks", "回电登记", Permission.VIEW),
     ("figures", "/console/figures", "服务统计", Permission.VIEW),
     ("accounts", "/console/accounts", "账号管理", Permission.MANAGE_ACCOUNTS),
 )
@@ -44,6 +45,11 @@ def duration(seconds: float | None) -> str:
     return f"{total // 60}分{total % 60:02d}秒"
 
 
+def masked_phone(phone: str) -> str:
+    """A phone number for someone not allowed to see it: 138****5678."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
 def percent(share: float | None) -> str:
     """0.8333 as 83.3%, or a dash."""
     return "—" if share is None else f"{share * 100:.1f}%"
@@ -58,7 +64,12 @@ def setup_templates(app: web.Application) -> None:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(
-        when=when, duration=duration, percent=percent, topic=topic_label, outcome=outcome_label
+        masked=masked_phone,
+        when=when,
+        duration=duration,
+        percent=percent,
+        topic=topic_label,
+        outcome=outcome_label,
     )
 
 

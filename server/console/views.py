@@ -15,6 +15,7 @@ from server.console.export import matters_csv
 from server.console.labels import (
     ENDED_BY_LABELS,
     OUTCOME_LABELS,
+    PRIORITY_NAME_LABELS,
     TOPIC_LABELS,
     WEEKDAY_LABELS,
 )
@@ -241,6 +242,7 @@ async def matter_page(request: web.Request) -> web.StreamResponse:
         "d": detail,
         "r": detail.row,
         "ended_by": ENDED_BY_LABELS,
+        "priorities": PRIORITY_NAME_LABELS,
         "may_see_personal": may_see_personal,
         "stats_json": json.dumps(detail.stats, ensure_ascii=False, indent=2, sort_keys=True),
     }
@@ -260,6 +262,20 @@ async def matters_export(request: web.Request) -> web.StreamResponse:
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
+
+
+@requires(Permission.VIEW)
+async def callbacks_page(request: web.Request) -> web.StreamResponse:
+    """GET /console/callbacks: villagers waiting for a call back, open first; phones only if allowed."""
+    callbacks = await request.app[STORAGE].list_callbacks(include_done=True, limit=500)
+    ordered = sorted(callbacks, key=lambda c: (c.done_at is not None, -c.requested_at))
+    context = {
+        "callbacks": ordered,
+        "open_count": sum(1 for c in callbacks if c.done_at is None),
+        "names": await lawyer_names(request.app[STORAGE].engine),
+        "may_see_personal": current_session(request).user.may(Permission.SEE_PERSONAL_DATA),
+    }
+    return render(request, "callbacks.html", "callbacks", context)
 
 
 # ---- figures -----------------------------------------------------------------------------------------
@@ -294,5 +310,6 @@ def routes() -> list[web.RouteDef]:
         web.get("/console/matters", matters_page),
         web.get("/console/matters.csv", matters_export),
         web.get("/console/matters/{call_id}", matter_page),
+        web.get("/console/callbacks", callbacks_page),
         web.get("/console/figures", figures_page),
     ]
