@@ -186,6 +186,16 @@ async def test_roster_store_keeps_specialties_advisers_shifts_and_changes(storag
     assert w is not None and [s.shift.label() for s in w.shifts] == ["周一 22:00-06:00"] and w.changes == ()
     assert [lw.display_name for lw in await store.lawyers()] == sorted(["王律师", "李律师"])
 
+    assert await store.stored_service_hours() == []  # 7x24 until the centre sets hours
+    await store.add_service_hours(Shift(0, time(8, 30), time(17, 30)))
+    await store.add_service_hours(Shift(5, time(9, 0), time(12, 0)))
+    assert [h.label() for h in await store.service_hours()] == ["周一 08:30-17:30", "周六 09:00-12:00"]
+    assert not reloads[-1].roster.centre_open(datetime(2026, 11, 29, 10, 0))  # a Sunday
+    await store.remove_service_hours(0)
+    assert [h.label() for h in await store.service_hours()] == ["周六 09:00-12:00"]
+    await store.remove_service_hours(0)
+    assert await store.stored_service_hours() == [] and len(await store.service_hours()) == 7
+
 
 async def test_staff_accounts_work_on_every_engine(storage):
     accounts = StaffAccounts(storage.engine)
