@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from server.console import views, views_auth
-from server.console.render import setup_templates
+from server.console.render import CONSOLE_TZ, setup_templates
 from server.console.roster_store import CONSOLE_ROSTER, ConsoleRoster
 from server.console_auth import STAFF_ACCOUNTS, StaffAccounts
-from server.keys import HUB, STORAGE
+from server.keys import HUB, SETTINGS, STORAGE
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
 def setup_console(app: web.Application) -> None:
     """Mount the console on the server's app: routes, templates, static files, its tables at start-up."""
-    setup_templates(app)
+    tz = ZoneInfo(app[SETTINGS].timezone)
+    app[CONSOLE_TZ] = tz
+    setup_templates(app, tz)
     app.add_routes(views_auth.routes() + views.routes())
     app.router.add_static("/console/static", STATIC_DIR, name="console_static")
     app.cleanup_ctx.append(_console_ctx)

@@ -15,7 +15,7 @@ from server.console_queries import CENTRE_TZ, CallRow
 BOM = "\ufeff"
 
 
-def _time(ts: float | None, tz: ZoneInfo = CENTRE_TZ) -> str:
+def _time(ts: float | None, tz: ZoneInfo) -> str:
     return "" if ts is None else datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -28,27 +28,27 @@ class CsvColumn:
     """A column of the export: header, how to get the value, and whether it is personal data."""
 
     header: str
-    value: Callable[[CallRow], str]
+    value: Callable[[CallRow, ZoneInfo], str]
     personal: bool = False
 
 
 COLUMNS: tuple[CsvColumn, ...] = (
-    CsvColumn("编号", lambda r: r.tracking_number or r.call_id),
-    CsvColumn("申请时间", lambda r: _time(r.requested_at)),
-    CsvColumn("终端", lambda r: r.kiosk_name),
-    CsvColumn("村", lambda r: r.village),
-    CsvColumn("咨询类别", lambda r: topic_label(r.topic)),
-    CsvColumn("优先级", lambda r: PRIORITY_NAME_LABELS.get(r.priority, r.priority)),
-    CsvColumn("接听律师", lambda r: r.lawyer_name or ""),
-    CsvColumn("首次振铃", lambda r: _time(r.first_ring_at)),
-    CsvColumn("接听时间", lambda r: _time(r.answered_at)),
-    CsvColumn("结束时间", lambda r: _time(r.ended_at)),
-    CsvColumn("等待秒数", lambda r: _seconds(r.wait_s)),
-    CsvColumn("通话秒数", lambda r: _seconds(r.talk_s)),
-    CsvColumn("结果", lambda r: outcome_label(r.outcome)),
-    CsvColumn("结束方", lambda r: ENDED_BY_LABELS.get(r.ended_by or "", "")),
-    CsvColumn("满意度", lambda r: "" if r.rating is None else str(r.rating)),
-    CsvColumn("律师备注", lambda r: r.notes or "", personal=True),
+    CsvColumn("编号", lambda r, _tz: r.tracking_number or r.call_id),
+    CsvColumn("申请时间", lambda r, tz: _time(r.requested_at, tz)),
+    CsvColumn("终端", lambda r, _tz: r.kiosk_name),
+    CsvColumn("村", lambda r, _tz: r.village),
+    CsvColumn("咨询类别", lambda r, _tz: topic_label(r.topic)),
+    CsvColumn("优先级", lambda r, _tz: PRIORITY_NAME_LABELS.get(r.priority, r.priority)),
+    CsvColumn("接听律师", lambda r, _tz: r.lawyer_name or ""),
+    CsvColumn("首次振铃", lambda r, tz: _time(r.first_ring_at, tz)),
+    CsvColumn("接听时间", lambda r, tz: _time(r.answered_at, tz)),
+    CsvColumn("结束时间", lambda r, tz: _time(r.ended_at, tz)),
+    CsvColumn("等待秒数", lambda r, _tz: _seconds(r.wait_s)),
+    CsvColumn("通话秒数", lambda r, _tz: _seconds(r.talk_s)),
+    CsvColumn("结果", lambda r, _tz: outcome_label(r.outcome)),
+    CsvColumn("结束方", lambda r, _tz: ENDED_BY_LABELS.get(r.ended_by or "", "")),
+    CsvColumn("满意度", lambda r, _tz: "" if r.rating is None else str(r.rating)),
+    CsvColumn("律师备注", lambda r, _tz: r.notes or "", personal=True),
 )
 
 
@@ -57,7 +57,7 @@ def columns_for(may_see_personal: bool) -> list[CsvColumn]:
     return [c for c in COLUMNS if may_see_personal or not c.personal]
 
 
-def matters_csv(rows: Iterable[CallRow], may_see_personal: bool) -> bytes:
+def matters_csv(rows: Iterable[CallRow], may_see_personal: bool, tz: ZoneInfo = CENTRE_TZ) -> bytes:
     """The CSV file's bytes: BOM, header row, one row per matter; CRLF line ends as Excel writes them."""
     columns = columns_for(may_see_personal)
     out = io.StringIO()
@@ -65,7 +65,7 @@ def matters_csv(rows: Iterable[CallRow], may_see_personal: bool) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.header for c in columns])
     for row in rows:
-        writer.writerow([_spreadsheet_safe(c.value(row)) for c in columns])
+        writer.writerow([_spreadsheet_safe(c.value(row, tz)) for c in columns])
     return out.getvalue().encode("utf-8")
 
 

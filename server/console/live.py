@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from server.console.labels import PRIORITY_LABELS, state_label, topic_label
 from server.console_queries import CENTRE_TZ, MatterFilter, compute_figures, find_calls, lawyer_names
@@ -67,16 +68,16 @@ def _kiosks(hub: Hub) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["village"], r["name"]))
 
 
-async def live_snapshot(hub: Hub, now: float) -> dict[str, Any]:
+async def live_snapshot(hub: Hub, now: float, tz: ZoneInfo = CENTRE_TZ) -> dict[str, Any]:
     """What the live page shows, as JSON-ready data."""
     engine = hub.storage.engine
-    today = datetime.fromtimestamp(now, CENTRE_TZ).date()
-    today_rows = await find_calls(hub.storage, MatterFilter(start=today, end=today))
+    today = datetime.fromtimestamp(now, tz).date()
+    today_rows = await find_calls(hub.storage, MatterFilter(start=today, end=today), tz=tz)
     figures = compute_figures(today_rows)
     callbacks_open = len(await hub.storage.open_callbacks())
     return {
         "now": now,
-        "clock": datetime.fromtimestamp(now, CENTRE_TZ).strftime("%H:%M:%S"),
+        "clock": datetime.fromtimestamp(now, tz).strftime("%H:%M:%S"),
         "lawyers": _lawyers(hub, await lawyer_names(engine)),
         "queue": _queue(hub, now),
         "kiosks": _kiosks(hub),

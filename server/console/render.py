@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 import jinja2
@@ -12,6 +14,7 @@ from aiohttp import web
 from server.console.labels import outcome_label, topic_label
 from server.console_auth import CSRF_FIELD, Permission, current_session
 from server.console_queries import CENTRE_TZ
+from server.keys import SETTINGS
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -19,6 +22,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+
+CONSOLE_TZ = web.AppKey("console_tz", ZoneInfo)  # the centre's time zone (settings.timezone)
 
 NAV = (
     ("live", "/console/live", "实时情况", Permission.VIEW),
@@ -30,9 +35,9 @@ NAV = (
 )
 
 
-def when(ts: float | None) -> str:
+def when(ts: float | None, tz: ZoneInfo = CENTRE_TZ) -> str:
     """A moment as 2026-11-24 09:30:05 in centre time, or a dash."""
-    return "—" if ts is None else datetime.fromtimestamp(ts, CENTRE_TZ).strftime("%Y-%m-%d %H:%M:%S")
+    return "—" if ts is None else datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def duration(seconds: float | None) -> str:
@@ -55,8 +60,8 @@ def percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.1f}%"
 
 
-def setup_templates(app: web.Application) -> None:
-    """Jinja2 with autoescaping over this package's templates, plus the console's filters."""
+def setup_templates(app: web.Application, tz: ZoneInfo) -> None:
+    """Jinja2 with autoescaping over this package's templates, plus the console's filters (centre time)."""
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.PackageLoader("server.console", "templates"),
@@ -65,7 +70,7 @@ def setup_templates(app: web.Application) -> None:
     )
     env.filters.update(
         masked=masked_phone,
-        when=when,
+        when=functools.partial(when, tz=tz),
         duration=duration,
         percent=percent,
         topic=topic_label,
@@ -85,6 +90,8 @@ def render(request: web.Request, template: str, page: str, context: dict[str, An
         "message": request.query.get("msg", ""),
         "error": request.query.get("error", ""),
         "Permission": Permission,
+        "centre_name": request.app[SETTINGS].centre_name,
+        "tz_name": str(request.app[CONSOLE_TZ]),
     }
     response = aiohttp_jinja2.render_template(template, request, {**frame, **context})
     response.headers.update(SECURITY_HEADERS)

@@ -6,9 +6,9 @@ import functools
 import json
 import time
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from multidict import MultiMapping
 from yarl import URL
 
 from server.console.export import matters_csv
@@ -20,11 +20,10 @@ from server.console.labels import (
     WEEKDAY_LABELS,
 )
 from server.console.live import live_snapshot
-from server.console.render import render
+from server.console.render import CONSOLE_TZ, render
 from server.console.roster_store import CONSOLE_ROSTER, parse_clock
 from server.console_auth import Permission, current_session, requires
 from server.console_queries import (
-    CENTRE_TZ,
     MatterFilter,
     compute_figures,
     figures_by_day,
@@ -43,8 +42,12 @@ DEFAULT_DAYS = 7
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 
-def _today() -> date:
-    return datetime.now(CENTRE_TZ).date()
+def _tz(request: web.Request) -> ZoneInfo:
+    return request.app[CONSOLE_TZ]
+
+
+def _today(request: web.Request) -> date:
+    return datetime.now(_tz(request)).date()
 
 
 def _date(text: str | None, default: date) -> date:
@@ -58,8 +61,9 @@ def _int(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
 
 
-def _filter(query: MultiMapping[str]) -> MatterFilter:
-    today = _today()
+def _filter(request: web.Request) -> MatterFilter:
+    query = request.query
+    today = _today(request)
     start = _date(query.get("from"), today - timedelta(days=DEFAULT_DAYS - 1))
     end = _date(query.get("to"), today)
     return MatterFilter(
@@ -90,7 +94,7 @@ async def live_page(request: web.Request) -> web.StreamResponse:
 @requires(Permission.VIEW, json=True)
 async def live_json(request: web.Request) -> web.StreamResponse:
     """GET /console/live.json: lawyers, queue, terminals and today's figures now."""
-    snapshot = await live_snapshot(request.app[HUB], time.time())
+    snapshot = await live_snapshot(request.app[HUB], time.time(), _tz(request))
     return web.json_response(snapshot, dumps=_dumps, headers={"Cache-Control": "no-store"})
 
 
@@ -107,7 +111,7 @@ async def roster_page(request: web.Request) -> web.StreamResponse:
         "hours_set": bool(await roster.stored_service_hours()),
         "may_edit": current_session(request).user.may(Permission.EDIT_ROSTER),
         "weekdays": WEEKDAY_LABELS,
-        "today": _today(),
+        "today": _today(request),
     }
     return render(request, "roster.html", "roster", context)
 
@@ -146,7 +150,7 @@ async def roster_lawyer_page(request: web.Request) -> web.StreamResponse:
         "villages": villages,
         "weekdays": WEEKDAY_LABELS,
         "may_edit": may_edit,
-        "today": _today(),
+        "today": _today(request),
     }
     return render(request, "roster_lawyer.html", "roster", context)
 
@@ -219,8 +223,8 @@ async def _choices(request: web.Request) -> dict[str, object]:
 @requires(Permission.VIEW)
 async def matters_page(request: web.Request) -> web.StreamResponse:
     """GET /console/matters: search by dates, terminal, lawyer, topic, outcome."""
-    matter_filter = _filter(request.query)
-    rows = await find_calls(request.app[STORAGE], matter_filter, limit=MATTERS_SHOWN + 1)
+    matter_filter = _filter(request)
+    rows = await find_calls(request.app[STORAGE], matter_filter, limit=MATTERS_SHOWN + 1, tz=_tz(request))
     context = {
         "rows": rows[:MATTERS_SHOWN],
         "more": len(rows) > MATTERS_SHOWN,
@@ -252,12 +256,12 @@ async def matter_page(request: web.Request) -> web.StreamResponse:
 @requires(Permission.VIEW)
 async def matters_export(request: web.Request) -> web.StreamResponse:
     """GET /console/matters.csv: the search's matters as CSV (personal columns only for those allowed)."""
-    matter_filter = _filter(request.query)
-    rows = await find_calls(request.app[STORAGE], matter_filter)
+    matter_filter = _filter(request)
+    rows = await find_calls(request.app[STORAGE], matter_filter, tz=_tz(request))
     may_see_personal = current_session(request).user.may(Permission.SEE_PERSONAL_DATA)
     name = f"matters-{matter_filter.start}-{matter_filter.end}.csv"
     return web.Response(
-        body=matters_csv(rows, may_see_personal),
+        body=matters_csv(rows, may_see_personal, _tz(request)),
         content_type="text/csv",
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
@@ -284,13 +288,13 @@ async def callbacks_page(request: web.Request) -> web.StreamResponse:
 @requires(Permission.VIEW)
 async def figures_page(request: web.Request) -> web.StreamResponse:
     """GET /console/figures: per day and per lawyer over a date range."""
-    f = _filter(request.query)
+    f = _filter(request)
     engine = request.app[STORAGE].engine
-    rows = await find_calls(request.app[STORAGE], MatterFilter(start=f.start, end=f.end))
+    rows = await find_calls(request.app[STORAGE], MatterFilter(start=f.start, end=f.end), tz=_tz(request))
     context = {
         "f": f,
         "total": compute_figures(rows),
-        "by_day": figures_by_day(rows),
+        "by_day": figures_by_day(rows, _tz(request)),
         "by_lawyer": figures_by_lawyer(rows, await lawyer_names(engine)),
     }
     return render(request, "figures.html", "figures", context)

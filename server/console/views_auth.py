@@ -25,6 +25,7 @@ from server.console_auth import (
     current_session,
     requires,
 )
+from server.keys import SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def _login_page(
         "error": error,
         "next": _safe_next(request.query.get("next", HOME)),
         "username": username,
+        "centre_name": request.app[SETTINGS].centre_name,
     }
     response = aiohttp_jinja2.render_template("login.html", request, context, status=status)
     response.set_cookie(
