@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
+import html
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -320,6 +321,20 @@ SESSION_KEY = web.RequestKey("console_session", StaffSession)  # set by `require
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+_MESSAGE_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="stylesheet" href="/console/static/console.css"></head>
+<body class="login-page"><main class="login-box"><h1>{title}</h1><p>{text}</p>
+<p><a href="/console/live">回到首页</a></p></main></body></html>
+"""
+
+
+def message_page(kind: type[web.HTTPException], title: str, text: str) -> web.HTTPException:
+    """An error response as a small console page (403, 404) with a way back."""
+    body = _MESSAGE_PAGE.format(title=html.escape(title), text=html.escape(text))
+    return kind(text=body, content_type="text/html")
+
+
 def current_session(request: web.Request) -> StaffSession:
     """The session of a request that passed `requires`."""
     session: StaffSession = request[SESSION_KEY]
@@ -344,12 +359,12 @@ def requires(permission: Permission, *, json: bool = False) -> Callable[[Handler
                     raise web.HTTPUnauthorized(text="请重新登录")
                 raise web.HTTPSeeOther(f"/console/login?next={request.path}")
             if not session.user.may(permission):
-                raise web.HTTPForbidden(text="您的账号没有这项权限。", content_type="text/plain")
+                raise message_page(web.HTTPForbidden, "没有权限", "您的账号没有这项权限。")
             if request.method == "POST":
                 form = await request.post()
                 if not csrf_matches(session.csrf_token, form.get(CSRF_FIELD)):
-                    raise web.HTTPForbidden(
-                        text="表单已过期或来源不明，请刷新页面后重试。", content_type="text/plain"
+                    raise message_page(
+                        web.HTTPForbidden, "请刷新页面", "表单已过期或来源不明，请刷新页面后重试。"
                     )
             request[SESSION_KEY] = session
             return await handler(request)

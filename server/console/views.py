@@ -22,7 +22,7 @@ from server.console.labels import (
 from server.console.live import live_snapshot
 from server.console.render import CONSOLE_TZ, render
 from server.console.roster_store import CONSOLE_ROSTER, parse_clock
-from server.console_auth import Permission, current_session, requires
+from server.console_auth import Permission, current_session, message_page, requires
 from server.console_queries import (
     MatterFilter,
     compute_figures,
@@ -141,7 +141,7 @@ async def roster_lawyer_page(request: web.Request) -> web.StreamResponse:
     store = request.app[CONSOLE_ROSTER]
     lawyer = await store.lawyer(int(request.match_info["lawyer_id"]))
     if lawyer is None:
-        raise web.HTTPNotFound(text="没有这位律师。")
+        raise message_page(web.HTTPNotFound, "找不到", "没有这位律师。")
     villages = await store.villages()
     may_edit = current_session(request).user.may(Permission.EDIT_ROSTER)
     context = {
@@ -166,7 +166,7 @@ async def roster_edit(request: web.Request) -> web.StreamResponse:
     store = request.app[CONSOLE_ROSTER]
     lawyer_id = int(request.match_info["lawyer_id"])
     if await store.lawyer(lawyer_id) is None:
-        raise web.HTTPNotFound(text="没有这位律师。")
+        raise message_page(web.HTTPNotFound, "找不到", "没有这位律师。")
     form = await request.post()
     what = request.match_info["what"]
     try:
@@ -200,7 +200,7 @@ async def roster_edit(request: web.Request) -> web.StreamResponse:
         elif what == "change-delete":
             await store.remove_change(lawyer_id, _int(str(form.get("id", ""))) or 0)
         else:
-            raise web.HTTPNotFound(text="没有这个操作。")
+            raise message_page(web.HTTPNotFound, "找不到", "没有这个操作。")
     except ValueError as exc:
         raise _back_to_lawyer(lawyer_id, str(exc)) from None
     raise _back_to_lawyer(lawyer_id)
@@ -240,7 +240,7 @@ async def matter_page(request: web.Request) -> web.StreamResponse:
     """GET /console/matters/{id}: one matter in full."""
     detail = await find_call(request.app[STORAGE], request.match_info["call_id"])
     if detail is None:
-        raise web.HTTPNotFound(text="没有这条记录。")
+        raise message_page(web.HTTPNotFound, "找不到", "没有这条记录。")
     may_see_personal = current_session(request).user.may(Permission.SEE_PERSONAL_DATA)
     context = {
         "d": detail,

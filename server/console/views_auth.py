@@ -23,6 +23,7 @@ from server.console_auth import (
     StaffRole,
     csrf_matches,
     current_session,
+    message_page,
     requires,
 )
 from server.keys import SETTINGS
@@ -149,7 +150,7 @@ async def account_update(request: web.Request) -> web.StreamResponse:
     action = str(form.get("action", ""))
     accounts = request.app[STAFF_ACCOUNTS]
     if await accounts.user_by_id(user_id) is None:
-        raise web.HTTPNotFound(text="没有这个账号。")
+        raise message_page(web.HTTPNotFound, "找不到", "没有这个账号。")
     me = current_session(request).user
     try:
         if action == "role":
