@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from media.call import MediaState
@@ -24,9 +25,13 @@ from protocol.messages import (
     Accept,
     Answer,
     CallAccepted,
+    CallbackDone,
+    CallbackList,
+    CallNotes,
     Decline,
     DutyState,
     EndReason,
+    EndWrapUp,
     Error,
     Hangup,
     Message,
@@ -44,6 +49,8 @@ RING_CANCELLED = "对方已经取消了呼叫。"
 CONNECTING = "正在打开视频…"
 STALLED = "网络不太好，画面暂时卡住了。"
 ACCEPT_REFUSED = "这个呼叫已经不在了。"
+PUT_ON_BREAK = "您连续几次没有接听来电，已暂停派单。准备好后请重新点“上班”。"
+BREAK_REASON = "missed_calls"
 
 _IN_A_CALL = frozenset({DeskState.RINGING, DeskState.CONNECTING, DeskState.IN_CALL})
 
@@ -81,6 +88,10 @@ class DeskAnswerer(FlowCore[DeskState]):
         self._duty_answer = asyncio.Event()
         self._ice_servers: list[dict[str, Any]] | None = None
         self._offer_sdp: str | None = None
+        self.server_state = ""  # the pool's own word for this lawyer: available, wrap_up, break, ...
+        self.wrap_up_until: float | None = None  # server time the wrap-up ends, while in wrap-up
+        self.callbacks: list[dict[str, Any]] = []  # open callback requests, oldest first
+        self.on_callbacks: Callable[[list[dict[str, Any]]], None] | None = None  # told on each change
 
     # ---- user actions --------------------------------------------------------------------------
 
@@ -107,6 +118,18 @@ class DeskAnswerer(FlowCore[DeskState]):
         self.law_firm = result.law_firm
         self._start_reader()
         self._set_state(DeskState.OFF_DUTY, message="")
+
+    async def write_notes(self, call_id: str, notes: str) -> bool:
+        """Short notes on a call this lawyer answered (in wrap-up or later); False if not sent."""
+        return await self._send(CallNotes(call_id, notes))
+
+    async def end_wrap_up(self) -> bool:
+        """Done with the notes: ready for the next call now."""
+        return await self._send(EndWrapUp())
+
+    async def callback_done(self, callback_id: int, notes: str = "") -> bool:
+        """A villager was called back; the list on every desk drops it."""
+        return await self._send(CallbackDone(callback_id, notes))
 
     async def set_duty(self, on_duty: bool) -> None:
         """Go on (AVAILABLE) or off (OFF_DUTY) duty; returns once the server confirmed."""
@@ -176,7 +199,13 @@ class DeskAnswerer(FlowCore[DeskState]):
     async def _on_message(self, message: Message) -> None:
         match message:
             case DutyState():
+                self.server_state = message.state
+                self.wrap_up_until = message.wrap_up_until
                 await self._on_duty_state(message)
+            case CallbackList():
+                self.callbacks = list(message.callbacks)
+                if self.on_callbacks is not None:
+                    self.on_callbacks(self.callbacks)
             case Ring() if self.state == DeskState.AVAILABLE:
                 self._forget_call()
                 self.info = CallInfo(
@@ -217,12 +246,13 @@ class DeskAnswerer(FlowCore[DeskState]):
                 log.debug("ignoring %s in %s", message.TYPE, self.state)
 
     async def _on_duty_state(self, message: DutyState) -> None:
+        told = PUT_ON_BREAK if message.reason == BREAK_REASON else ""
         if self.state in (DeskState.OFF_DUTY, DeskState.AVAILABLE, DeskState.FAILED):
-            self._set_state(DeskState.AVAILABLE if message.on_duty else DeskState.OFF_DUTY, message="")
+            self._set_state(DeskState.AVAILABLE if message.on_duty else DeskState.OFF_DUTY, message=told)
         elif self.state == DeskState.RINGING and not message.on_duty:
             await self._close_session()
             self._forget_call()
-            self._set_state(DeskState.OFF_DUTY, message="")
+            self._set_state(DeskState.OFF_DUTY, message=told)
         self._duty_answer.set()
 
     def _maybe_answer(self) -> None:

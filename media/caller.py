@@ -24,6 +24,8 @@ from media.signaling import CONNECTION_LOST, SERVER_PROBLEM, SignalingError
 from protocol.messages import (
     Answer,
     CallAccepted,
+    CallbackRegistered,
+    CallbackRequest,
     CallQueued,
     CallRequest,
     CancelCall,
@@ -33,6 +35,8 @@ from protocol.messages import (
     Message,
     NoLawyerAvailable,
     Offer,
+    QueueUpdate,
+    Rating,
     Welcome,
 )
 
@@ -43,6 +47,20 @@ WAITING = "正在等待律师接听，请稍候。"
 CONNECTING = "律师已接听，正在打开视频…"
 STALLED = "网络不太好，画面暂时卡住了，请稍等。"
 REFUSED = "这次呼叫没有成功，请稍后再试。"
+
+
+CALLBACK_NO_ANSWER = "回拨请求没有送到，请拨打热线。"
+
+
+def waiting_message(position: int, estimated_wait_s: float) -> str:
+    """What the kiosk says while the villager waits: their place and an honest estimate."""
+    if position <= 1 and 0 <= estimated_wait_s < 60:
+        return "马上轮到您了，请稍候。"
+    ahead = f"您前面还有 {position - 1} 位。" if position > 1 else "下一位就是您。"
+    if estimated_wait_s < 0:
+        return ahead + "请稍候。"
+    minutes = max(1, round(estimated_wait_s / 60))
+    return f"{ahead}大约还要等 {minutes} 分钟。"
 
 
 def no_lawyer_message(hotline: str) -> str:
@@ -92,6 +110,7 @@ class KioskCaller(FlowCore[CallerState]):
         self._request_id = ""
         self._cancelled_requests: set[str] = set()
         self._settled = asyncio.Event()
+        self._callback_replies: dict[str, asyncio.Future[CallbackRegistered | Error]] = {}
 
     def _set_state(self, new: CallerState, **info: Any) -> None:
         super()._set_state(new, **info)
@@ -118,8 +137,18 @@ class KioskCaller(FlowCore[CallerState]):
 
     # ---- user actions --------------------------------------------------------------------------
 
-    async def call(self, topic: str = "general", assisted_by: str | None = None) -> None:
-        """Tap 律师视频: ask for a lawyer and carry the call to IN_CALL (or NO_LAWYER / FAILED)."""
+    async def call(
+        self,
+        topic: str = "general",
+        assisted_by: str | None = None,
+        *,
+        migrant_worker: bool = False,
+        urgent: bool = False,
+    ) -> None:
+        """Tap 律师视频: ask for a lawyer and carry the call to IN_CALL (or NO_LAWYER / FAILED).
+
+        migrant_worker (with topic labour_wages) and urgent (staff) put the call first in the queue.
+        """
         if self.state in _CALLING:
             return  # a second tap while calling changes nothing
         self._settled = asyncio.Event()
@@ -133,7 +162,13 @@ class KioskCaller(FlowCore[CallerState]):
             if self._request_id != request_id or self.state != CallerState.REQUESTING:
                 return  # cancelled while connecting
             await self._signaling.send(
-                CallRequest(request_id=self._request_id, topic=topic, assisted_by=assisted_by)
+                CallRequest(
+                    request_id=self._request_id,
+                    topic=topic,
+                    assisted_by=assisted_by,
+                    migrant_worker=migrant_worker,
+                    urgent=urgent,
+                )
             )
         except SignalingError as exc:
             if self.state == CallerState.REQUESTING:
@@ -166,6 +201,29 @@ class KioskCaller(FlowCore[CallerState]):
         await self._end_call(self.info.call_id, EndReason.COMPLETED.value)
         self._set_state(CallerState.ENDED, message=CALL_ENDED)
 
+    async def request_callback(self, phone: str, topic: str = "general") -> tuple[str, str]:
+        """Leave a phone number for the centre to call back: (tracking number, "") or ("", why not)."""
+        request_id = uuid.uuid4().hex
+        reply: asyncio.Future[CallbackRegistered | Error] = asyncio.get_running_loop().create_future()
+        self._callback_replies[request_id] = reply
+        try:
+            await self.connect()
+            call_id = self.info.call_id or None
+            await self._signaling.send(CallbackRequest(request_id, phone, topic, call_id))
+            answer = await asyncio.wait_for(reply, self._connect_timeout_s)
+        except (SignalingError, TimeoutError):
+            return "", CALLBACK_NO_ANSWER
+        finally:
+            self._callback_replies.pop(request_id, None)
+        if isinstance(answer, Error):
+            return "", answer.message
+        return answer.tracking_number, ""
+
+    async def rate(self, score: int) -> None:
+        """The villager's 1..3 faces after the call (sent for the last call, if any)."""
+        if self.info.call_id and self._signaling.connected:
+            await self._send(Rating(self.info.call_id, score))
+
     async def close(self) -> None:
         """Hang up if needed and release camera, microphone and the connection."""
         if self.state in _CALLING:
@@ -191,8 +249,25 @@ class KioskCaller(FlowCore[CallerState]):
                     self._mark("ended")
                     hotline = message.hotline or self._hotline
                     self._set_state(
-                        CallerState.NO_LAWYER, hotline=hotline, message=no_lawyer_message(hotline)
+                        CallerState.NO_LAWYER,
+                        hotline=hotline,
+                        message=no_lawyer_message(hotline),
+                        callback_offered=message.callback_offered,
                     )
+            case QueueUpdate() if self._is_current(message.call_id) and self.state == CallerState.WAITING:
+                self._update_info(
+                    position=message.position,
+                    estimated_wait_s=message.estimated_wait_s,
+                    lawyers_on_duty=message.lawyers_on_duty,
+                    callback_offered=message.callback_offered,
+                    message=waiting_message(message.position, message.estimated_wait_s),
+                )
+            case CallbackRegistered() if message.request_id in self._callback_replies:
+                self._callback_replies[message.request_id].set_result(message)
+            case Error() if message.call_id is None and self._callback_replies:
+                for reply in self._callback_replies.values():  # a refused callback (its number)
+                    if not reply.done():
+                        reply.set_result(message)
             case CallAccepted() if self._is_current(message.call_id):
                 if self.state == CallerState.WAITING:
                     self._mark("accepted")
@@ -223,7 +298,11 @@ class KioskCaller(FlowCore[CallerState]):
             return
         self._mark("queued")
         self._set_state(
-            CallerState.WAITING, call_id=message.call_id, position=message.position, message=WAITING
+            CallerState.WAITING,
+            call_id=message.call_id,
+            position=message.position,
+            tracking_number=message.tracking_number,
+            message=WAITING,
         )
         # Gather while the lawyer's phone rings: the offer is ready before anyone answers.
         self._start_media_task(self._send_offer(message.call_id, message.ice_servers))

@@ -87,6 +87,10 @@ class CallInfo:
         message: a plain-Chinese sentence for NO_LAWYER / FAILED / ENDED screens.
         hotline: the centre's number shown when nobody can answer.
         timings: monotonic timestamps (tap, queued, ring, accepted, first_frame, ended) for benches.
+        estimated_wait_s: the server's honest estimate while WAITING; -1 when unknown.
+        lawyers_on_duty: lawyers on duty while WAITING (0 when unknown).
+        callback_offered: the wait is long or nobody can answer: offer a callback (kiosk).
+        tracking_number: the matter's number, for the villager's receipt.
     """
 
     call_id: str = ""
@@ -97,6 +101,10 @@ class CallInfo:
     message: str = ""
     hotline: str = "12348"
     timings: dict[str, float] = field(default_factory=dict)
+    estimated_wait_s: float = -1.0
+    lawyers_on_duty: int = 0
+    callback_offered: bool = False
+    tracking_number: str = ""
 
 
 StateListener = Callable[[Any, CallInfo], None]  # (CallerState | DeskState, CallInfo)

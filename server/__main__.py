@@ -1,4 +1,4 @@
-"""Command line of the pool server: run it, create its database, register lawyers and terminals."""
+"""Command line of the pool server: run it, migrate its database, register people, edit the roster."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from aiohttp import web
 
 from config.loader import ConfigError, build_parser, load_settings
 from config.settings import ServerSettings
-from server.app import PathOnlyAccessLogger, create_app
+from server.app import PathOnlyAccessLogger, create_app, open_storage
 from server.auth import register_kiosk, register_lawyer
 from server.console.cli import CONSOLE_COMMANDS, add_console_commands, run_console_command
-from server.storage import Storage
+from server.roster_cli import ROSTER_COMMANDS, add_roster_commands, run_roster_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--name", required=True, help="终端名, shown to lawyers")
     kiosk.add_argument("--village", required=True, help="村名, shown to lawyers")
     kiosk.add_argument("--token", help="use this token instead of a random one (demos)")
-    for command in (run, init_db, lawyer, kiosk):  # --config/--set may also follow the command
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date (Alembic)")
+    roster_commands = add_roster_commands(commands)
+    for command in (run, init_db, migrate, lawyer, kiosk, *roster_commands):  # --config/--set may follow
         command.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         command.add_argument("--set", action="append", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     add_console_commands(commands)
@@ -48,11 +50,13 @@ def _read_password() -> str:
 
 
 async def _with_storage(settings: ServerSettings, args: argparse.Namespace) -> int:
-    storage = Storage.open(settings.database_url)
+    storage = open_storage(settings)
     try:
-        await storage.create_schema()
-        if args.command == "init-db":
-            print(f"database ready: {settings.database_url}")
+        await storage.migrate()
+        if args.command in ("init-db", "migrate"):
+            print(f"database ready: {_without_password(settings.database_url)}")
+        elif args.command in ROSTER_COMMANDS:
+            return await run_roster_command(storage, args)
         elif args.command == "add-lawyer":
             password = args.password if args.password is not None else _read_password()
             lawyer_id = await register_lawyer(storage, args.username, args.name, args.firm, password)
@@ -67,6 +71,12 @@ async def _with_storage(settings: ServerSettings, args: argparse.Namespace) -> i
     finally:
         await storage.close()
     return 0
+
+
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

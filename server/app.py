@@ -48,6 +48,12 @@ def create_app(settings: ServerSettings) -> web.Application:
 
 def open_storage(settings: ServerSettings) -> Storage:
     """The storage the settings name, with the cipher for personal data (key generated if none)."""
+    engine = settings.database_url.split("+", 1)[0].split(":", 1)[0]
+    if engine != settings.storage.value:
+        raise ValueError(
+            f"storage = {settings.storage.value!r} but database_url is a {engine} URL; "
+            "for PostgreSQL set database_url = postgresql+asyncpg://user@host/dbname"
+        )
     cipher = DataCipher.from_settings(settings.data_key, Path(settings.data_dir))
     return Storage.open(settings.database_url, cipher)
 

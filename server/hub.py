@@ -351,7 +351,8 @@ class Hub:
         """Store a callback request or mark one done, then give every desk the new list."""
         try:
             if isinstance(message, CallbackRequest):
-                await self._register_callback(conn, message)
+                if not await self._register_callback(conn, message):
+                    return
             elif not await self.storage.complete_callback(
                 message.callback_id, conn.party_id, message.notes[:2000], self.clock()
             ):
@@ -363,20 +364,22 @@ class Hub:
             return
         await self.broadcast_callbacks()
 
-    async def _register_callback(self, conn: Connection, message: CallbackRequest) -> None:
+    async def _register_callback(self, conn: Connection, message: CallbackRequest) -> bool:
+        """Validate and store; False (the kiosk told why) when the request is refused."""
         if message.topic not in TOPICS:
             conn.send(Error(ErrorCode.MALFORMED.value, f"没有这个咨询类别：{message.topic}"))
-            return
+            return False
         try:
             phone = normalise_phone(message.phone)
         except BadPhoneError as exc:
             conn.send(Error(ErrorCode.MALFORMED.value, str(exc)))
-            return
+            return False
         stored = await self.storage.add_callback(
             conn.party_id, phone, message.topic, self.clock(), message.call_id
         )
         conn.send(CallbackRegistered(message.request_id, stored.callback_id, stored.tracking_number))
         log.info("callback %s registered for kiosk-%d", stored.tracking_number, conn.party_id)
+        return True
 
     async def broadcast_callbacks(self) -> None:
         """Send the open callbacks to every connected lawyer desk."""

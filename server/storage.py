@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass
@@ -60,15 +61,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _upgrade(connection: Connection) -> None:
-    """Bring the database to the newest revision (one history for SQLite and PostgreSQL)."""
+def upgrade_schema(connection: Connection, revision: str = "head") -> None:
+    """Bring the database to a revision, the newest by default (one history for both engines)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     tables = inspect(connection)
     if tables.has_table("lawyers") and not tables.has_table("alembic_version"):
         command.stamp(config, FIRST_REVISION)  # made by create_all before migrations existed
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 class Storage(RosterStore, RecordsStore):
@@ -77,6 +78,7 @@ class Storage(RosterStore, RecordsStore):
     def __init__(self, engine: AsyncEngine, cipher: DataCipher | None = None) -> None:
         self.engine = engine
         self._cipher = cipher
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def open(cls, database_url: str, cipher: DataCipher | None = None) -> Storage:
@@ -92,8 +94,8 @@ class Storage(RosterStore, RecordsStore):
 
     async def migrate(self) -> None:
         """Run the Alembic migrations up to the newest revision."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade)
+        async with self.writing() as conn:
+            await conn.run_sync(upgrade_schema)
 
     async def create_schema(self) -> None:
         """Same as migrate (kept for callers from before the migrations)."""
@@ -115,7 +117,7 @@ class Storage(RosterStore, RecordsStore):
             "created_at": time.time(),
         }
         try:
-            async with self.engine.begin() as conn:
+            async with self.writing() as conn:
                 result = await conn.execute(insert(schema.lawyers).values(**values))
         except IntegrityError:
             raise ValueError(f"用户名 {username} 已经存在") from None
@@ -136,10 +138,25 @@ class Storage(RosterStore, RecordsStore):
             row = (await conn.execute(query.where(condition))).first()
         return LawyerAccount(*row) if row else None
 
+    async def list_lawyers(self) -> list[LawyerAccount]:
+        """Every lawyer account, by id (the console's roster editor)."""
+        t = schema.lawyers
+        query = select(t.c.id, t.c.username, t.c.display_name, t.c.law_firm, t.c.password_hash)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query.order_by(t.c.id))).all()
+        return [LawyerAccount(*row) for row in rows]
+
+    async def list_kiosks(self) -> list[KioskAccount]:
+        """Every registered terminal, by id."""
+        t = schema.kiosks
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(t.c.id, t.c.name, t.c.village).order_by(t.c.id))).all()
+        return [KioskAccount(*row) for row in rows]
+
     async def create_session(self, token_hash: str, lawyer_id: int, expires_at: float) -> None:
         """Remember a login token (hashed) until it expires."""
         values = {"token_hash": token_hash, "lawyer_id": lawyer_id, "expires_at": expires_at}
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             await conn.execute(insert(schema.sessions).values(**values))
 
     async def lawyer_by_session(self, token_hash: str, now: float) -> LawyerAccount | None:
@@ -150,7 +167,7 @@ class Storage(RosterStore, RecordsStore):
 
     async def delete_expired_sessions(self, now: float) -> int:
         """Forget expired login tokens; returns how many."""
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             result = await conn.execute(delete(schema.sessions).where(schema.sessions.c.expires_at <= now))
         return int(result.rowcount)
 
@@ -160,7 +177,7 @@ class Storage(RosterStore, RecordsStore):
         """Insert a terminal with its hashed token; raises ValueError if that token is in use."""
         values = {"name": name, "village": village, "token_hash": token_hash, "created_at": time.time()}
         try:
-            async with self.engine.begin() as conn:
+            async with self.writing() as conn:
                 result = await conn.execute(insert(schema.kiosks).values(**values))
         except IntegrityError:
             raise ValueError("这个终端令牌已经被使用") from None
@@ -176,7 +193,7 @@ class Storage(RosterStore, RecordsStore):
 
     async def touch_kiosk(self, kiosk_id: int, now: float) -> None:
         """Note when a terminal was last connected."""
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             await conn.execute(
                 update(schema.kiosks).where(schema.kiosks.c.id == kiosk_id).values(last_seen_at=now)
             )
@@ -204,7 +221,7 @@ class Storage(RosterStore, RecordsStore):
             "rating": record.rating,
         }
         t = schema.calls
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             result = await conn.execute(update(t).where(t.c.id == record.call_id).values(**values))
             if result.rowcount == 0:
                 await conn.execute(insert(t).values(id=record.call_id, **values))

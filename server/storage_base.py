@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from server.crypto import DataCipher
 
@@ -16,6 +20,17 @@ class StoreBase:
 
     engine: AsyncEngine
     _cipher: DataCipher | None
+    _write_lock: asyncio.Lock | None  # SQLite: one writer at a time, queued here, not in busy waits
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction; on SQLite, writers of this process take turns instead of colliding."""
+        if self._write_lock is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._write_lock, self.engine.begin() as conn:
+            yield conn
 
     @property
     def cipher(self) -> DataCipher:

@@ -112,7 +112,7 @@ class RecordsStore(StoreBase):
                 "requested_at": now,
             }
             try:
-                async with self.engine.begin() as conn:
+                async with self.writing() as conn:
                     result = await conn.execute(insert(schema.callbacks).values(**values))
             except IntegrityError:
                 continue
@@ -140,7 +140,7 @@ class RecordsStore(StoreBase):
         """Mark a callback made, with notes; False when there is no such open callback."""
         t = schema.callbacks
         values = {"done_at": now, "done_by": lawyer_id, "notes": self.cipher.encrypt(notes)}
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             result = await conn.execute(
                 update(t).where(t.c.id == callback_id, t.c.done_at.is_(None)).values(**values)
             )

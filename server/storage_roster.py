@@ -58,7 +58,7 @@ class RosterStore(StoreBase):
         if unknown:
             raise ValueError(f"没有这些咨询类别：{'、'.join(sorted(unknown))}")
         t = schema.lawyer_specialties
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             await conn.execute(delete(t).where(t.c.lawyer_id == lawyer_id))
             if topics:
                 await conn.execute(insert(t), [{"lawyer_id": lawyer_id, "topic": x} for x in sorted(topics)])
@@ -78,7 +78,7 @@ class RosterStore(StoreBase):
         if not village.strip():
             raise ValueError("村名不能为空")
         t = schema.village_advisers
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             await conn.execute(delete(t).where(t.c.village == village))
             if lawyer_id is not None:
                 await conn.execute(insert(t).values(village=village, lawyer_id=lawyer_id))
@@ -93,7 +93,7 @@ class RosterStore(StoreBase):
     async def add_shift(self, lawyer_id: int, shift: Shift) -> int:
         """Add a weekly shift; returns its id."""
         values = {"lawyer_id": lawyer_id, "weekday": shift.weekday}
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             result = await conn.execute(
                 insert(schema.shifts).values(**values, start=_hms(shift.start), end=_hms(shift.end))
             )
@@ -102,7 +102,7 @@ class RosterStore(StoreBase):
 
     async def delete_shift(self, shift_id: int) -> bool:
         """Remove a weekly shift; False when there was none."""
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             result = await conn.execute(delete(schema.shifts).where(schema.shifts.c.id == shift_id))
         return bool(result.rowcount)
 
@@ -130,7 +130,7 @@ class RosterStore(StoreBase):
             "start": _hms(change.start),
             "end": _hms(change.end),
         }
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             result = await conn.execute(insert(schema.roster_changes).values(**values))
         key = result.inserted_primary_key
         return int(key[0]) if key else 0
@@ -138,7 +138,7 @@ class RosterStore(StoreBase):
     async def delete_roster_change(self, change_id: int) -> bool:
         """Remove a dated change; False when there was none."""
         t = schema.roster_changes
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             result = await conn.execute(delete(t).where(t.c.id == change_id))
         return bool(result.rowcount)
 
@@ -167,7 +167,7 @@ class RosterStore(StoreBase):
     async def set_service_hours(self, hours: list[Shift]) -> None:
         """Replace the centre's service hours (an empty list means 7x24)."""
         rows = [{"weekday": h.weekday, "start": _hms(h.start), "end": _hms(h.end)} for h in hours]
-        async with self.engine.begin() as conn:
+        async with self.writing() as conn:
             await conn.execute(delete(schema.service_hours))
             if rows:
                 await conn.execute(insert(schema.service_hours), rows)

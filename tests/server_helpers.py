@@ -163,6 +163,18 @@ class RunningServer:
         return desk
 
 
+async def fresh_postgres_database(port: int, user: str, name: str) -> str:
+    """Create an empty database on a test PostgreSQL (tools/pgserver.py); returns its asyncpg URL."""
+    import asyncpg
+
+    admin = await asyncpg.connect(host="127.0.0.1", port=port, user=user, database="postgres")
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return f"postgresql+asyncpg://{user}@127.0.0.1:{port}/{name}"
+
+
 @asynccontextmanager
 async def running_server(settings: ServerSettings) -> AsyncIterator[RunningServer]:
     """Run the real application on a free port of 127.0.0.1 until the block ends."""

@@ -13,10 +13,11 @@ from config.settings import Strategy
 from protocol.messages import CallQueued, NoLawyerAvailable, Ring, Role
 from server.pool import Pool
 from server.pool_model import Action, CallState, LawyerState, SaveCall, SendToKiosk, SendToLawyer
-from server.routing import RoutingRules
+from server.roster import Roster
+from server.routing import RoutingRules, WaitingCall, open_tier, tier_of
 
 KIOSKS = range(1, 9)
-LAWYERS = range(101, 103)
+LAWYERS = range(101, 104)
 TOPICS = ["general", "labour_wages", "traffic"]
 
 
@@ -24,6 +25,8 @@ class PoolMachine(RuleBasedStateMachine):
     """Drives one pool with random events and checks its promises after every step."""
 
     strategy = Strategy.LONGEST_IDLE
+    specialties: dict[int, frozenset[str]] = {}  # noqa: RUF012 - read only
+    advisers: dict[str, int] = {}  # noqa: RUF012 - read only
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,6 +47,17 @@ class PoolMachine(RuleBasedStateMachine):
         self.answered_by: dict[str, int] = {}
         self.request_ids = (f"r{n}" for n in itertools.count(1))
         self.last_actions: list[Action] = []
+        self.pool.set_roster(Roster(), self.specialties, self.advisers, 0.0)
+
+    def _may_ring(self, call_id: str, lawyer_id: int) -> bool:
+        """Could this call ring this lawyer now (untried, and the lawyer's tier open for it)?"""
+        call = self.pool.calls[call_id]
+        if lawyer_id in call.tried_ids():
+            return False
+        seen = WaitingCall(call.call_id, call.topic, call.village, call.requested_at, call.priority)
+        on_duty = [self.pool._candidate(lw) for lw in self.pool.lawyers.values() if lw.on_duty]
+        lawyer = self.pool._candidate(self.pool.lawyers[lawyer_id])
+        return tier_of(lawyer, seen) <= open_tier(seen, on_duty, self.now, self.pool.routing)
 
     # ---- carrying out and checking actions -------------------------------------------------------
 
@@ -71,7 +85,7 @@ class PoolMachine(RuleBasedStateMachine):
                     other.state is CallState.WAITING
                     and other.held_until is None
                     and other.priority > rung.priority
-                    and action.lawyer_id not in other.tried_ids()
+                    and self._may_ring(other.call_id, action.lawyer_id)
                 ):
                     raise AssertionError(f"{rung.call_id} rang before higher-priority {other.call_id}")
 
@@ -210,7 +224,8 @@ class PoolMachine(RuleBasedStateMachine):
         free = [lw.lawyer_id for lw in self.pool.lawyers.values() if lw.state is LawyerState.AVAILABLE]
         for call in self.pool.calls.values():
             if call.state is CallState.WAITING and call.held_until is None:
-                assert not set(free) - call.tried_ids(), f"{call.call_id} waits while {free} are free"
+                could = [i for i in free if self._may_ring(call.call_id, i)]
+                assert not could, f"{call.call_id} waits while {could} are free for it"
 
     @invariant()
     def states_agree(self) -> None:
@@ -227,6 +242,13 @@ class RingAllMachine(PoolMachine):
     strategy = Strategy.RING_ALL
 
 
+class TieredMachine(PoolMachine):
+    """The same promises with a village adviser and specialists, tiers opening as calls wait."""
+
+    specialties = {101: frozenset({"labour_wages"}), 102: frozenset({"traffic", "labour_wages"})}  # noqa: RUF012
+    advisers = {"东村": 103}  # noqa: RUF012
+
+
 PROFILE = settings(
     max_examples=150, stateful_step_count=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -234,3 +256,5 @@ TestPoolLongestIdle = PoolMachine.TestCase
 TestPoolLongestIdle.settings = PROFILE
 TestPoolRingAll = RingAllMachine.TestCase
 TestPoolRingAll.settings = PROFILE
+TestPoolTiers = TieredMachine.TestCase
+TestPoolTiers.settings = PROFILE

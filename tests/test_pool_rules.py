@@ -18,6 +18,7 @@ from protocol.messages import (
     QueueUpdate,
     Ring,
     RingCancelled,
+    Role,
 )
 from server.pool import Pool
 from server.pool_model import Action, LawyerState, PoolRefusedError, SaveCall, SendToKiosk, SendToLawyer
@@ -48,6 +49,15 @@ def to_kiosk(actions: list[Action], kiosk_id: int) -> list:
 
 def to_lawyer(actions: list[Action], lawyer_id: int) -> list:
     return [a.message for a in actions if isinstance(a, SendToLawyer) and a.lawyer_id == lawyer_id]
+
+
+def updates(actions: list[Action]) -> dict[int, QueueUpdate]:
+    """kiosk id -> the QueueUpdate it was sent."""
+    return {
+        a.kiosk_id: a.message
+        for a in actions
+        if isinstance(a, SendToKiosk) and isinstance(a.message, QueueUpdate)
+    }
 
 
 def staff(pool: Pool, *lawyer_ids: int, now: float = 0.0) -> None:
@@ -121,14 +131,8 @@ def test_wage_claims_and_urgent_calls_jump_the_queue():
     pool.request_call(9, "r2", "labour_wages", now=11.0, migrant_worker=True)
     pool.request_call(10, "r3", "general", now=12.0, urgent=True)
     assert [c.kiosk_id for c in pool.waiting_calls()] == [10, 9, 8]
-    freed = pool.hangup(*_lawyer_side(1), busy, "completed", 20.0)
+    freed = pool.hangup(Role.LAWYER, 1, busy, "completed", 20.0)
     assert rings(freed) == {1: "call4"}  # the urgent call, though it came last
-
-
-def _lawyer_side(lawyer_id: int):
-    from protocol.messages import Role
-
-    return Role.LAWYER, lawyer_id
 
 
 def test_missing_rings_in_a_row_puts_the_lawyer_on_break_until_they_come_back():
@@ -155,7 +159,7 @@ def test_answering_resets_the_missed_count():
     pool.expire(10.0 + RING_S)
     pool.request_call(7, "r2", "general", now=40.0)
     pool.accept(1, "call2", 41.0)
-    pool.hangup(*_lawyer_side(1), "call2", "completed", 50.0)
+    pool.hangup(Role.LAWYER, 1, "call2", "completed", 50.0)
     pool.request_call(7, "r3", "general", now=60.0)
     pool.expire(60.0 + RING_S)
     assert pool.lawyers[1].state is LawyerState.AVAILABLE
@@ -167,10 +171,11 @@ def test_wrap_up_keeps_the_next_call_away_until_it_ends_or_the_lawyer_ends_it():
     kiosks(pool, 7, 8)
     pool.request_call(7, "r1", "general", now=10.0)
     pool.accept(1, "call1", 11.0)
-    ended = pool.hangup(*_lawyer_side(1), "call1", "completed", 20.0)
+    ended = pool.hangup(Role.LAWYER, 1, "call1", "completed", 20.0)
     assert DutyState("wrap_up", True, "", 50.0) in to_lawyer(ended, 1)
     assert rings(pool.request_call(8, "r2", "general", now=21.0)) == {}
-    assert pool.call_notes(1, "call1", "工资被拖欠三个月，建议申请劳动仲裁")[0].record.notes
+    (noted,) = pool.call_notes(1, "call1", "工资被拖欠三个月，建议申请劳动仲裁")
+    assert isinstance(noted, SaveCall) and noted.record.notes
     assert rings(pool.end_wrap_up(1, 25.0)) == {1: "call2"}  # done early: the waiting call rings
 
 
@@ -180,7 +185,7 @@ def test_wrap_up_ends_by_itself():
     kiosks(pool, 7, 8)
     pool.request_call(7, "r1", "general", now=10.0)
     pool.accept(1, "call1", 11.0)
-    pool.hangup(*_lawyer_side(1), "call1", "completed", 20.0)
+    pool.hangup(Role.LAWYER, 1, "call1", "completed", 20.0)
     pool.request_call(8, "r2", "general", now=21.0)
     assert pool.next_deadline() == 50.0
     assert rings(pool.expire(50.0)) == {1: "call2"}
@@ -192,7 +197,7 @@ def test_only_the_answering_lawyer_writes_notes_and_only_the_caller_rates():
     kiosks(pool, 7, 8)
     pool.request_call(7, "r1", "general", now=10.0)
     pool.accept(1, "call1", 11.0)
-    pool.hangup(*_lawyer_side(1), "call1", "completed", 20.0)
+    pool.hangup(Role.LAWYER, 1, "call1", "completed", 20.0)
     with pytest.raises(PoolRefusedError):
         pool.call_notes(2, "call1", "不是我的")
     with pytest.raises(PoolRefusedError):
@@ -216,7 +221,7 @@ def test_a_dropped_kiosk_keeps_its_place_and_resumes_it():
     pool.kiosk_connected(8, "终端8", "东村")
     resumed = pool.resume(8, "call2", 20.0)
     assert to_kiosk(resumed, 8)[0] == CallQueued("r2", "call2", 1, [], "T0000002")
-    assert rings(pool.hangup(*_lawyer_side(1), busy, "completed", 30.0)) == {1: "call2"}
+    assert rings(pool.hangup(Role.LAWYER, 1, busy, "completed", 30.0)) == {1: "call2"}
 
 
 def test_a_ringing_call_whose_kiosk_drops_stops_ringing_without_counting_against_the_lawyer():
@@ -253,17 +258,15 @@ def test_waiting_kiosks_hear_their_place_when_it_changes_and_every_ten_seconds()
     pool.accept(1, rings(pool.request_call(7, "r1", "general", now=1.0))[1], 2.0)
     pool.request_call(8, "r2", "general", now=10.0)
     pool.request_call(9, "r3", "general", now=11.0)
-    first = pool.queue_updates(11.0)
-    places = {a.kiosk_id: a.message for a in first if isinstance(a.message, QueueUpdate)}
+    places = updates(pool.queue_updates(11.0))
     assert (places[8].position, places[9].position) == (1, 2)
     assert places[8].lawyers_on_duty == 1
     assert 0 < places[8].estimated_wait_s < places[9].estimated_wait_s
     assert pool.queue_updates(15.0) == []  # nothing changed, not yet 10 s
     assert pool.next_deadline() == 21.0
-    assert {a.kiosk_id for a in pool.queue_updates(21.0)} == {8, 9}
+    assert set(updates(pool.queue_updates(21.0))) == {8, 9}
     pool.cancel(8, "call2", 22.0)
-    (moved,) = pool.queue_updates(22.0)
-    assert (moved.kiosk_id, moved.message.position) == (9, 1)
+    assert {k: u.position for k, u in updates(pool.queue_updates(22.0)).items()} == {9: 1}
 
 
 def test_a_long_wait_offers_a_callback():
@@ -272,7 +275,7 @@ def test_a_long_wait_offers_a_callback():
     kiosks(pool, 7, 8, 9)
     pool.accept(1, rings(pool.request_call(7, "r1", "general", now=1.0))[1], 2.0)
     pool.request_call(8, "r2", "general", now=10.0)
-    (update,) = [a.message for a in pool.queue_updates(10.0)]
+    (update,) = updates(pool.queue_updates(10.0)).values()
     assert update.callback_offered and update.estimated_wait_s > 120.0
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from config.settings import ServerSettings
+from server.app import open_storage
 from server.console_auth import StaffAccounts, StaffRole
-from server.storage import Storage
 
 CONSOLE_COMMANDS = frozenset({"add-admin"})
 
@@ -36,9 +36,9 @@ def _read_new_password() -> str:
 
 
 async def _add_admin(settings: ServerSettings, args: argparse.Namespace) -> int:
-    storage = Storage.open(settings.database_url)
+    storage = open_storage(settings)
     try:
-        await storage.create_schema()
+        await storage.migrate()
         accounts = StaffAccounts(storage.engine)
         await accounts.create_schema()
         user_id = await accounts.add_user(
