@@ -94,6 +94,8 @@ async def test_a_manager_signs_in_sees_a_call_waiting_edits_the_roster_and_expor
         lawyers = page.locator("#lawyers tbody")
         await expect(lawyers.locator("tr", has_text="王律师")).to_contain_text("在岗空闲")
         await expect(lawyers.locator("tr", has_text="李律师")).to_contain_text("未上线")
+        await expect(lawyers.locator("tr", has_text="王律师")).to_contain_text("未排班")
+        await expect(page.locator("#centre-open")).to_have_text("服务时间内")  # 7x24 until hours are set
         await expect(page.locator("#kiosks tbody")).to_contain_text("一号终端")
         await expect(page.locator("#queue tbody")).to_contain_text("现在没有人排队")
 
@@ -106,6 +108,7 @@ async def test_a_manager_signs_in_sees_a_call_waiting_edits_the_roster_and_expor
         await expect(waiting).to_contain_text("王律师")  # ringing him now
         await expect(lawyers.locator("tr", has_text="王律师")).to_contain_text("振铃")
         await expect(page.locator("#t-calls")).to_have_text("1")
+        await expect(page.locator("#t-rate")).to_have_text("—")  # nothing settled yet: no rate to show
         await page.screenshot(path=shots / "02-live-call-waiting.png", full_page=True)
 
         await desk.send(Accept(call_id))
@@ -150,6 +153,8 @@ async def test_a_manager_signs_in_sees_a_call_waiting_edits_the_roster_and_expor
         await expect(row).to_contain_text("周三 09:00-12:00")
         await expect(row).to_contain_text("东村")
         await page.screenshot(path=shots / "05-roster.png", full_page=True)
+        await page.get_by_role("link", name="实时情况").click()
+        await expect(lawyers.locator("tr", has_text="王律师")).to_contain_text("不在班")  # on leave today
         edited = await server.app[CONSOLE_ROSTER].lawyer(desk_lawyer_id(server, "王律师"))
         assert edited is not None and edited.specialties == frozenset({"traffic"})
         assert edited.adviser_of == ("东村",) and [s.shift.label() for s in edited.shifts] == [

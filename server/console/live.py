@@ -14,7 +14,15 @@ NOT_CONNECTED = "not_connected"
 NOT_CONNECTED_LABEL = "未上线"
 
 
-def _lawyers(hub: Hub, names: dict[int, str]) -> list[dict[str, Any]]:
+def _rostered(hub: Hub, lawyer_id: int, when: datetime) -> str:
+    """What the roster says about this lawyer now, in words."""
+    roster = hub.pool.roster
+    if lawyer_id not in roster.shifts and all(c.lawyer_id != lawyer_id for c in roster.changes):
+        return "未排班"
+    return "应在班" if roster.scheduled(lawyer_id, when) else "不在班"
+
+
+def _lawyers(hub: Hub, names: dict[int, str], when: datetime) -> list[dict[str, Any]]:
     """Every lawyer account: connected ones with their pool state, the rest as not connected."""
     pool = hub.pool
     result = []
@@ -28,6 +36,7 @@ def _lawyers(hub: Hub, names: dict[int, str]) -> list[dict[str, Any]]:
                 "firm": lawyer.law_firm if lawyer is not None else "",
                 "state": state,
                 "state_label": state_label(state) if lawyer is not None else NOT_CONNECTED_LABEL,
+                "rostered": _rostered(hub, lawyer_id, when),
             }
         )
     order = ["ringing", "in_call", "wrap_up", "available", "break", "offline", NOT_CONNECTED]
@@ -74,18 +83,22 @@ async def live_snapshot(hub: Hub, now: float, tz: ZoneInfo = CENTRE_TZ) -> dict[
     today = datetime.fromtimestamp(now, tz).date()
     today_rows = await find_calls(hub.storage, MatterFilter(start=today, end=today), tz=tz)
     figures = compute_figures(today_rows)
+    settled = compute_figures(
+        r for r in today_rows if r.answered or r.outcome is not None
+    )  # rate: not waiting
     callbacks_open = len(await hub.storage.open_callbacks())
     return {
         "now": now,
         "clock": datetime.fromtimestamp(now, tz).strftime("%H:%M:%S"),
-        "lawyers": _lawyers(hub, await lawyer_names(engine)),
+        "centre_open": hub.pool.centre_open(now),
+        "lawyers": _lawyers(hub, await lawyer_names(engine), datetime.fromtimestamp(now, tz)),
         "queue": _queue(hub, now),
         "kiosks": _kiosks(hub),
         "today": {
             "calls": figures.calls,
             "answered": figures.answered,
             "abandoned": figures.abandoned,
-            "answer_rate": figures.answer_rate,
+            "answer_rate": settled.answer_rate,
             "wait_median_s": figures.wait_median_s,
             "callbacks_open": callbacks_open,
         },

@@ -49,6 +49,9 @@
 
   function show(data) {
     document.getElementById("clock").textContent = "更新于 " + data.clock;
+    const open = document.getElementById("centre-open");
+    open.textContent = data.centre_open ? "服务时间内" : "服务时间外（村民可留电话等回电）";
+    open.className = "state " + (data.centre_open ? "state-available" : "state-offline");
     const t = data.today;
     document.getElementById("t-calls").textContent = t.calls;
     document.getElementById("t-answered").textContent = t.answered;
@@ -65,8 +68,8 @@
       cell(c.priority_label, "priority-" + c.priority), cell(c.ringing || "—"),
     ]), "现在没有人排队。", 7);
     fill("lawyers", data.lawyers.map((l) => [
-      cell(l.name), cell(l.firm || "—"), stateCell(l.state, l.state_label),
-    ]), "还没有律师账号。", 3);
+      cell(l.name), cell(l.firm || "—"), stateCell(l.state, l.state_label), cell(l.rostered),
+    ]), "还没有律师账号。", 4);
     fill("kiosks", data.kiosks.map((k) => [
       cell(k.village), cell(k.name), cell(k.busy ? "通话或排队中" : "空闲"),
     ]), "没有终端在线。", 3);
