@@ -1,8 +1,8 @@
 """Load the pool server: 2,000 terminals and 100 lawyers on real WebSockets, calls at 20 per second.
 
 One server process (SQLite) on 127.0.0.1; the accounts are seeded straight through Storage and auth.
-Kiosk and lawyer clients run in a second process; both stamp events with time.monotonic (one clock
-for every process of the machine), so dispatch = first Ring at a desk - CallRequest at the kiosk.
+Terminals run in this process, lawyers in a second one; both stamp events with time.monotonic (one
+clock for every process of the machine), so dispatch = first Ring at a desk - CallRequest at the kiosk.
 Last line: one JSON object.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import os
 import random
 import statistics
@@ -19,6 +20,8 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 import aiohttp
@@ -179,20 +182,46 @@ async def connect_all(
     return await asyncio.gather(*(one(t) for t in tokens))
 
 
+async def run_desks(url: str, lawyer_tokens: list[str], ready: Connection, stop: EventType) -> None:
+    """The lawyers' process: on duty, answering, until told to stop; sends back the ring times."""
+    tally = Tally()
+    rng = random.Random(11)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        desks = [Desk(ws, tally, rng) for ws in await connect_all(http, url, lawyer_tokens)]
+        listeners = [asyncio.create_task(d.listen()) for d in desks]
+        await asyncio.sleep(1.0)  # every lawyer on duty
+        ready.send("ready")
+        await asyncio.to_thread(stop.wait)
+        for task in listeners:
+            task.cancel()
+        await asyncio.gather(*(d.ws.close() for d in desks), return_exceptions=True)
+    ready.send(tally.first_ring)
+
+
+def desks_process(url: str, lawyer_tokens: list[str], ready: Connection, stop: EventType) -> None:
+    """Entry point of the lawyers' process."""
+    asyncio.run(run_desks(url, lawyer_tokens, ready, stop))
+
+
 async def drive(url: str, kiosk_tokens: list[str], lawyer_tokens: list[str], server: psutil.Process) -> dict:
-    """Connect everyone, place calls at RATE for DURATION_S, wait for them to end, measure."""
+    """Lawyers in a second process, terminals here: place calls at RATE for DURATION_S, measure."""
     tally = Tally()
     rng = random.Random(7)
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    stop = context.Event()
+    lawyers = context.Process(target=desks_process, args=(url, lawyer_tokens, theirs, stop), daemon=True)
+    lawyers.start()
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as http:
         started = time.monotonic()
-        desks = [Desk(ws, tally, rng) for ws in await connect_all(http, url, lawyer_tokens)]
+        await asyncio.to_thread(ours.recv)  # the lawyers are connected and on duty
         kiosks = [Kiosk(ws, tally) for ws in await connect_all(http, url, kiosk_tokens)]
         took = time.monotonic() - started
-        print(f"connected {len(kiosks)} terminals and {len(desks)} lawyers in {took:.1f} s", flush=True)
-        listeners = [asyncio.create_task(d.listen()) for d in desks]
-        listeners += [asyncio.create_task(k.listen()) for k in kiosks]
-        await asyncio.sleep(1.0)  # every lawyer on duty
+        print(
+            f"connected {len(kiosks)} terminals and {len(lawyer_tokens)} lawyers in {took:.1f} s", flush=True
+        )
+        listeners = [asyncio.create_task(k.listen()) for k in kiosks]
         server.cpu_percent()  # start the CPU measurement window
         rss_peak = server.memory_info().rss
         calls = round(RATE * DURATION_S)
@@ -206,15 +235,18 @@ async def drive(url: str, kiosk_tokens: list[str], lawyer_tokens: list[str], ser
                 rss_peak = max(rss_peak, server.memory_info().rss)
                 print(f"{n}/{calls} calls placed, {len(tally.ended)} ended", flush=True)
         cpu = server.cpu_percent()
+        load = os.getloadavg()[0]
         tally.placing_done = True
         tally.check_all_ended()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(tally.all_ended.wait(), DRAIN_S)
         rss_peak = max(rss_peak, server.memory_info().rss)
+        stop.set()
+        tally.first_ring = await asyncio.to_thread(ours.recv)
+        lawyers.join(timeout=30)
         for task in listeners:
             task.cancel()
-        sockets = [k.ws for k in kiosks] + [d.ws for d in desks]
-        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+        await asyncio.gather(*(k.ws.close() for k in kiosks), return_exceptions=True)
     dispatch = [
         (tally.first_ring[call_id] - tally.requested[rid]) * 1000
         for rid, call_id in tally.call_of.items()
@@ -229,9 +261,12 @@ async def drive(url: str, kiosk_tokens: list[str], lawyer_tokens: list[str], ser
         "no_lawyer": sum(1 for v in tally.ended.values() if v == "no_lawyer"),
         "lost_calls": lost,
         "dispatch_ms_p50": round(statistics.median(dispatch), 2) if dispatch else None,
+        "dispatch_ms_p90": round(percentile(dispatch, 90), 2) if dispatch else None,
         "dispatch_ms_p99": round(percentile(dispatch, 99), 2) if dispatch else None,
+        "dispatch_ms_max": round(max(dispatch), 2) if dispatch else None,
         "server_rss_mb": round(rss_peak / 2**20, 1),
         "server_cpu_pct": round(cpu, 1),
+        "machine_load_1min": round(load, 2),  # other work on this shared 2-core machine skews the tail
     }
 
 

@@ -64,6 +64,7 @@ SEND_TIMEOUT_S = 5.0  # one frame not written within this: the client is dropped
 CLOSE_TIMEOUT_S = 2.0  # a close handshake taking longer: the TCP connection is cut
 CLOSE_REPLACED = 4001  # WebSocket close code: the same account connected again elsewhere
 CLOSE_TOO_SLOW = 4002  # WebSocket close code: the client did not read its messages
+ROSTER_RELOAD_S = 60.0  # roster edits made outside this process (CLI, another node) apply within this
 
 KIOSK_MESSAGES = (
     CallRequest,
@@ -201,12 +202,15 @@ class Hub:
         self._tasks = [
             asyncio.create_task(self._timer_loop(), name="pool-timer"),
             asyncio.create_task(self._records_loop(), name="call-records"),
+            asyncio.create_task(self._roster_loop(), name="roster-reload"),
         ]
 
     async def stop(self) -> None:
         """Stop the timer and write every record still queued."""
         await self.background_done()
-        self._tasks[0].cancel()
+        for task in self._tasks:
+            if task.get_name() != "call-records":  # the writer ends by itself once the queue is empty
+                task.cancel()
         self._records.put_nowait(None)
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
@@ -407,6 +411,15 @@ class Hub:
                     self._perform(self.pool.expire(self.clock()))
                 except Exception:  # a bug must not stop every later ring timeout
                     log.exception("the pool failed to expire calls")
+
+    async def _roster_loop(self) -> None:
+        """Pick up roster edits made elsewhere (the CLI) now and then."""
+        while True:
+            await asyncio.sleep(ROSTER_RELOAD_S)
+            try:
+                await self.reload_roster()
+            except Exception:
+                log.exception("reloading the roster failed; keeping the one loaded before")
 
     async def _records_loop(self) -> None:
         """Write call records in the order the pool produced them."""

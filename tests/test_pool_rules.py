@@ -22,6 +22,7 @@ from protocol.messages import (
 )
 from server.pool import Pool
 from server.pool_model import Action, LawyerState, PoolRefusedError, SaveCall, SendToKiosk, SendToLawyer
+from server.pool_view import live_view
 from server.roster import Roster, Shift
 from server.routing import RoutingRules
 
@@ -297,3 +298,21 @@ def test_nobody_on_duty_offers_a_callback():
     kiosks(pool, 7)
     (told,) = to_kiosk(pool.request_call(7, "r1", "general", now=1.0), 7)
     assert told.reason == NoLawyerReason.NOBODY_ON_DUTY and told.callback_offered
+
+
+def test_the_live_view_shows_lawyers_the_queue_in_order_and_terminals_online():
+    pool = make_pool(hold_place_s=60.0)
+    staff(pool, 1)
+    kiosks(pool, 7, 8, 9)
+    pool.accept(1, rings(pool.request_call(7, "r1", "general", now=1.0))[1], 2.0)
+    pool.request_call(8, "r2", "land", now=10.0)
+    pool.request_call(9, "r3", "general", now=11.0, urgent=True)
+    pool.kiosk_disconnected(8, 12.0)
+    view = live_view(pool, 20.0)
+    assert [(lw.lawyer_id, lw.state, lw.call_id) for lw in view.lawyers] == [(1, "in_call", "call1")]
+    assert [(w.kiosk_name, w.position, w.priority, w.caller_away) for w in view.waiting] == [
+        ("终端9", 1, "urgent", False),
+        ("终端8", 2, "normal", True),
+    ]
+    assert (view.in_call, view.kiosks_online, view.centre_open) == (1, 2, True)
+    assert view.waiting[1].waited_s == 10.0
