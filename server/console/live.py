@@ -1,4 +1,4 @@
-"""The live view's data: lawyers' states, the waiting queue and terminals online, read from the hub."""
+"""The live view's data: lawyers' states, the queue and terminals online, from the pool's live view."""
 
 from __future__ import annotations
 
@@ -6,12 +6,24 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from server.console.labels import PRIORITY_LABELS, state_label, topic_label
+from server.console.labels import PRIORITY_NAME_LABELS, state_label, topic_label
 from server.console_queries import CENTRE_TZ, MatterFilter, compute_figures, find_calls, lawyer_names
 from server.hub import Hub
+from server.pool_model import LawyerState
+from server.pool_view import PoolView, live_view
 
 NOT_CONNECTED = "not_connected"
 NOT_CONNECTED_LABEL = "未上线"
+PRIORITY_RANK = {"normal": 0, "wage_claim": 1, "urgent": 2}  # CSS class priority-N
+STATE_ORDER = [
+    LawyerState.RINGING.value,
+    LawyerState.IN_CALL.value,
+    LawyerState.WRAP_UP.value,
+    LawyerState.AVAILABLE.value,
+    LawyerState.BREAK.value,
+    LawyerState.OFFLINE.value,
+    NOT_CONNECTED,
+]
 
 
 def _rostered(hub: Hub, lawyer_id: int, when: datetime) -> str:
@@ -22,50 +34,46 @@ def _rostered(hub: Hub, lawyer_id: int, when: datetime) -> str:
     return "应在班" if roster.scheduled(lawyer_id, when) else "不在班"
 
 
-def _lawyers(hub: Hub, names: dict[int, str], when: datetime) -> list[dict[str, Any]]:
+def _lawyers(hub: Hub, view: PoolView, names: dict[int, str], when: datetime) -> list[dict[str, Any]]:
     """Every lawyer account: connected ones with their pool state, the rest as not connected."""
-    pool = hub.pool
+    connected = {lw.lawyer_id: lw for lw in view.lawyers}
+    firms = {lid: lw.law_firm for lid, lw in hub.pool.lawyers.items()}
     result = []
     for lawyer_id, name in names.items():
-        lawyer = pool.lawyers.get(lawyer_id)
-        state = str(lawyer.state.value) if lawyer is not None else NOT_CONNECTED
+        lawyer = connected.get(lawyer_id)
+        state = lawyer.state if lawyer is not None else NOT_CONNECTED
         result.append(
             {
                 "id": lawyer_id,
                 "name": name,
-                "firm": lawyer.law_firm if lawyer is not None else "",
+                "firm": firms.get(lawyer_id, ""),
                 "state": state,
                 "state_label": state_label(state) if lawyer is not None else NOT_CONNECTED_LABEL,
                 "rostered": _rostered(hub, lawyer_id, when),
             }
         )
-    order = ["ringing", "in_call", "wrap_up", "available", "break", "offline", NOT_CONNECTED]
-    result.sort(key=lambda r: (order.index(r["state"]) if r["state"] in order else 5, r["name"]))
+    result.sort(key=lambda r: (STATE_ORDER.index(r["state"]) if r["state"] in STATE_ORDER else 5, r["name"]))
     return result
 
 
-def _queue(hub: Hub, now: float) -> list[dict[str, Any]]:
+def _queue(hub: Hub, view: PoolView) -> list[dict[str, Any]]:
     """Calls not yet answered, in the order the pool serves them."""
-    pool = hub.pool
-    waiting = []
-    for position, call in enumerate(pool.waiting_calls(), start=1):
-        kiosk = pool.kiosks.get(call.kiosk_id)
-        ringing = [pool.lawyers[lid].display_name for lid in sorted(call.ringing) if lid in pool.lawyers]
-        waiting.append(
-            {
-                "position": position,
-                "topic": call.topic,
-                "topic_label": topic_label(call.topic),
-                "village": call.village or (kiosk.village if kiosk else ""),
-                "kiosk": kiosk.name if kiosk else "",
-                "waiting_s": max(0, round(now - call.requested_at)),
-                "priority": int(call.priority),
-                "priority_label": PRIORITY_LABELS.get(call.priority, call.priority.name),
-                "ringing": "、".join(ringing),
-                "away": call.held_until is not None,  # the villager's terminal dropped; place held
-            }
-        )
-    return waiting
+    names = {lid: lw.display_name for lid, lw in hub.pool.lawyers.items()}
+    return [
+        {
+            "position": call.position,
+            "topic": call.topic,
+            "topic_label": topic_label(call.topic),
+            "village": call.village,
+            "kiosk": call.kiosk_name,
+            "waiting_s": max(0, round(call.waited_s)),
+            "priority": PRIORITY_RANK.get(call.priority, 0),
+            "priority_label": PRIORITY_NAME_LABELS.get(call.priority, call.priority),
+            "ringing": "、".join(names[lid] for lid in call.ringing if lid in names),
+            "away": call.caller_away,  # the villager's terminal dropped; place held
+        }
+        for call in view.waiting
+    ]
 
 
 def _kiosks(hub: Hub) -> list[dict[str, Any]]:
@@ -73,13 +81,14 @@ def _kiosks(hub: Hub) -> list[dict[str, Any]]:
     rows = [
         {"name": k.name, "village": k.village, "busy": k.call_id is not None}
         for k in list(hub.pool.kiosks.values())
+        if k.online
     ]
     return sorted(rows, key=lambda r: (r["village"], r["name"]))
 
 
 async def live_snapshot(hub: Hub, now: float, tz: ZoneInfo = CENTRE_TZ) -> dict[str, Any]:
     """What the live page shows, as JSON-ready data."""
-    engine = hub.storage.engine
+    view = live_view(hub.pool, now)
     today = datetime.fromtimestamp(now, tz).date()
     today_rows = await find_calls(hub.storage, MatterFilter(start=today, end=today), tz=tz)
     figures = compute_figures(today_rows)
@@ -90,10 +99,13 @@ async def live_snapshot(hub: Hub, now: float, tz: ZoneInfo = CENTRE_TZ) -> dict[
     return {
         "now": now,
         "clock": datetime.fromtimestamp(now, tz).strftime("%H:%M:%S"),
-        "centre_open": hub.pool.centre_open(now),
-        "lawyers": _lawyers(hub, await lawyer_names(engine), datetime.fromtimestamp(now, tz)),
-        "queue": _queue(hub, now),
+        "centre_open": view.centre_open,
+        "lawyers": _lawyers(
+            hub, view, await lawyer_names(hub.storage.engine), datetime.fromtimestamp(now, tz)
+        ),
+        "queue": _queue(hub, view),
         "kiosks": _kiosks(hub),
+        "in_call": view.in_call,
         "today": {
             "calls": figures.calls,
             "answered": figures.answered,
