@@ -19,6 +19,7 @@ from config.loader import ConfigError, build_parser, load_settings
 from config.settings import ServerSettings
 from server.app import PathOnlyAccessLogger, create_app, open_storage
 from server.auth import register_kiosk, register_lawyer
+from server.console.cli import CONSOLE_COMMANDS, add_console_commands, run_console_command
 from server.roster_cli import ROSTER_COMMANDS, add_roster_commands, run_roster_command
 from server.storage import Storage
 from server.terminals import FLAG_TEXT, TerminalFlag, TerminalRegistry
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     for command in (run, init_db, migrate, lawyer, kiosk, *roster_commands, *fleet_commands):
         command.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         command.add_argument("--set", action="append", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    add_console_commands(commands)
     return parser
 
 
@@ -151,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             access_log_class=PathOnlyAccessLogger,
         )
         return 0
+    if args.command in CONSOLE_COMMANDS:
+        return run_console_command(settings, args)
     return asyncio.run(_with_storage(settings, args))
 
 

@@ -11,6 +11,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from config.settings import ServerSettings
 from server.auth import token_hash
+from server.console import setup_console
 from server.crypto import DataCipher
 from server.datakey import data_cipher
 from server.hub import Hub
@@ -53,6 +54,7 @@ def create_app(settings: ServerSettings) -> web.Application:
     app.add_routes(
         [web.get("/api/terminals", fleet), web.get("/readyz", readyz), web.get("/metrics", metrics)]
     )
+    setup_console(app)
     return app
 
 
