@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -23,26 +22,21 @@ from content.faq import (
     faq_by_topic,
     load_faq,
 )
+from content.statutes import find_corpus_dir
 
 MIN_ENTRIES_PER_TOPIC = 22
 SHARED_RUN = 30  # an answer sharing this many characters in a row with a corpus answer counts as copied
 
 
 def _corpus_dir() -> Path | None:
-    """../shared/corpus seen from the repository or any folder above it (worktrees sit deeper)."""
-    env = os.environ.get("VLK_CORPUS_DIR")
-    if env:
-        return Path(env) if Path(env).is_dir() else None
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "corpus"
-        if (candidate / "statutes_articles.jsonl").is_file():
-            return candidate
-    return None
+    """../shared/corpus seen from the repository or any folder above it, if present."""
+    found = find_corpus_dir()
+    return found if (found / "statutes_articles.jsonl").is_file() else None
 
 
 CORPUS = _corpus_dir()
 needs_corpus = pytest.mark.skipif(
-    CORPUS is None, reason="../shared/corpus is absent (set VLK_CORPUS_DIR): corpus checks skipped"
+    CORPUS is None, reason="../shared/corpus is absent (set CORPUS_DIR): corpus checks skipped"
 )
 
 

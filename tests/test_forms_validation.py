@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -22,10 +21,11 @@ from content.forms.checks import MSG_ID_CHECK_DIGIT, MSG_ID_LEGACY_15, MSG_PHONE
 from content.forms.examples import EXAMPLE_ID_NUMBER, example_image, example_values, next_service_day
 from content.forms.spec import FORMS_DIR, RULE_KINDS, SpecError, parse_spec
 from content.forms.validation import CROSS_RULES
+from content.statutes import find_corpus_dir
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 NOW = datetime(2026, 11, 24, 10, 30, tzinfo=CHINA_TZ)
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "statutes_articles.jsonl"
+CORPUS = find_corpus_dir() / "statutes_articles.jsonl"
 
 
 def with_check(first17: str) -> str:
