@@ -59,6 +59,7 @@ class ServerSettings:
     session_ttl_s: int = 12 * 3600
     turn: TurnSettings = field(default_factory=TurnSettings)
     log_level: str = "INFO"
+    recording_enabled: bool = False  # the centre records calls (both sides must still agree on screen)
 
 
 @dataclass
@@ -80,6 +81,9 @@ class AudioSettings:
     input_device: str = ""  # sounddevice name or index; empty = system default
     output_device: str = ""
     sample_rate: int = 48000
+    echo_cancellation: bool = True  # WebRTC AEC3 on the microphone, fed with what the speaker plays
+    noise_suppression: bool = True
+    gain_control: bool = True
 
 
 @dataclass

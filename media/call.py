@@ -26,8 +26,18 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 
 from media.audio import AudioSink, MeasuringAudioSink
+from media.bandwidth import (
+    LOW_BITRATE,
+    AdaptiveVideoTrack,
+    LinkSample,
+    ModeLadder,
+    QualityLog,
+    cap_encoder_bitrate,
+    link_sample,
+)
 from media.errors import InvalidTransition, NoRelayCandidates
 from media.synthetic import monotonic_ms, read_stamp
+from protocol.messages import LinkMode
 
 log = logging.getLogger(__name__)
 
@@ -111,27 +121,21 @@ def check_relay_candidates(sdp: str) -> int:
     return relays
 
 
-class _PreviewTrack(MediaStreamTrack):
-    """Passes a local track's frames to the encoder and shows each one to a preview listener."""
+class _ArrivalTrack(MediaStreamTrack):
+    """Passes a remote audio track's frames on, telling the session each time one arrives."""
 
-    def __init__(self, source: MediaStreamTrack, listener: Callable[[], FrameListener | None]) -> None:
+    kind = "audio"
+
+    def __init__(self, source: MediaStreamTrack, arrived: Callable[[], None]) -> None:
         super().__init__()
-        self.kind = source.kind
         self.source = source
-        self._listener = listener
+        self._arrived = arrived
 
     async def recv(self) -> Any:
-        """The source's next frame, shown to the preview listener on the way."""
+        """The remote track's next frame."""
         frame = await self.source.recv()
-        listener = self._listener()
-        if listener is not None and isinstance(frame, av.VideoFrame):
-            listener(frame)
+        self._arrived()
         return frame
-
-    def stop(self) -> None:
-        """Stop this track and its source (releases the camera)."""
-        super().stop()
-        self.source.stop()
 
 
 class CallSession:
@@ -156,8 +160,16 @@ class CallSession:
         on_remote_frame: FrameListener | None = None,
         on_local_frame: FrameListener | None = None,
         stall_after_s: float = _STALL_AFTER_S,
+        adaptive: bool = True,
+        start_mode: LinkMode = LinkMode.FULL,
+        on_mode: Callable[[LinkMode], None] | None = None,
+        quality: QualityLog | None = None,
     ) -> None:
         self.state = MediaState.NEW
+        self.on_mode = on_mode
+        self.quality = quality if quality is not None else QualityLog()
+        self.ladder = ModeLadder(start_mode) if adaptive else None
+        self.last_sample: LinkSample | None = None
         self.first_frame_at: float | None = None
         self.relay_candidates: int | None = None
         self.relay_problem: str | None = None
@@ -174,6 +186,8 @@ class CallSession:
         self._frames = 0
         self._frame_times: deque[float] = deque()
         self._last_frame_at = 0.0
+        self._last_media_at = 0.0
+        self._bytes_at = (0.0, 0, 0)
         self._stamps_ok = 0
         self._stamps_failed = 0
         self._latencies_ms: deque[int] = deque(maxlen=300)
@@ -187,8 +201,11 @@ class CallSession:
         )
         self._pc.on("track", self._on_track)
         self._pc.on("connectionstatechange", self._on_connection_state)
+        self._video: AdaptiveVideoTrack | None = None
         if video is not None:
-            self._local_tracks.append(_PreviewTrack(video, lambda: self.on_local_frame))
+            self._video = AdaptiveVideoTrack(video, lambda: self.on_local_frame)
+            self._video.set_mode(start_mode)
+            self._local_tracks.append(self._video)
         if audio is not None:
             self._local_tracks.append(audio)
 
@@ -297,7 +314,13 @@ class CallSession:
         if track.kind == "video":
             self._start_task(self._pull_video(track))
         else:
-            self._audio_sink.start(track)
+            self._audio_sink.start(_ArrivalTrack(track, self._media_arrived))
+
+    def _media_arrived(self) -> None:
+        """Any remote media (video frame or audio frame) shows the path works."""
+        self._last_media_at = time.monotonic()
+        if self.state in (MediaState.NEGOTIATING, MediaState.CONNECTED, MediaState.STALLED):
+            self._set_state(MediaState.FLOWING)
 
     async def _pull_video(self, track: MediaStreamTrack) -> None:
         while True:
@@ -318,11 +341,11 @@ class CallSession:
             else:
                 self._stamps_ok += 1
                 self._latencies_ms.append(monotonic_ms() - stamp.sent_ms)
+            self.quality.saw_resolution(frame.width, frame.height)
             if self.first_frame_at is None:
                 self.first_frame_at = now
                 self._first_frame.set()
-            if self.state in (MediaState.NEGOTIATING, MediaState.CONNECTED, MediaState.STALLED):
-                self._set_state(MediaState.FLOWING)
+            self._media_arrived()
             if self.on_remote_frame is not None:
                 self.on_remote_frame(frame)
 
@@ -331,15 +354,61 @@ class CallSession:
         while self.state not in (MediaState.FAILED, MediaState.CLOSED):
             await asyncio.sleep(_STATS_INTERVAL_S)
             with contextlib.suppress(Exception):  # stats of a closing connection are not worth a crash
-                await self._refresh_bytes()
+                await self._measure_link()
             if (
                 self.state == MediaState.FLOWING
-                and time.monotonic() - self._last_frame_at > self._stall_after_s
+                and time.monotonic() - self._last_media_at > self._stall_after_s
             ):
                 self._set_state(MediaState.STALLED)
 
-    async def _refresh_bytes(self) -> None:
+    async def _measure_link(self) -> None:
+        """Once a second: byte rates and the other side's reports feed the quality log and the ladder."""
         report = await self._pc.getStats()
+        self._bytes_from(report)
+        now = time.monotonic()
+        then, sent_before, received_before = self._bytes_at
+        self._bytes_at = (now, self._bytes["bytes_sent"], self._bytes["bytes_received"])
+        if then == 0.0 or self.state != MediaState.FLOWING:
+            return
+        seconds = max(now - then, 0.1)
+        send_kbps = (self._bytes["bytes_sent"] - sent_before) * 8 / 1000 / seconds
+        recv_kbps = (self._bytes["bytes_received"] - received_before) * 8 / 1000 / seconds
+        sample = link_sample(report)
+        self.last_sample = sample
+        self.quality.add(recv_kbps, send_kbps, sample)
+        if self.ladder is not None and sample is not None:
+            mode = self.ladder.feed(sample)
+            if mode is not None:
+                self.set_mode(mode)
+                if self.on_mode is not None:
+                    self.on_mode(mode)
+        if self.mode == LinkMode.LOW:
+            self._cap_video_bitrate(LOW_BITRATE)  # the encoder appears with the first frame sent
+
+    @property
+    def mode(self) -> LinkMode:
+        """The mode we send in."""
+        return self.ladder.mode if self.ladder is not None else LinkMode.FULL
+
+    def set_mode(self, mode: LinkMode) -> None:
+        """Send in this mode: the video track scales or pauses, the encoder's bitrate follows."""
+        log.info("sending in mode %s", mode.value)
+        if self.ladder is not None and self.ladder.mode != mode:
+            self.ladder.mode = mode
+        self.quality.mode_changed(mode)
+        if self._video is not None:
+            self._video.set_mode(mode)
+        self._cap_video_bitrate(LOW_BITRATE if mode == LinkMode.LOW else None)
+
+    def _cap_video_bitrate(self, cap: int | None) -> None:
+        for sender in self._pc.getSenders():
+            if sender.kind == "video":
+                cap_encoder_bitrate(sender, cap)
+
+    async def _refresh_bytes(self) -> None:
+        self._bytes_from(await self._pc.getStats())
+
+    def _bytes_from(self, report: Any) -> None:
         sent = received = 0
         for item in report.values():
             if item.type == "transport":
@@ -366,6 +435,8 @@ class CallSession:
             "stamp_latency_ms_p50": latency,
             "relay_candidates": self.relay_candidates,
             "relay_problem": self.relay_problem,
+            "media_mode": self.mode.value,
+            "loss": self.last_sample.loss if self.last_sample else None,
             **self._bytes,
             **self._audio_sink.stats(),
         }
@@ -378,8 +449,11 @@ class CallSession:
 
     # ---- teardown ------------------------------------------------------------------------------
 
-    async def close(self) -> None:
-        """Stop local tracks, the audio sink and the connection; always awaits pc.close()."""
+    async def close(self, *, keep_devices: bool = False) -> None:
+        """Stop local tracks, the audio sink and the connection; always awaits pc.close().
+
+        keep_devices leaves the camera, microphone and playout open for the call's next connection.
+        """
         try:
             for task in list(self._tasks):
                 task.cancel()
@@ -387,8 +461,12 @@ class CallSession:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
             for track in self._local_tracks:
-                track.stop()
-            await self._audio_sink.stop()
+                if isinstance(track, AdaptiveVideoTrack):
+                    track.stop(release_source=not keep_devices)
+                elif not keep_devices:
+                    track.stop()
+            if not keep_devices:
+                await self._audio_sink.stop()
         finally:
             # Shielded: a cancelled caller must not leave aiortc's transports half closed.
             await asyncio.shield(self._pc.close())

@@ -22,6 +22,7 @@ class CallerState(StrEnum):
     WAITING = "waiting"  # queued or ringing a lawyer; position known
     CONNECTING = "connecting"  # a lawyer answered; media is being set up
     IN_CALL = "in_call"  # first remote frame shown
+    RECONNECTING = "reconnecting"  # media stalled: redialling the same lawyer (网络不稳定，正在重新连接…)
     ENDED = "ended"  # the call is over (either side hung up)
     NO_LAWYER = "no_lawyer"  # nobody on duty / nobody answered: show the hotline
     FAILED = "failed"  # server unreachable, media failed, device error: show why and offer retry
@@ -42,7 +43,8 @@ CALLER_TRANSITIONS: dict[CallerState, frozenset[CallerState]] = {
         }
     ),
     CallerState.CONNECTING: frozenset({CallerState.IN_CALL, CallerState.ENDED, CallerState.FAILED}),
-    CallerState.IN_CALL: frozenset({CallerState.ENDED, CallerState.FAILED}),
+    CallerState.IN_CALL: frozenset({CallerState.ENDED, CallerState.FAILED, CallerState.RECONNECTING}),
+    CallerState.RECONNECTING: frozenset({CallerState.IN_CALL, CallerState.ENDED, CallerState.FAILED}),
     CallerState.ENDED: frozenset({CallerState.IDLE, CallerState.REQUESTING}),
     CallerState.NO_LAWYER: frozenset({CallerState.IDLE, CallerState.REQUESTING}),
     CallerState.FAILED: frozenset({CallerState.IDLE, CallerState.REQUESTING}),
@@ -58,6 +60,7 @@ class DeskState(StrEnum):
     RINGING = "ringing"  # a call is offered: 接听 / 拒接
     CONNECTING = "connecting"  # accepted; media being set up
     IN_CALL = "in_call"
+    RECONNECTING = "reconnecting"  # media stalled: waiting for the kiosk to redial
     FAILED = "failed"  # login refused, server unreachable, media failed
 
 
@@ -69,7 +72,12 @@ DESK_TRANSITIONS: dict[DeskState, frozenset[DeskState]] = {
         {DeskState.CONNECTING, DeskState.AVAILABLE, DeskState.OFF_DUTY, DeskState.FAILED}
     ),
     DeskState.CONNECTING: frozenset({DeskState.IN_CALL, DeskState.AVAILABLE, DeskState.FAILED}),
-    DeskState.IN_CALL: frozenset({DeskState.AVAILABLE, DeskState.OFF_DUTY, DeskState.FAILED}),
+    DeskState.IN_CALL: frozenset(
+        {DeskState.AVAILABLE, DeskState.OFF_DUTY, DeskState.FAILED, DeskState.RECONNECTING}
+    ),
+    DeskState.RECONNECTING: frozenset(
+        {DeskState.IN_CALL, DeskState.AVAILABLE, DeskState.OFF_DUTY, DeskState.FAILED}
+    ),
     DeskState.FAILED: frozenset({DeskState.LOGGED_OUT, DeskState.OFF_DUTY, DeskState.AVAILABLE}),
 }
 
@@ -87,6 +95,11 @@ class CallInfo:
         message: a plain-Chinese sentence for NO_LAWYER / FAILED / ENDED screens.
         hotline: the centre's number shown when nobody can answer.
         timings: monotonic timestamps (tap, queued, ring, accepted, first_frame, ended) for benches.
+        media_mode: the call's link mode (protocol.messages.LinkMode value), the worse of both sides'.
+        reconnections: how often the media was re-established during this call.
+        callback_offered: the link is too poor (or the redial gave up): offer a callback.
+        pushed: the last content the lawyer pushed to the terminal (None before any).
+        recording: "" (not asked), "asked" (the lawyer asks; the villager must answer), "agreed", "refused".
     """
 
     call_id: str = ""
@@ -97,6 +110,35 @@ class CallInfo:
     message: str = ""
     hotline: str = "12348"
     timings: dict[str, float] = field(default_factory=dict)
+    media_mode: str = "full"
+    reconnections: int = 0
+    callback_offered: bool = False
+    pushed: PushedContent | None = None
+    recording: str = ""
+
+
+@dataclass(frozen=True)
+class PushedContent:
+    """An FAQ answer, law article or form the lawyer put on the terminal's screen (ContentKind)."""
+
+    kind: str
+    ref: str
+    title: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    """One field of a form filled together; origin 'kiosk' or 'lawyer'."""
+
+    form_id: str
+    field: str
+    value: str
+    origin: str
+
+
+FormListener = Callable[[FieldEdit], None]
+FormSubmitHook = Callable[[str, dict[str, str]], None]  # (form_id, confirmed values) -> the outbox
 
 
 StateListener = Callable[[Any, CallInfo], None]  # (CallerState | DeskState, CallInfo)
