@@ -14,6 +14,7 @@ from typing import Any
 
 import av
 from aiortc import MediaStreamTrack
+from aiortc.codecs.opus import OpusEncoder
 from aiortc.codecs.vpx import Vp8Encoder
 
 from protocol.messages import LinkMode
@@ -21,17 +22,18 @@ from protocol.messages import LinkMode
 LADDER = (LinkMode.FULL, LinkMode.LOW, LinkMode.AUDIO_ONLY, LinkMode.CALLBACK)
 LOW_SIZE = (320, 240)
 LOW_FPS = 15
-LOW_BITRATE = 150_000  # VP8 target in LOW (aiortc's own floor is 250 kbit/s)
+LOW_BITRATE = 120_000  # VP8 target in LOW (aiortc's own floor is 250 kbit/s)
+SPEECH_BITRATE = 32_000  # Opus for speech (aiortc sends 96 kbit/s: half a 256 kbit/s village link)
 
 # Step down when a sample is this bad, for DOWN_AFTER samples in a row.
-DOWN_LOSS = {LinkMode.FULL: 0.08, LinkMode.LOW: 0.15, LinkMode.AUDIO_ONLY: 0.35}
+DOWN_LOSS = {LinkMode.FULL: 0.08, LinkMode.LOW: 0.15, LinkMode.AUDIO_ONLY: 0.45}
 DOWN_RTT_S = 1.5  # queueing this long means the link is saturated
 DOWN_AFTER = 2
 # Step up after this many good samples in a row; doubled after each step up that had to be undone.
 UP_LOSS = 0.03
 UP_RTT_S = 0.8
-UP_AFTER = 8
-UP_AFTER_MAX = 64
+UP_AFTER = 15
+UP_AFTER_MAX = 120
 
 
 def mode_rank(mode: LinkMode | str) -> int:
@@ -54,20 +56,59 @@ class LinkSample:
     packets_lost: int  # cumulative
 
 
-def link_sample(report: Any) -> LinkSample | None:
-    """A LinkSample from an RTCStatsReport, or None before any receiver report arrived."""
-    losses, rtts, jitters, lost = [], [], [], 0
-    for item in report.values():
-        if item.type != "remote-inbound-rtp":
+class LinkMeter:
+    """Turns the cumulative receiver reports in getStats into one LinkSample per call of `sample`."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[int, int]] = {}  # stats id -> (packets received, packets lost)
+
+    def sample(self, report: Any) -> LinkSample | None:
+        """Loss over the streams the other side reported on since the last call; None when none did."""
+        received = lost = 0
+        rtts, jitters = [], []
+        for item in report.values():
+            if item.type != "remote-inbound-rtp":
+                continue
+            before = self._last.get(item.id, (0, 0))
+            now = (int(item.packetsReceived), int(item.packetsLost))
+            self._last[item.id] = now
+            new_received, new_lost = now[0] - before[0], max(0, now[1] - before[1])
+            if new_received + new_lost <= 0:
+                continue  # no new report on this stream (or it stopped: video paused)
+            received += max(0, new_received)
+            lost += new_lost
+            jitters.append(float(item.jitter) / (48.0 if item.kind == "audio" else 90.0))
+            if item.roundTripTime is not None:
+                rtts.append(float(item.roundTripTime))
+        if received + lost == 0:
+            return None
+        return LinkSample(lost / (received + lost), max(rtts) if rtts else None, max(jitters), lost)
+
+
+def use_speech_bitrate(pc: Any) -> None:
+    """Give a negotiated Opus sender a speech bitrate before its encoder is first opened."""
+    for transceiver in pc.getTransceivers():
+        codecs = getattr(transceiver, "_codecs", [])
+        sender = transceiver.sender
+        if transceiver.kind != "audio" or not codecs or codecs[0].mimeType.lower() != "audio/opus":
             continue
-        losses.append(float(item.fractionLost) / 256.0)
-        lost += int(item.packetsLost)
-        jitters.append(float(item.jitter) / 48.0 if item.kind == "audio" else float(item.jitter) / 90.0)
-        if item.roundTripTime is not None:
-            rtts.append(float(item.roundTripTime))
-    if not losses:
-        return None
-    return LinkSample(max(losses), max(rtts) if rtts else None, max(jitters), lost)
+        if getattr(sender, "_RTCRtpSender__encoder", None) is None:
+            encoder = OpusEncoder()
+            encoder.codec.bit_rate = SPEECH_BITRATE
+            sender._RTCRtpSender__encoder = encoder
+
+
+async def restart_video_reception(receiver: Any, ssrc: int) -> None:
+    """Drop a video receiver's half-filled frames and ask the sender for a keyframe (PLI).
+
+    aiortc's jitter buffer waits for a lost packet until 128 packets later (seconds at low rates) and
+    only then asks for a keyframe; after a mode change on a congested link that freezes the picture.
+    """
+    buffer = getattr(receiver, "_RTCRtpReceiver__jitter_buffer", None)
+    if buffer is not None and hasattr(buffer, "_packets"):
+        buffer._packets = [None] * buffer.capacity
+        buffer._origin = None
+    await receiver._send_rtcp_pli(ssrc)
 
 
 class ModeLadder:
@@ -85,7 +126,7 @@ class ModeLadder:
         self._bad = 0
         self._good = 0
         self._up_after = UP_AFTER
-        self._stepped_up_at = -1
+        self._stepped_up_at: int | None = None  # sample count of the last step up, until it held or failed
         self._samples = 0
 
     def feed(self, sample: LinkSample) -> LinkMode | None:
@@ -98,8 +139,9 @@ class ModeLadder:
         self._bad = self._bad + 1 if bad else 0
         self._good = self._good + 1 if good else 0
         if self._bad >= DOWN_AFTER and mode_rank(self.mode) < mode_rank(self._floor):
-            if self._samples - self._stepped_up_at <= UP_AFTER:  # the last step up did not hold
-                self._up_after = min(self._up_after * 2, UP_AFTER_MAX)
+            if self._stepped_up_at is not None and self._samples - self._stepped_up_at <= UP_AFTER:
+                self._up_after = min(self._up_after * 2, UP_AFTER_MAX)  # the last step up did not hold
+            self._stepped_up_at = None
             return self._move(LADDER[mode_rank(self.mode) + 1])
         if self._good >= self._up_after and self.mode != LinkMode.FULL:
             self._stepped_up_at = self._samples
@@ -192,11 +234,25 @@ class AdaptiveVideoTrack(MediaStreamTrack):
                 return scaled
             return frame
 
-    def stop(self, *, release_source: bool = True) -> None:
-        """Stop this track; the source too unless it is kept for the next connection of the call."""
+    def stop(self) -> None:
+        """Stop this track only (aiortc stops a sender's track when its connection closes).
+
+        The camera is stopped by whoever owns it: the call keeps it across its connections.
+        """
         super().stop()
-        if release_source:
-            self.source.stop()
+
+
+class KeptTrack(MediaStreamTrack):
+    """Passes a local track's frames on; stopping it leaves the source (the microphone) running."""
+
+    def __init__(self, source: MediaStreamTrack) -> None:
+        super().__init__()
+        self.kind = source.kind
+        self.source = source
+
+    async def recv(self) -> Any:
+        """The source's next frame."""
+        return await self.source.recv()
 
 
 class QualityLog:

@@ -29,11 +29,14 @@ from media.audio import AudioSink, MeasuringAudioSink
 from media.bandwidth import (
     LOW_BITRATE,
     AdaptiveVideoTrack,
+    KeptTrack,
+    LinkMeter,
     LinkSample,
     ModeLadder,
     QualityLog,
     cap_encoder_bitrate,
-    link_sample,
+    restart_video_reception,
+    use_speech_bitrate,
 )
 from media.errors import InvalidTransition, NoRelayCandidates
 from media.synthetic import monotonic_ms, read_stamp
@@ -46,6 +49,7 @@ FrameListener = Callable[[av.VideoFrame], None]
 TURN_NO_RELAY = "视频通话的中转服务器连不上，请联系管理员检查中转服务器的设置。"
 _STALL_AFTER_S = 4.0  # no remote frame for this long while flowing = stalled (aiortc notices after ~30 s)
 _STATS_INTERVAL_S = 1.0
+_KEYFRAME_AFTER_S = 1.5  # video packets arriving without a decoded picture this long: ask for a keyframe
 
 
 class MediaState(StrEnum):
@@ -170,6 +174,7 @@ class CallSession:
         self.quality = quality if quality is not None else QualityLog()
         self.ladder = ModeLadder(start_mode) if adaptive else None
         self.last_sample: LinkSample | None = None
+        self._meter = LinkMeter()
         self.first_frame_at: float | None = None
         self.relay_candidates: int | None = None
         self.relay_problem: str | None = None
@@ -188,6 +193,7 @@ class CallSession:
         self._last_frame_at = 0.0
         self._last_media_at = 0.0
         self._bytes_at = (0.0, 0, 0)
+        self._video_packets: dict[int, int] = {}
         self._stamps_ok = 0
         self._stamps_failed = 0
         self._latencies_ms: deque[int] = deque(maxlen=300)
@@ -206,8 +212,9 @@ class CallSession:
             self._video = AdaptiveVideoTrack(video, lambda: self.on_local_frame)
             self._video.set_mode(start_mode)
             self._local_tracks.append(self._video)
+        self._sources = [t for t in (video, audio) if t is not None]
         if audio is not None:
-            self._local_tracks.append(audio)
+            self._local_tracks.append(KeptTrack(audio))
 
     # ---- state ---------------------------------------------------------------------------------
 
@@ -287,6 +294,7 @@ class CallSession:
         """Apply the other side's answer; ICE and DTLS then start."""
         try:
             await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            use_speech_bitrate(self._pc)
         except Exception:
             self._fail()
             raise
@@ -298,6 +306,7 @@ class CallSession:
             await self._pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
             self._add_local_tracks()
             await self._pc.setLocalDescription(await self._pc.createAnswer())
+            use_speech_bitrate(self._pc)
         except Exception:
             self._fail()
             raise
@@ -373,7 +382,8 @@ class CallSession:
         seconds = max(now - then, 0.1)
         send_kbps = (self._bytes["bytes_sent"] - sent_before) * 8 / 1000 / seconds
         recv_kbps = (self._bytes["bytes_received"] - received_before) * 8 / 1000 / seconds
-        sample = link_sample(report)
+        self._ask_for_keyframe(report)
+        sample = self._meter.sample(report)
         self.last_sample = sample
         self.quality.add(recv_kbps, send_kbps, sample)
         if self.ladder is not None and sample is not None:
@@ -384,6 +394,22 @@ class CallSession:
                     self.on_mode(mode)
         if self.mode == LinkMode.LOW:
             self._cap_video_bitrate(LOW_BITRATE)  # the encoder appears with the first frame sent
+
+    def _ask_for_keyframe(self, report: Any) -> None:
+        """Video packets arrive but no picture decodes (its keyframe was lost): ask for a new one."""
+        if time.monotonic() - self._last_frame_at < _KEYFRAME_AFTER_S:
+            return
+        for item in report.values():
+            if item.type != "inbound-rtp" or item.kind != "video":
+                continue
+            arriving = item.packetsReceived > self._video_packets.get(item.ssrc, 0)
+            self._video_packets[item.ssrc] = item.packetsReceived
+            if not arriving:
+                continue
+            for receiver in self._pc.getReceivers():
+                if receiver.track is not None and receiver.track.kind == "video":
+                    log.info("video packets arrive but no picture: asking for a keyframe")
+                    self._start_task(restart_video_reception(receiver, item.ssrc))
 
     @property
     def mode(self) -> LinkMode:
@@ -441,6 +467,10 @@ class CallSession:
             **self._audio_sink.stats(),
         }
 
+    def audio_max_gap_ms(self, since: float = 0.0) -> float:
+        """The longest stretch of remote audio missing since a time.monotonic() (lost packets)."""
+        return self._audio_sink.max_gap_ms(since)
+
     async def collect_stats(self) -> dict[str, Any]:
         """stats() with byte counts fresh from the connection."""
         with contextlib.suppress(Exception):
@@ -461,10 +491,10 @@ class CallSession:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
             for track in self._local_tracks:
-                if isinstance(track, AdaptiveVideoTrack):
-                    track.stop(release_source=not keep_devices)
-                elif not keep_devices:
-                    track.stop()
+                track.stop()
+            if not keep_devices:
+                for source in self._sources:
+                    source.stop()
             if not keep_devices:
                 await self._audio_sink.stop()
         finally:

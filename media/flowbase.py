@@ -396,6 +396,11 @@ class FlowCore[S]:
             return {**self._session.stats(), "quality": self._quality.summary()}
         return dict(self._last_stats)
 
+    def audio_max_gap_ms(self, since: float = 0.0) -> float:
+        """The longest stretch of the other side's audio missing since a time.monotonic()."""
+        devices = self._devices
+        return devices.sink.max_gap_ms(since) if devices is not None else 0.0
+
     # ---- link mode -----------------------------------------------------------------------------
 
     def _own_mode_changed(self, mode: LinkMode) -> None:
