@@ -473,6 +473,7 @@ class FlowCore[S]:
             case Rejoined(ok=ok):
                 self.rejoined = self.rejoined or ok
                 log.info("rejoined the call: %s", ok)
+                self._notify()
             case _:
                 return False
         return True
