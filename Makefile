@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 XRUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo 'xvfb-run -a -s "-screen 0 1366x800x24"'))
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap test lint check-imports demo bench bench-call screenshots bundle clean
+.PHONY: bootstrap test lint check-imports demo bench bench-call bench-resilience screenshots bundle clean
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -26,6 +26,10 @@ bench: bench-call
 
 bench-call: bootstrap
 	@$(XRUN) $(PY) bench/bench_call.py
+
+# Outages, 30% loss, a 256 kbit/s cap, a pool server restart, echo: about 4 minutes.
+bench-resilience: bootstrap
+	@$(PY) bench/bench_resilience.py
 
 screenshots: bootstrap
 	@$(XRUN) $(PY) tools/screenshots.py

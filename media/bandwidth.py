@@ -16,6 +16,9 @@ import av
 from aiortc import MediaStreamTrack
 from aiortc.codecs.opus import OpusEncoder
 from aiortc.codecs.vpx import Vp8Encoder
+from aiortc.jitterbuffer import JitterBuffer, JitterFrame
+from aiortc.rtp import RtpPacket
+from aiortc.utils import uint16_add
 
 from protocol.messages import LinkMode
 
@@ -109,6 +112,43 @@ async def restart_video_reception(receiver: Any, ssrc: int) -> None:
         buffer._packets = [None] * buffer.capacity
         buffer._origin = None
     await receiver._send_rtcp_pli(ssrc)
+
+
+class LossTolerantAudioBuffer(JitterBuffer):
+    """An audio jitter buffer that plays around lost packets instead of waiting for them.
+
+    aiortc's audio buffer holds every packet behind a lost one until 16 packets (320 ms) later, so at
+    30% loss almost nothing is heard. Each Opus packet is a whole 20 ms frame: after a short reorder
+    wait of `hold` packets, the oldest packet present is played and the holes before it skipped.
+    """
+
+    def __init__(self, hold: int = 2) -> None:
+        super().__init__(capacity=16, prefetch=0)
+        self._hold = hold
+        self._next: int | None = None  # sequence number expected next
+        self._waiting: dict[int, RtpPacket] = {}
+
+    def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
+        """Take one packet; returns (no picture-loss flag, the next frame to decode or None)."""
+        seq = packet.sequence_number
+        if self._next is not None and uint16_add(seq, -self._next) >= 0x8000:
+            return False, None  # older than what was already played
+        self._waiting[seq] = packet
+        if self._next is None:
+            self._next = seq
+        if self._next in self._waiting or len(self._waiting) > self._hold:
+            oldest = min(self._waiting, key=lambda s: uint16_add(s, -(self._next or 0)))
+            played = self._waiting.pop(oldest)
+            self._next = uint16_add(oldest, 1)
+            return False, JitterFrame(data=played._data, timestamp=played.timestamp)  # type: ignore[attr-defined]
+        return False, None
+
+
+def tolerate_audio_loss(pc: Any) -> None:
+    """Give the connection's audio receivers the loss-tolerant jitter buffer (before media arrives)."""
+    for receiver in pc.getReceivers():
+        if getattr(receiver, "_RTCRtpReceiver__kind", "") == "audio":
+            receiver._RTCRtpReceiver__jitter_buffer = LossTolerantAudioBuffer()
 
 
 class ModeLadder:

@@ -36,6 +36,7 @@ from media.bandwidth import (
     QualityLog,
     cap_encoder_bitrate,
     restart_video_reception,
+    tolerate_audio_loss,
     use_speech_bitrate,
 )
 from media.errors import InvalidTransition, NoRelayCandidates
@@ -168,9 +169,11 @@ class CallSession:
         start_mode: LinkMode = LinkMode.FULL,
         on_mode: Callable[[LinkMode], None] | None = None,
         quality: QualityLog | None = None,
+        video_expected: bool = True,
     ) -> None:
         self.state = MediaState.NEW
         self.on_mode = on_mode
+        self._video_expected = video_expected  # False: the other side sends no video (audio-only mode)
         self.quality = quality if quality is not None else QualityLog()
         self.ladder = ModeLadder(start_mode) if adaptive else None
         self.last_sample: LinkSample | None = None
@@ -295,6 +298,7 @@ class CallSession:
         try:
             await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
             use_speech_bitrate(self._pc)
+            tolerate_audio_loss(self._pc)
         except Exception:
             self._fail()
             raise
@@ -307,6 +311,7 @@ class CallSession:
             self._add_local_tracks()
             await self._pc.setLocalDescription(await self._pc.createAnswer())
             use_speech_bitrate(self._pc)
+            tolerate_audio_loss(self._pc)
         except Exception:
             self._fail()
             raise
@@ -325,10 +330,11 @@ class CallSession:
         else:
             self._audio_sink.start(_ArrivalTrack(track, self._media_arrived))
 
-    def _media_arrived(self) -> None:
-        """Any remote media (video frame or audio frame) shows the path works."""
+    def _media_arrived(self, video: bool = False) -> None:
+        """Remote media arrived: a stall ends on any; the first FLOWING waits for a picture if one comes."""
         self._last_media_at = time.monotonic()
-        if self.state in (MediaState.NEGOTIATING, MediaState.CONNECTED, MediaState.STALLED):
+        first = self.state in (MediaState.NEGOTIATING, MediaState.CONNECTED)
+        if self.state == MediaState.STALLED or (first and (video or not self._video_expected)):
             self._set_state(MediaState.FLOWING)
 
     async def _pull_video(self, track: MediaStreamTrack) -> None:
@@ -354,7 +360,7 @@ class CallSession:
             if self.first_frame_at is None:
                 self.first_frame_at = now
                 self._first_frame.set()
-            self._media_arrived()
+            self._media_arrived(video=True)
             if self.on_remote_frame is not None:
                 self.on_remote_frame(frame)
 

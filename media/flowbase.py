@@ -285,6 +285,7 @@ class FlowCore[S]:
             start_mode=self._own_mode if self._own_mode != LinkMode.CALLBACK else LinkMode.AUDIO_ONLY,
             on_mode=self._own_mode_changed,
             quality=self._quality,
+            video_expected=self._peer_mode in (LinkMode.FULL, LinkMode.LOW),
         )
         session.on_state = lambda state: self._media_state_changed(session, state)
         self._flowing = asyncio.Event()

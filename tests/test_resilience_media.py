@@ -89,7 +89,7 @@ async def test_300ms_delay_keeps_full_video(tmp_path: Path) -> None:
 
 
 async def test_256kbit_cap_steps_video_down_and_keeps_audio_without_gaps(tmp_path: Path) -> None:
-    async with impaired_call(tmp_path) as call:  # 640x480: does not fit in 256 kbit/s
+    async with impaired_call(tmp_path) as call:  # 640x480 does not fit in 256 kbit/s
         await call.frames_at_kiosk(10)
         call.relay.set(rate_kbps=256)
         await call.kiosk_info.until(lambda s, i: i.media_mode != LinkMode.FULL.value)
