@@ -172,6 +172,18 @@ class CallerFlow(Protocol):
     async def close(self) -> None:
         """Hang up if needed and release camera, microphone and the connection."""
 
+    def add_form_listener(self, listener: FormListener) -> None:
+        """Be told of every co-filled form field, from either side."""
+
+    async def patch_form(self, form_id: str, field_name: str, value: str) -> bool:
+        """The villager fills one field; the lawyer sees it at once."""
+
+    async def submit_form(self, form_id: str) -> bool:
+        """The villager confirmed and signed: the values go to the form-submit hook (the outbox)."""
+
+    async def answer_recording(self, agreed: bool) -> None:
+        """同意 / 不同意 recording, when info.recording == "asked"."""
+
 
 class DeskFlow(Protocol):
     """The lawyer side. Listeners are called on the asyncio loop's thread."""
@@ -205,3 +217,15 @@ class DeskFlow(Protocol):
 
     async def close(self) -> None:
         """Hang up, go off duty, release devices and the connection."""
+
+    async def push_content(self, kind: str, ref: str, title: str = "", text: str = "") -> bool:
+        """Show an FAQ answer, a law article or a form (protocol.messages.ContentKind) on the terminal."""
+
+    def add_form_listener(self, listener: FormListener) -> None:
+        """Watch the villager fill the pushed form live."""
+
+    async def patch_form(self, form_id: str, field_name: str, value: str) -> bool:
+        """Correct one field of the pushed form; the terminal shows it at once."""
+
+    async def request_recording(self) -> bool:
+        """Ask to record (where the centre enables it); info.recording becomes agreed or refused."""
