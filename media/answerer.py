@@ -232,6 +232,8 @@ class DeskAnswerer(FlowCore[DeskState]):
                 await self._close_session()
                 self._forget_call()
                 self._set_state(DeskState.AVAILABLE, message=ACCEPT_REFUSED)
+            case Error() if self._is_current(message.call_id) and self.info.recording == "asked":
+                self._update_info(recording="", message=message.message)  # the centre does not record
             case _:
                 log.debug("ignoring %s in %s", message.TYPE, self.state)
 

@@ -25,6 +25,7 @@ from protocol.messages import (
     Rejoin,
     Rejoined,
 )
+from server.incall import RECORDING_OFF
 from tests.media_fixtures import Stamped, StateLog, use_loopback_host_candidates
 from tests.resil_harness import InfoWaiter
 from tests.server_helpers import RunningServer, running_server, server_settings
@@ -158,6 +159,23 @@ async def test_a_villager_who_refuses_recording_keeps_the_call_unrecorded(server
     assert record is not None and record.stats["recording"] == "refused"
 
 
+async def test_where_the_centre_does_not_record_the_lawyer_is_told_and_nobody_is_asked(
+    tmp_path: Path, loopback: None
+) -> None:
+    settings = server_settings(tmp_path, turn=TurnSettings())  # recording_enabled is off by default
+    async with running_server(settings) as server:
+        await server.add_lawyer(LAWYER[0], LAWYER[1], LAWYER[2], LAWYER[3])
+        call = await connect(server.url, await server.add_kiosk("红星村服务室", "红星村"))
+        try:
+            await call.desk.request_recording()
+            told = await call.desk_info.until(lambda s, i: i.recording == "")
+            assert told.message == RECORDING_OFF
+            assert call.kiosk.info.recording == ""
+        finally:
+            await call.kiosk.close()
+            await call.desk.close()
+
+
 async def test_in_call_messages_are_refused_to_strangers_and_to_the_wrong_side(server: RunningServer) -> None:
     call = await connect(server.url, await server.add_kiosk("红星村服务室", "红星村"))
     stranger = await server.kiosk("白杨村服务室", "白杨村")
@@ -181,8 +199,9 @@ async def test_in_call_messages_are_refused_to_strangers_and_to_the_wrong_side(s
         await call.desk.close()
 
 
-async def test_a_pool_server_killed_mid_call_leaves_the_media_flowing_and_takes_the_call_back(
-    tmp_path: Path, loopback: None
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+async def test_a_pool_server_restarted_mid_call_leaves_the_media_flowing_and_takes_the_call_back(
+    tmp_path: Path, loopback: None, how: str
 ) -> None:
     work = tmp_path / "server"
     work.mkdir()
@@ -194,8 +213,11 @@ async def test_a_pool_server_killed_mid_call_leaves_the_media_flowing_and_takes_
     call_id = call.kiosk.info.call_id
     try:
         assert server.proc is not None
-        server.proc.kill()  # no goodbye: the process is gone
-        server.proc.wait()
+        if how == "SIGKILL":
+            server.proc.kill()  # no goodbye: the process is gone
+            server.proc.wait()
+        else:
+            await asyncio.to_thread(server.stop)  # a polite restart (systemctl restart)
         call.at_kiosk.enough.clear()
         call.at_kiosk._wanted = len(call.at_kiosk.seqs) + 30  # 2 s of the lawyer's picture, no server
         async with asyncio.timeout(WAIT_S):
