@@ -220,7 +220,7 @@ class DeskAnswerer(FlowCore[DeskState]):
                 self._maybe_answer()
             case Redial() if self._is_current(message.call_id) and self.state in _CONNECTED:
                 if message.sdp:
-                    self._answer_redial(message.call_id, message.sdp)
+                    self._answer_redial(message.call_id, message.sdp, message.attempt)
             case Hangup() if self._is_current(message.call_id):
                 self._mark("ended")
                 await self._report_stats(message.call_id)
@@ -315,23 +315,23 @@ class DeskAnswerer(FlowCore[DeskState]):
             self._mark("stalled")
             self._set_state(DeskState.RECONNECTING, message=RECONNECTING)
 
-    def _answer_redial(self, call_id: str, offer_sdp: str) -> None:
+    def _answer_redial(self, call_id: str, offer_sdp: str, attempt: int) -> None:
         """The kiosk redials after a stall: answer on a fresh connection (a newer redial replaces this)."""
         self._arm_stall_timer()
         self._enter_reconnecting()
         task = self._media_task
         if task is not None and not task.done():
             task.cancel()
-        self._start_media_task(self._redial_answer(call_id, offer_sdp))
+        self._start_media_task(self._redial_answer(call_id, offer_sdp, attempt))
 
-    async def _redial_answer(self, call_id: str, offer_sdp: str) -> None:
+    async def _redial_answer(self, call_id: str, offer_sdp: str, attempt: int) -> None:
         try:
             session = await self._reopen_session(self._ice_servers or [])
             sdp = await session.answer(offer_sdp)
         except MediaError as exc:
             log.info("answering a redial failed: %s", exc.detail)
             return  # the link is still down; the kiosk tries again
-        await self._send(RedialAnswer(call_id=call_id, sdp=sdp))
+        await self._send(RedialAnswer(call_id=call_id, sdp=sdp, attempt=attempt))
 
     async def _give_up_stalled(self) -> None:
         await self._give_up(REDIAL_GAVE_UP)

@@ -109,6 +109,7 @@ class KioskCaller(FlowCore[CallerState]):
         self._settled = asyncio.Event()
         self._ice_servers: list[dict[str, Any]] = []
         self._redial_answer: asyncio.Future[str] | None = None
+        self._redial_attempt = 0
 
     def _set_state(self, new: CallerState, **info: Any) -> None:
         super()._set_state(new, **info)
@@ -224,8 +225,9 @@ class KioskCaller(FlowCore[CallerState]):
             case Answer() if self._is_current(message.call_id):
                 await self._on_answer(message)
             case RedialAnswer() if self._is_current(message.call_id):
-                if self._redial_answer is not None and not self._redial_answer.done():
-                    self._redial_answer.set_result(message.sdp)
+                waiting = self._redial_answer
+                if waiting is not None and not waiting.done() and message.attempt == self._redial_attempt:
+                    waiting.set_result(message.sdp)
             case Redial() if self._is_current(message.call_id) and self.state == CallerState.IN_CALL:
                 self._start_redial()  # the lawyer's side saw the stall first
             case Hangup() if self._is_current(message.call_id):
@@ -361,7 +363,8 @@ class KioskCaller(FlowCore[CallerState]):
         flowing = self._flowing
         sdp = await session.create_offer()
         self._redial_answer = asyncio.get_running_loop().create_future()
-        if not await self._send(Redial(call_id=call_id, sdp=sdp)):
+        self._redial_attempt += 1
+        if not await self._send(Redial(call_id=call_id, sdp=sdp, attempt=self._redial_attempt)):
             raise ConnectionError("signaling is down")
         await session.accept_answer(await self._redial_answer)
         await flowing.wait()

@@ -402,6 +402,7 @@ class Redial(Message):
     TYPE: ClassVar[str] = "redial"
     call_id: str
     sdp: str = ""
+    attempt: int = 0  # the kiosk's attempt number, echoed in the answer
 
 
 @dataclass(frozen=True)
@@ -411,6 +412,7 @@ class RedialAnswer(Message):
     TYPE: ClassVar[str] = "redial_answer"
     call_id: str
     sdp: str
+    attempt: int = 0  # the Redial's attempt number: a late answer to an earlier attempt is ignored
 
 
 @dataclass(frozen=True)
