@@ -63,7 +63,9 @@ async def test_an_outage_longer_than_the_redial_window_ends_the_call_with_the_qu
         assert call.kiosk_log.illegal == [] and call.desk_log.illegal == []
 
 
-async def test_30_percent_loss_drops_to_audio_only_and_both_sides_see_it(tmp_path: Path) -> None:
+async def test_30_percent_loss_drops_to_audio_only_both_sides_see_it_and_video_returns_after(
+    tmp_path: Path,
+) -> None:
     async with impaired_call(tmp_path, size=(320, 240, 15)) as call:
         await call.frames_at_kiosk(10)
         call.relay.set(loss=0.3)
@@ -71,6 +73,10 @@ async def test_30_percent_loss_drops_to_audio_only_and_both_sides_see_it(tmp_pat
         await call.desk_info.until(lambda s, i: i.media_mode == LinkMode.AUDIO_ONLY.value)
         await call.audio_at(call.kiosk_ears, 1.0)  # the lawyer is still heard
         assert call.kiosk.state == CallerState.IN_CALL and call.desk.state == DeskState.IN_CALL
+        call.relay.set(loss=0.0)  # the link recovers: video comes back, one rung at a time
+        await call.kiosk_info.until(lambda s, i: i.media_mode == LinkMode.LOW.value, 60.0)
+        await call.desk_info.until(lambda s, i: i.media_mode == LinkMode.LOW.value, 60.0)
+        await call.frames_at_kiosk(10)
         await call.kiosk.hangup()
         await call.desk_log.reach(DeskState.AVAILABLE)
         quality = call.pool.stats["kiosk"]["quality"]
