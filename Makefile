@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 XRUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo 'xvfb-run -a -s "-screen 0 1366x800x24"'))
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean bench-search bench-pool
+.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean bench-search bench-pool bench-resilience
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -37,6 +37,10 @@ bench-search: bootstrap
 # 2,000 terminals and 100 lawyers on real WebSockets to one server process, calls at 20/s for 60 s.
 bench-pool: bootstrap
 	@$(PY) bench/bench_pool.py
+
+# Outages, 30% loss, a 256 kbit/s cap, a pool server restart, echo: about 4 minutes.
+bench-resilience: bootstrap
+	@$(PY) bench/bench_resilience.py
 
 screenshots: bootstrap
 	@$(XRUN) $(PY) tools/screenshots.py

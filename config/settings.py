@@ -74,6 +74,7 @@ class ServerSettings:
         ""  # how terminals reach this server (for enrolment QR links), e.g. https://fw.example.gov.cn
     )
     log_level: str = "INFO"
+    recording_enabled: bool = False  # the centre records calls (both sides must still agree on screen)
 
 
 @dataclass
@@ -95,6 +96,9 @@ class AudioSettings:
     input_device: str = ""  # sounddevice name or index; empty = system default
     output_device: str = ""
     sample_rate: int = 48000
+    echo_cancellation: bool = True  # WebRTC AEC3 on the microphone, fed with what the speaker plays
+    noise_suppression: bool = True
+    gain_control: bool = True
 
 
 @dataclass

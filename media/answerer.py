@@ -14,7 +14,8 @@ from media.flowbase import (
     CALL_ENDED,
     CALL_ENDED_BY_PEER,
     MEDIA_FAILED,
-    NETWORK_LOST,
+    RECONNECTING,
+    REDIAL_ATTEMPT_S,
     STALL_AFTER_S,
     STALL_GIVE_UP_S,
     FlowCore,
@@ -36,6 +37,10 @@ from protocol.messages import (
     Hangup,
     Message,
     Offer,
+    PushContent,
+    RecordingConsent,
+    Redial,
+    RedialAnswer,
     Ring,
     RingCancelled,
     SetDuty,
@@ -51,8 +56,10 @@ STALLED = "网络不太好，画面暂时卡住了。"
 ACCEPT_REFUSED = "这个呼叫已经不在了。"
 PUT_ON_BREAK = "您连续几次没有接听来电，已暂停派单。准备好后请重新点“上班”。"
 BREAK_REASON = "missed_calls"
+REDIAL_GAVE_UP = "对方网络一直连不上，通话已经结束。可以稍后回电。"
 
-_IN_A_CALL = frozenset({DeskState.RINGING, DeskState.CONNECTING, DeskState.IN_CALL})
+_IN_A_CALL = frozenset({DeskState.RINGING, DeskState.CONNECTING, DeskState.IN_CALL, DeskState.RECONNECTING})
+_CONNECTED = frozenset({DeskState.IN_CALL, DeskState.RECONNECTING})
 
 
 class DeskAnswerer(FlowCore[DeskState]):
@@ -72,6 +79,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         timeout_s: float = 10.0,
         stall_after_s: float = STALL_AFTER_S,
         stall_give_up_s: float = STALL_GIVE_UP_S,
+        redial_attempt_s: float = REDIAL_ATTEMPT_S,
     ) -> None:
         super().__init__(
             DeskState.LOGGED_OUT,
@@ -79,7 +87,8 @@ class DeskAnswerer(FlowCore[DeskState]):
             media,
             relay_only,
             stall_after_s=stall_after_s,
-            stall_give_up_s=stall_give_up_s,
+            stall_give_up_s=stall_give_up_s + redial_attempt_s,  # the kiosk gives up first
+            redial_attempt_s=redial_attempt_s,
         )
         self.display_name = ""
         self.law_firm = ""
@@ -92,6 +101,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         self.wrap_up_until: float | None = None  # server time the wrap-up ends, while in wrap-up
         self.callbacks: list[dict[str, Any]] = []  # open callback requests, oldest first
         self.on_callbacks: Callable[[list[dict[str, Any]]], None] | None = None  # told on each change
+        self._token = ""
 
     # ---- user actions --------------------------------------------------------------------------
 
@@ -114,6 +124,7 @@ class DeskAnswerer(FlowCore[DeskState]):
             await self._signaling.close()
             self._set_state(DeskState.FAILED, message=NO_RESPONSE)
             return
+        self._token = result.token
         self.display_name = result.display_name or first.display_name
         self.law_firm = result.law_firm
         self._start_reader()
@@ -169,7 +180,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         if self.state == DeskState.RINGING:
             await self.decline()
             return
-        if self.state not in (DeskState.CONNECTING, DeskState.IN_CALL):
+        if self.state not in (DeskState.CONNECTING, *_CONNECTED):
             return
         self._mark("ended")
         await self._end_call(self.info.call_id, EndReason.COMPLETED.value)
@@ -195,8 +206,13 @@ class DeskAnswerer(FlowCore[DeskState]):
     def _forget_call(self) -> None:
         self._ice_servers = None
         self._offer_sdp = None
+        if self.rejoined:  # a restarted server took us back as off duty; we were on duty before
+            self.rejoined = False
+            self._spawn(self._send_quietly(SetDuty(on_duty=True)))
 
     async def _on_message(self, message: Message) -> None:
+        if await self._on_in_call_message(message):
+            return
         match message:
             case DutyState():
                 self.server_state = message.state
@@ -231,6 +247,9 @@ class DeskAnswerer(FlowCore[DeskState]):
             case Offer() if self._is_current(message.call_id):
                 self._offer_sdp = message.sdp
                 self._maybe_answer()
+            case Redial() if self._is_current(message.call_id) and self.state in _CONNECTED:
+                if message.sdp:
+                    self._answer_redial(message.call_id, message.sdp, message.attempt)
             case Hangup() if self._is_current(message.call_id):
                 self._mark("ended")
                 await self._report_stats(message.call_id)
@@ -242,6 +261,8 @@ class DeskAnswerer(FlowCore[DeskState]):
                 await self._close_session()
                 self._forget_call()
                 self._set_state(DeskState.AVAILABLE, message=ACCEPT_REFUSED)
+            case Error() if self._is_current(message.call_id) and self.info.recording == "asked":
+                self._update_info(recording="", message=message.message)  # the centre does not record
             case _:
                 log.debug("ignoring %s in %s", message.TYPE, self.state)
 
@@ -281,7 +302,7 @@ class DeskAnswerer(FlowCore[DeskState]):
 
     async def _give_up(self, user_message: str) -> None:
         """End the current call because of a local problem and be ready for the next one."""
-        if self.state not in (DeskState.CONNECTING, DeskState.IN_CALL):
+        if self.state not in (DeskState.CONNECTING, *_CONNECTED):
             return
         self._mark("ended")
         await self._send(Hangup(call_id=self.info.call_id, reason=EndReason.MEDIA_FAILED.value))
@@ -290,6 +311,9 @@ class DeskAnswerer(FlowCore[DeskState]):
         self._set_state(DeskState.AVAILABLE, message=user_message)
 
     async def _on_signaling_lost(self) -> None:
+        if self.state in _CONNECTED:
+            self._resume_signaling()  # the media is peer to peer and goes on meanwhile
+            return
         await self._close_session()
         self._forget_call()
         if self.state != DeskState.LOGGED_OUT:
@@ -302,12 +326,72 @@ class DeskAnswerer(FlowCore[DeskState]):
             if self.state == DeskState.CONNECTING:
                 self._mark("first_frame")
                 self._set_state(DeskState.IN_CALL, message=self._device_notice)
+            elif self.state == DeskState.RECONNECTING:
+                self._mark("recovered")
+                self._set_state(
+                    DeskState.IN_CALL, message=self._device_notice, reconnections=self.info.reconnections + 1
+                )
             elif self.state == DeskState.IN_CALL and self.info.message == STALLED:
                 self._update_info(message=self._device_notice)
-        elif state == MediaState.STALLED and self.state == DeskState.IN_CALL:
-            self._update_info(message=STALLED)
-        elif state == MediaState.FAILED and self.state in (DeskState.CONNECTING, DeskState.IN_CALL):
+        elif state in (MediaState.STALLED, MediaState.FAILED) and self.state == DeskState.IN_CALL:
+            self._arm_stall_timer()
+            self._enter_reconnecting()
+            self._spawn(self._send_quietly(Redial(call_id=self.info.call_id)))  # ask the kiosk to redial
+        elif state == MediaState.FAILED and self.state == DeskState.CONNECTING:
             self._spawn(self._give_up(MEDIA_FAILED))
 
+    def _enter_reconnecting(self) -> None:
+        if self.state == DeskState.IN_CALL:
+            self._mark("stalled")
+            self._set_state(DeskState.RECONNECTING, message=RECONNECTING)
+
+    def _answer_redial(self, call_id: str, offer_sdp: str, attempt: int) -> None:
+        """The kiosk redials after a stall: answer on a fresh connection (a newer redial replaces this)."""
+        self._arm_stall_timer()
+        self._enter_reconnecting()
+        task = self._media_task
+        if task is not None and not task.done():
+            task.cancel()
+        self._start_media_task(self._redial_answer(call_id, offer_sdp, attempt))
+
+    async def _redial_answer(self, call_id: str, offer_sdp: str, attempt: int) -> None:
+        try:
+            session = await self._reopen_session(self._ice_servers or [])
+            sdp = await session.answer(offer_sdp)
+        except MediaError as exc:
+            log.info("answering a redial failed: %s", exc.detail)
+            return  # the link is still down; the kiosk tries again
+        await self._send(RedialAnswer(call_id=call_id, sdp=sdp, attempt=attempt))
+
     async def _give_up_stalled(self) -> None:
-        await self._give_up(NETWORK_LOST)
+        await self._give_up(REDIAL_GAVE_UP)
+
+    async def _reconnect_signaling(self) -> None:
+        await self._signaling.connect(self._server_url, self._token)
+        first = await asyncio.wait_for(self._signaling.receive(), self._timeout_s)
+        if not isinstance(first, Welcome):
+            await self._signaling.close()
+            raise SignalingError(SERVER_PROBLEM, f"expected welcome, got {type(first).__name__}")
+        self._start_reader()
+
+    # ---- in-call help and consent --------------------------------------------------------------
+
+    def _origin(self) -> str:
+        return "lawyer"
+
+    def _on_consent(self, agreed: bool) -> None:
+        if self.info.recording in ("asked", "agreed"):
+            self._update_info(recording="agreed" if agreed else "refused")
+
+    async def push_content(self, kind: str, ref: str, title: str = "", text: str = "") -> bool:
+        """Put an FAQ answer, a law article or a form (ContentKind) on the terminal's screen."""
+        if self.state not in _CONNECTED:
+            return False
+        return await self._send(PushContent(self.info.call_id, kind, ref, title, text))
+
+    async def request_recording(self) -> bool:
+        """Ask to record the call (the lawyer agrees by asking); the villager must agree on screen."""
+        if self.state not in _CONNECTED:
+            return False
+        self._update_info(recording="asked")
+        return await self._send(RecordingConsent(call_id=self.info.call_id, agreed=True))

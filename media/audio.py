@@ -16,6 +16,7 @@ from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
 from config.settings import AudioSettings, MediaSource
+from media.echo import VoiceProcessor, VoiceSettings
 from media.errors import MediaDeviceError
 from media.synthetic import AUDIO_RATE, AUDIO_SAMPLES_PER_FRAME, SyntheticAudioTrack, stereo_frame
 
@@ -93,6 +94,9 @@ class AudioSink(Protocol):
     def stats(self) -> dict[str, Any]:
         """Figures about the audio received: frames, level, frequency, underruns."""
 
+    def max_gap_ms(self, since: float = 0.0) -> float:
+        """The longest stretch of remote audio missing since a time.monotonic()."""
+
 
 class _TrackConsumer:
     """Pulls a remote audio track on the loop and hands 48 kHz s16 stereo samples to `_consume`."""
@@ -101,10 +105,29 @@ class _TrackConsumer:
         self.meter = AudioMeter()
         self._task: asyncio.Task[None] | None = None
         self._resampler: av.AudioResampler | None = None
+        self._next_pts: float | None = None  # seconds of remote audio the next frame should start at
+        self.gaps: list[tuple[float, float]] = []  # (time.monotonic(), missing ms) for gaps over 60 ms
 
     def start(self, track: MediaStreamTrack) -> None:
-        """Begin pulling frames from the remote audio track."""
+        """Begin pulling frames from the remote audio track (a call's next connection replaces the last)."""
+        if self._task is not None:
+            self._task.cancel()
+        self._next_pts = None
         self._task = asyncio.ensure_future(self._run(track))
+
+    def _note_gap(self, frame: av.AudioFrame) -> None:
+        """Audio missing between frames (lost packets), measured on the sender's timestamps."""
+        if frame.pts is None or frame.time_base is None:
+            return
+        start = float(frame.pts * frame.time_base)
+        if self._next_pts is not None and start - self._next_pts > 0.06:
+            self.gaps.append((time.monotonic(), (start - self._next_pts) * 1000))
+            del self.gaps[:-500]
+        self._next_pts = start + frame.samples / frame.sample_rate
+
+    def max_gap_ms(self, since: float = 0.0) -> float:
+        """The longest stretch of remote audio missing since a time.monotonic()."""
+        return max((ms for at, ms in self.gaps if at >= since), default=0.0)
 
     async def _run(self, track: MediaStreamTrack) -> None:
         while True:
@@ -113,6 +136,7 @@ class _TrackConsumer:
             except MediaStreamError:
                 return
             assert isinstance(frame, av.AudioFrame)
+            self._note_gap(frame)
             for stereo in self._to_stereo(frame):
                 self.meter.feed(stereo[0::2])
                 self._consume(stereo)
@@ -141,6 +165,7 @@ class _TrackConsumer:
             "audio_frames": self.meter.frames,
             "audio_rms_dbfs": self.meter.rms_dbfs(),
             "audio_dominant_hz": self.meter.dominant_hz(),
+            "audio_max_gap_ms": round(self.max_gap_ms(), 1),
         }
 
 
@@ -155,10 +180,14 @@ class SpeakerPlayer(_TrackConsumer):
     """
 
     def __init__(
-        self, device: int | str | None = None, on_device_lost: DeviceLostCallback | None = None
+        self,
+        device: int | str | None = None,
+        on_device_lost: DeviceLostCallback | None = None,
+        voice: VoiceProcessor | None = None,
     ) -> None:
         super().__init__()
         sd = _sounddevice(SPEAKER_MISSING)
+        self._voice = voice  # told what is played, so it can take the echo out of the microphone
         self.underruns = 0
         self._on_device_lost = on_device_lost
         self._event_loop = asyncio.get_running_loop()
@@ -182,6 +211,8 @@ class SpeakerPlayer(_TrackConsumer):
             raise MediaDeviceError(SPEAKER_MISSING, f"OutputStream: {exc}") from None
 
     def _consume(self, stereo: np.ndarray) -> None:
+        if self._voice is not None:
+            self._voice.played(stereo[0::2])
         data = stereo.astype(np.int16).tobytes()
         with self._lock:
             self._buffer += data
@@ -238,10 +269,14 @@ class MicrophoneTrack(MediaStreamTrack):
     kind = "audio"
 
     def __init__(
-        self, device: int | str | None = None, on_device_lost: DeviceLostCallback | None = None
+        self,
+        device: int | str | None = None,
+        on_device_lost: DeviceLostCallback | None = None,
+        voice: VoiceProcessor | None = None,
     ) -> None:
         super().__init__()
         sd = _sounddevice(MIC_MISSING)
+        self._voice = voice  # echo cancellation, noise suppression, gain control
         self.device_lost = False
         self._on_device_lost = on_device_lost
         self._event_loop = asyncio.get_running_loop()
@@ -295,6 +330,8 @@ class MicrophoneTrack(MediaStreamTrack):
         block = None if self.device_lost else await self._queue.get()
         if block is None:
             block = await self._silence()
+        elif self._voice is not None:
+            block = self._voice.process(block)
         frame = stereo_frame(block, self._samples)
         self._samples += len(block)
         return frame
@@ -322,8 +359,22 @@ def _may_fall_back(source: MediaSource, exc: MediaDeviceError, what: str) -> Non
     log.info("no %s opened (%s); using the synthetic source", what, exc.detail)
 
 
+def voice_processor(settings: AudioSettings) -> VoiceProcessor | None:
+    """The microphone processing the settings ask for, or None when every stage is off."""
+    wanted = VoiceSettings(
+        echo_cancellation=settings.echo_cancellation,
+        noise_suppression=settings.noise_suppression,
+        gain_control=settings.gain_control,
+    )
+    if not (wanted.echo_cancellation or wanted.noise_suppression or wanted.gain_control):
+        return None
+    return VoiceProcessor(AUDIO_RATE, wanted)
+
+
 async def open_microphone(
-    settings: AudioSettings, on_device_lost: DeviceLostCallback | None = None
+    settings: AudioSettings,
+    on_device_lost: DeviceLostCallback | None = None,
+    voice: VoiceProcessor | None = None,
 ) -> MediaStreamTrack:
     """The mic track the settings ask for: the device, or the synthetic tone (auto falls back).
 
@@ -331,14 +382,16 @@ async def open_microphone(
     """
     if settings.source != MediaSource.SYNTHETIC:
         try:
-            return MicrophoneTrack(_device(settings.input_device), on_device_lost)
+            return MicrophoneTrack(_device(settings.input_device), on_device_lost, voice)
         except MediaDeviceError as exc:
             _may_fall_back(settings.source, exc, "microphone")
     return SyntheticAudioTrack()
 
 
 async def open_speaker(
-    settings: AudioSettings, on_device_lost: DeviceLostCallback | None = None
+    settings: AudioSettings,
+    on_device_lost: DeviceLostCallback | None = None,
+    voice: VoiceProcessor | None = None,
 ) -> AudioSink:
     """The playout the settings ask for: the speaker, or a silent meter (auto falls back).
 
@@ -346,7 +399,7 @@ async def open_speaker(
     """
     if settings.source != MediaSource.SYNTHETIC:
         try:
-            return SpeakerPlayer(_device(settings.output_device), on_device_lost)
+            return SpeakerPlayer(_device(settings.output_device), on_device_lost, voice)
         except MediaDeviceError as exc:
             _may_fall_back(settings.source, exc, "speaker")
     return MeasuringAudioSink()

@@ -26,8 +26,22 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError
 
 from media.audio import AudioSink, MeasuringAudioSink
+from media.bandwidth import (
+    LOW_BITRATE,
+    AdaptiveVideoTrack,
+    KeptTrack,
+    LinkMeter,
+    LinkSample,
+    ModeLadder,
+    QualityLog,
+    cap_encoder_bitrate,
+    restart_video_reception,
+    tolerate_audio_loss,
+    use_speech_bitrate,
+)
 from media.errors import InvalidTransition, NoRelayCandidates
 from media.synthetic import monotonic_ms, read_stamp
+from protocol.messages import LinkMode
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +50,7 @@ FrameListener = Callable[[av.VideoFrame], None]
 TURN_NO_RELAY = "视频通话的中转服务器连不上，请联系管理员检查中转服务器的设置。"
 _STALL_AFTER_S = 4.0  # no remote frame for this long while flowing = stalled (aiortc notices after ~30 s)
 _STATS_INTERVAL_S = 1.0
+_KEYFRAME_AFTER_S = 1.5  # video packets arriving without a decoded picture this long: ask for a keyframe
 
 
 class MediaState(StrEnum):
@@ -111,27 +126,21 @@ def check_relay_candidates(sdp: str) -> int:
     return relays
 
 
-class _PreviewTrack(MediaStreamTrack):
-    """Passes a local track's frames to the encoder and shows each one to a preview listener."""
+class _ArrivalTrack(MediaStreamTrack):
+    """Passes a remote audio track's frames on, telling the session each time one arrives."""
 
-    def __init__(self, source: MediaStreamTrack, listener: Callable[[], FrameListener | None]) -> None:
+    kind = "audio"
+
+    def __init__(self, source: MediaStreamTrack, arrived: Callable[[], None]) -> None:
         super().__init__()
-        self.kind = source.kind
         self.source = source
-        self._listener = listener
+        self._arrived = arrived
 
     async def recv(self) -> Any:
-        """The source's next frame, shown to the preview listener on the way."""
+        """The remote track's next frame."""
         frame = await self.source.recv()
-        listener = self._listener()
-        if listener is not None and isinstance(frame, av.VideoFrame):
-            listener(frame)
+        self._arrived()
         return frame
-
-    def stop(self) -> None:
-        """Stop this track and its source (releases the camera)."""
-        super().stop()
-        self.source.stop()
 
 
 class CallSession:
@@ -156,8 +165,19 @@ class CallSession:
         on_remote_frame: FrameListener | None = None,
         on_local_frame: FrameListener | None = None,
         stall_after_s: float = _STALL_AFTER_S,
+        adaptive: bool = True,
+        start_mode: LinkMode = LinkMode.FULL,
+        on_mode: Callable[[LinkMode], None] | None = None,
+        quality: QualityLog | None = None,
+        video_expected: bool = True,
     ) -> None:
         self.state = MediaState.NEW
+        self.on_mode = on_mode
+        self._video_expected = video_expected  # False: the other side sends no video (audio-only mode)
+        self.quality = quality if quality is not None else QualityLog()
+        self.ladder = ModeLadder(start_mode) if adaptive else None
+        self.last_sample: LinkSample | None = None
+        self._meter = LinkMeter()
         self.first_frame_at: float | None = None
         self.relay_candidates: int | None = None
         self.relay_problem: str | None = None
@@ -174,6 +194,9 @@ class CallSession:
         self._frames = 0
         self._frame_times: deque[float] = deque()
         self._last_frame_at = 0.0
+        self._last_media_at = 0.0
+        self._bytes_at = (0.0, 0, 0)
+        self._video_packets: dict[int, int] = {}
         self._stamps_ok = 0
         self._stamps_failed = 0
         self._latencies_ms: deque[int] = deque(maxlen=300)
@@ -187,10 +210,14 @@ class CallSession:
         )
         self._pc.on("track", self._on_track)
         self._pc.on("connectionstatechange", self._on_connection_state)
+        self._video: AdaptiveVideoTrack | None = None
         if video is not None:
-            self._local_tracks.append(_PreviewTrack(video, lambda: self.on_local_frame))
+            self._video = AdaptiveVideoTrack(video, lambda: self.on_local_frame)
+            self._video.set_mode(start_mode)
+            self._local_tracks.append(self._video)
+        self._sources = [t for t in (video, audio) if t is not None]
         if audio is not None:
-            self._local_tracks.append(audio)
+            self._local_tracks.append(KeptTrack(audio))
 
     # ---- state ---------------------------------------------------------------------------------
 
@@ -270,6 +297,8 @@ class CallSession:
         """Apply the other side's answer; ICE and DTLS then start."""
         try:
             await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            use_speech_bitrate(self._pc)
+            tolerate_audio_loss(self._pc)
         except Exception:
             self._fail()
             raise
@@ -281,6 +310,8 @@ class CallSession:
             await self._pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
             self._add_local_tracks()
             await self._pc.setLocalDescription(await self._pc.createAnswer())
+            use_speech_bitrate(self._pc)
+            tolerate_audio_loss(self._pc)
         except Exception:
             self._fail()
             raise
@@ -297,7 +328,14 @@ class CallSession:
         if track.kind == "video":
             self._start_task(self._pull_video(track))
         else:
-            self._audio_sink.start(track)
+            self._audio_sink.start(_ArrivalTrack(track, self._media_arrived))
+
+    def _media_arrived(self, video: bool = False) -> None:
+        """Remote media arrived: a stall ends on any; the first FLOWING waits for a picture if one comes."""
+        self._last_media_at = time.monotonic()
+        first = self.state in (MediaState.NEGOTIATING, MediaState.CONNECTED)
+        if self.state == MediaState.STALLED or (first and (video or not self._video_expected)):
+            self._set_state(MediaState.FLOWING)
 
     async def _pull_video(self, track: MediaStreamTrack) -> None:
         while True:
@@ -318,11 +356,11 @@ class CallSession:
             else:
                 self._stamps_ok += 1
                 self._latencies_ms.append(monotonic_ms() - stamp.sent_ms)
+            self.quality.saw_resolution(frame.width, frame.height)
             if self.first_frame_at is None:
                 self.first_frame_at = now
                 self._first_frame.set()
-            if self.state in (MediaState.NEGOTIATING, MediaState.CONNECTED, MediaState.STALLED):
-                self._set_state(MediaState.FLOWING)
+            self._media_arrived(video=True)
             if self.on_remote_frame is not None:
                 self.on_remote_frame(frame)
 
@@ -331,15 +369,78 @@ class CallSession:
         while self.state not in (MediaState.FAILED, MediaState.CLOSED):
             await asyncio.sleep(_STATS_INTERVAL_S)
             with contextlib.suppress(Exception):  # stats of a closing connection are not worth a crash
-                await self._refresh_bytes()
+                await self._measure_link()
             if (
                 self.state == MediaState.FLOWING
-                and time.monotonic() - self._last_frame_at > self._stall_after_s
+                and time.monotonic() - self._last_media_at > self._stall_after_s
             ):
                 self._set_state(MediaState.STALLED)
 
-    async def _refresh_bytes(self) -> None:
+    async def _measure_link(self) -> None:
+        """Once a second: byte rates and the other side's reports feed the quality log and the ladder."""
         report = await self._pc.getStats()
+        self._bytes_from(report)
+        now = time.monotonic()
+        then, sent_before, received_before = self._bytes_at
+        self._bytes_at = (now, self._bytes["bytes_sent"], self._bytes["bytes_received"])
+        if then == 0.0 or self.state != MediaState.FLOWING:
+            return
+        seconds = max(now - then, 0.1)
+        send_kbps = (self._bytes["bytes_sent"] - sent_before) * 8 / 1000 / seconds
+        recv_kbps = (self._bytes["bytes_received"] - received_before) * 8 / 1000 / seconds
+        self._ask_for_keyframe(report)
+        sample = self._meter.sample(report)
+        self.last_sample = sample
+        self.quality.add(recv_kbps, send_kbps, sample)
+        if self.ladder is not None and sample is not None:
+            mode = self.ladder.feed(sample)
+            if mode is not None:
+                self.set_mode(mode)
+                if self.on_mode is not None:
+                    self.on_mode(mode)
+        if self.mode == LinkMode.LOW:
+            self._cap_video_bitrate(LOW_BITRATE)  # the encoder appears with the first frame sent
+
+    def _ask_for_keyframe(self, report: Any) -> None:
+        """Video packets arrive but no picture decodes (its keyframe was lost): ask for a new one."""
+        if time.monotonic() - self._last_frame_at < _KEYFRAME_AFTER_S:
+            return
+        for item in report.values():
+            if item.type != "inbound-rtp" or item.kind != "video":
+                continue
+            arriving = item.packetsReceived > self._video_packets.get(item.ssrc, 0)
+            self._video_packets[item.ssrc] = item.packetsReceived
+            if not arriving:
+                continue
+            for receiver in self._pc.getReceivers():
+                if receiver.track is not None and receiver.track.kind == "video":
+                    log.info("video packets arrive but no picture: asking for a keyframe")
+                    self._start_task(restart_video_reception(receiver, item.ssrc))
+
+    @property
+    def mode(self) -> LinkMode:
+        """The mode we send in."""
+        return self.ladder.mode if self.ladder is not None else LinkMode.FULL
+
+    def set_mode(self, mode: LinkMode) -> None:
+        """Send in this mode: the video track scales or pauses, the encoder's bitrate follows."""
+        log.info("sending in mode %s", mode.value)
+        if self.ladder is not None and self.ladder.mode != mode:
+            self.ladder.mode = mode
+        self.quality.mode_changed(mode)
+        if self._video is not None:
+            self._video.set_mode(mode)
+        self._cap_video_bitrate(LOW_BITRATE if mode == LinkMode.LOW else None)
+
+    def _cap_video_bitrate(self, cap: int | None) -> None:
+        for sender in self._pc.getSenders():
+            if sender.kind == "video":
+                cap_encoder_bitrate(sender, cap)
+
+    async def _refresh_bytes(self) -> None:
+        self._bytes_from(await self._pc.getStats())
+
+    def _bytes_from(self, report: Any) -> None:
         sent = received = 0
         for item in report.values():
             if item.type == "transport":
@@ -366,9 +467,15 @@ class CallSession:
             "stamp_latency_ms_p50": latency,
             "relay_candidates": self.relay_candidates,
             "relay_problem": self.relay_problem,
+            "media_mode": self.mode.value,
+            "loss": self.last_sample.loss if self.last_sample else None,
             **self._bytes,
             **self._audio_sink.stats(),
         }
+
+    def audio_max_gap_ms(self, since: float = 0.0) -> float:
+        """The longest stretch of remote audio missing since a time.monotonic() (lost packets)."""
+        return self._audio_sink.max_gap_ms(since)
 
     async def collect_stats(self) -> dict[str, Any]:
         """stats() with byte counts fresh from the connection."""
@@ -378,8 +485,11 @@ class CallSession:
 
     # ---- teardown ------------------------------------------------------------------------------
 
-    async def close(self) -> None:
-        """Stop local tracks, the audio sink and the connection; always awaits pc.close()."""
+    async def close(self, *, keep_devices: bool = False) -> None:
+        """Stop local tracks, the audio sink and the connection; always awaits pc.close().
+
+        keep_devices leaves the camera, microphone and playout open for the call's next connection.
+        """
         try:
             for task in list(self._tasks):
                 task.cancel()
@@ -388,7 +498,11 @@ class CallSession:
                     await task
             for track in self._local_tracks:
                 track.stop()
-            await self._audio_sink.stop()
+            if not keep_devices:
+                for source in self._sources:
+                    source.stop()
+            if not keep_devices:
+                await self._audio_sink.stop()
         finally:
             # Shielded: a cancelled caller must not leave aiortc's transports half closed.
             await asyncio.shield(self._pc.close())

@@ -14,7 +14,9 @@ from media.flowbase import (
     CALL_ENDED,
     CALL_ENDED_BY_PEER,
     MEDIA_FAILED,
-    NETWORK_LOST,
+    RECONNECTING,
+    REDIAL_ATTEMPT_S,
+    REDIAL_GAVE_UP,
     STALL_AFTER_S,
     STALL_GIVE_UP_S,
     FlowCore,
@@ -37,6 +39,9 @@ from protocol.messages import (
     Offer,
     QueueUpdate,
     Rating,
+    RecordingConsent,
+    Redial,
+    RedialAnswer,
     Welcome,
 )
 
@@ -72,8 +77,16 @@ _SETTLED = frozenset(
     {CallerState.IN_CALL, CallerState.ENDED, CallerState.NO_LAWYER, CallerState.FAILED, CallerState.IDLE}
 )
 _CALLING = frozenset(
-    {CallerState.REQUESTING, CallerState.WAITING, CallerState.CONNECTING, CallerState.IN_CALL}
+    {
+        CallerState.REQUESTING,
+        CallerState.WAITING,
+        CallerState.CONNECTING,
+        CallerState.IN_CALL,
+        CallerState.RECONNECTING,
+    }
 )
+_CONNECTED = frozenset({CallerState.IN_CALL, CallerState.RECONNECTING})
+REDIAL_PAUSE_S = 0.3  # between two redial attempts
 
 
 class KioskCaller(FlowCore[CallerState]):
@@ -93,6 +106,7 @@ class KioskCaller(FlowCore[CallerState]):
         connect_timeout_s: float = 10.0,
         stall_after_s: float = STALL_AFTER_S,
         stall_give_up_s: float = STALL_GIVE_UP_S,
+        redial_attempt_s: float = REDIAL_ATTEMPT_S,
     ) -> None:
         super().__init__(
             CallerState.IDLE,
@@ -101,6 +115,7 @@ class KioskCaller(FlowCore[CallerState]):
             relay_only,
             stall_after_s=stall_after_s,
             stall_give_up_s=stall_give_up_s,
+            redial_attempt_s=redial_attempt_s,
         )
         self.info = CallInfo(hotline=hotline)
         self._server_url = server_url
@@ -111,6 +126,9 @@ class KioskCaller(FlowCore[CallerState]):
         self._cancelled_requests: set[str] = set()
         self._settled = asyncio.Event()
         self._callback_replies: dict[str, asyncio.Future[CallbackRegistered | Error]] = {}
+        self._ice_servers: list[dict[str, Any]] = []
+        self._redial_answer: asyncio.Future[str] | None = None
+        self._redial_attempt = 0
 
     def _set_state(self, new: CallerState, **info: Any) -> None:
         super()._set_state(new, **info)
@@ -195,7 +213,7 @@ class KioskCaller(FlowCore[CallerState]):
         if self.state in (CallerState.REQUESTING, CallerState.WAITING):
             await self.cancel()
             return
-        if self.state not in (CallerState.CONNECTING, CallerState.IN_CALL):
+        if self.state not in (CallerState.CONNECTING, *_CONNECTED):
             return
         self._mark("ended")
         await self._end_call(self.info.call_id, EndReason.COMPLETED.value)
@@ -237,6 +255,8 @@ class KioskCaller(FlowCore[CallerState]):
         return bool(call_id) and call_id == self.info.call_id
 
     async def _on_message(self, message: Message) -> None:
+        if await self._on_in_call_message(message):
+            return
         match message:
             case CallQueued() if message.request_id in self._cancelled_requests:
                 self._cancelled_requests.discard(message.request_id)
@@ -279,6 +299,12 @@ class KioskCaller(FlowCore[CallerState]):
                     )
             case Answer() if self._is_current(message.call_id):
                 await self._on_answer(message)
+            case RedialAnswer() if self._is_current(message.call_id):
+                waiting = self._redial_answer
+                if waiting is not None and not waiting.done() and message.attempt == self._redial_attempt:
+                    waiting.set_result(message.sdp)
+            case Redial() if self._is_current(message.call_id) and self.state == CallerState.IN_CALL:
+                self._start_redial()  # the lawyer's side saw the stall first
             case Hangup() if self._is_current(message.call_id):
                 await self._on_peer_hangup(message)
             case Error() if self._is_current(message.call_id) or (
@@ -297,6 +323,7 @@ class KioskCaller(FlowCore[CallerState]):
         if self.state != CallerState.REQUESTING:
             return
         self._mark("queued")
+        self._ice_servers = message.ice_servers
         self._set_state(
             CallerState.WAITING,
             call_id=message.call_id,
@@ -333,7 +360,7 @@ class KioskCaller(FlowCore[CallerState]):
             await self._fail_call(MEDIA_FAILED, EndReason.MEDIA_FAILED.value)
 
     async def _on_peer_hangup(self, message: Hangup) -> None:
-        if self.state in (CallerState.CONNECTING, CallerState.IN_CALL):
+        if self.state in (CallerState.CONNECTING, *_CONNECTED):
             self._mark("ended")
             await self._report_stats(message.call_id)
             await self._close_session()
@@ -348,7 +375,7 @@ class KioskCaller(FlowCore[CallerState]):
         call_id = self.info.call_id
         if call_id and self.state == CallerState.WAITING:
             await self._send(CancelCall(call_id=call_id))
-        elif call_id and self.state in (CallerState.CONNECTING, CallerState.IN_CALL):
+        elif call_id and self.state in (CallerState.CONNECTING, *_CONNECTED):
             await self._send(Hangup(call_id=call_id, reason=reason))
         await self._close_session()
         if self.state in (CallerState.REQUESTING, *_CALLING):
@@ -360,7 +387,11 @@ class KioskCaller(FlowCore[CallerState]):
             await self._close_session()
             self._mark("ended")
             self._set_state(CallerState.FAILED, message=CONNECTION_LOST)
-        # In a call the media is peer to peer and goes on; the next tap reconnects.
+        elif self.state in _CONNECTED:
+            self._resume_signaling()  # the media is peer to peer and goes on meanwhile
+
+    async def _reconnect_signaling(self) -> None:
+        await self.connect()
 
     # ---- media ---------------------------------------------------------------------------------
 
@@ -369,13 +400,77 @@ class KioskCaller(FlowCore[CallerState]):
             if self.state == CallerState.CONNECTING:
                 self._mark("first_frame")
                 self._set_state(CallerState.IN_CALL, message=self._device_notice)
+            elif self.state == CallerState.RECONNECTING:
+                self._mark("recovered")
+                self._set_state(
+                    CallerState.IN_CALL,
+                    message=self._device_notice,
+                    reconnections=self.info.reconnections + 1,
+                )
             elif self.state == CallerState.IN_CALL and self.info.message == STALLED:
                 self._update_info(message=self._device_notice)
-        elif state == MediaState.STALLED and self.state == CallerState.IN_CALL:
-            self._update_info(message=STALLED)
-        elif state == MediaState.FAILED and self.state in (CallerState.CONNECTING, CallerState.IN_CALL):
+        elif state in (MediaState.STALLED, MediaState.FAILED) and self.state == CallerState.IN_CALL:
+            self._arm_stall_timer()
+            self._start_redial()
+        elif state == MediaState.FAILED and self.state == CallerState.CONNECTING:
             self._spawn(self._fail_call(MEDIA_FAILED, EndReason.MEDIA_FAILED.value))
 
-    async def _give_up_stalled(self) -> None:
+    # ---- redial after a stall ------------------------------------------------------------------
+
+    def _start_redial(self) -> None:
+        """Show RECONNECTING on both sides and redial the same lawyer until media flows again."""
         if self.state == CallerState.IN_CALL:
-            await self._fail_call(NETWORK_LOST, EndReason.MEDIA_FAILED.value)
+            self._mark("stalled")
+            self._set_state(CallerState.RECONNECTING, message=RECONNECTING)
+            self._start_media_task(self._redial_loop(self.info.call_id))
+
+    async def _redial_loop(self, call_id: str) -> None:
+        while self.state == CallerState.RECONNECTING and self.info.call_id == call_id:
+            try:
+                await asyncio.wait_for(self._redial_once(call_id), self._redial_attempt_s)
+            except (TimeoutError, MediaError, ConnectionError) as exc:
+                log.info("redial attempt failed: %s", type(exc).__name__)
+            except Exception:
+                log.exception("redial attempt failed")
+            else:
+                return
+            await asyncio.sleep(REDIAL_PAUSE_S)
+
+    async def _redial_once(self, call_id: str) -> None:
+        """One attempt: a fresh connection, offered through the server to the same lawyer."""
+        session = await self._reopen_session(self._ice_servers)
+        flowing = self._flowing
+        sdp = await session.create_offer()
+        self._redial_answer = asyncio.get_running_loop().create_future()
+        self._redial_attempt += 1
+        if not await self._send(Redial(call_id=call_id, sdp=sdp, attempt=self._redial_attempt)):
+            raise ConnectionError("signaling is down")
+        await session.accept_answer(await self._redial_answer)
+        await flowing.wait()
+
+    async def _give_up_stalled(self) -> None:
+        if self.state in _CONNECTED:
+            await self._fail_call(REDIAL_GAVE_UP, EndReason.DISCONNECTED.value)
+            self._update_info(callback_offered=True)
+
+    # ---- in-call help and consent --------------------------------------------------------------
+
+    def _origin(self) -> str:
+        return "kiosk"
+
+    def _on_consent(self, agreed: bool) -> None:
+        self._update_info(recording="asked" if agreed else "refused")
+
+    async def answer_recording(self, agreed: bool) -> None:
+        """The villager agrees (同意录音) or refuses; a refusal keeps the call unrecorded."""
+        if self.info.recording != "asked" or self.state not in _CONNECTED:
+            return
+        self._update_info(recording="agreed" if agreed else "refused")
+        await self._send(RecordingConsent(call_id=self.info.call_id, agreed=agreed))
+
+    async def submit_form(self, form_id: str) -> bool:
+        """The villager confirmed and signed the co-filled form: hand it to the outbox hook."""
+        if self._form_submit is None:
+            return False
+        self._form_submit(form_id, self.form_values(form_id))
+        return True

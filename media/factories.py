@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from aiortc import MediaStreamTrack
 
 from config.settings import AudioSettings, CameraSettings
-from media.audio import AudioSink, MeasuringAudioSink, open_microphone, open_speaker
+from media.audio import AudioSink, MeasuringAudioSink, open_microphone, open_speaker, voice_processor
 from media.camera import open_camera
+from media.echo import VoiceProcessor
 from media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
 
 DeviceLostCallback = Callable[[str], None]  # called on the loop with a plain-Chinese message
@@ -35,11 +36,14 @@ def device_media(camera: CameraSettings, audio: AudioSettings) -> MediaFactories
     async def video(lost: DeviceLostCallback) -> MediaStreamTrack:
         return await open_camera(camera, lost)
 
+    voice: list[VoiceProcessor | None] = [None]  # one per call: the mic's, told what the speaker plays
+
     async def mic(lost: DeviceLostCallback) -> MediaStreamTrack:
-        return await open_microphone(audio, lost)
+        voice[0] = voice_processor(audio)
+        return await open_microphone(audio, lost, voice[0])
 
     async def speaker(lost: DeviceLostCallback) -> AudioSink:
-        return await open_speaker(audio, lost)
+        return await open_speaker(audio, lost, voice[0])
 
     return MediaFactories(video=video, audio=mic, audio_sink=speaker)
 

@@ -14,12 +14,32 @@ import av
 from aiortc import MediaStreamTrack
 
 from media.audio import AudioSink
+from media.bandwidth import QualityLog, worse
 from media.call import CallSession, MediaState
 from media.errors import InvalidTransition
 from media.factories import MediaFactories
-from media.flows import CallInfo, FrameListener, StateListener
+from media.flows import (
+    CallInfo,
+    FieldEdit,
+    FormListener,
+    FormSubmitHook,
+    FrameListener,
+    PushedContent,
+    StateListener,
+)
 from media.signaling import SignalingClient, SignalingError
-from protocol.messages import CallStats, Hangup, Message
+from protocol.messages import (
+    CallStats,
+    FormPatch,
+    Hangup,
+    LinkMode,
+    MediaMode,
+    Message,
+    PushContent,
+    RecordingConsent,
+    Rejoin,
+    Rejoined,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +47,13 @@ _READER_FINISH_S = 5.0  # how long close() lets the reader finish handling the m
 
 MEDIA_FAILED = "视频连接没有建立起来，请稍后再试。"
 NETWORK_LOST = "网络断了，通话已经结束。请稍后再试。"
-STALL_AFTER_S = 4.0  # no remote frame this long = stalled (shown as a notice)
-STALL_GIVE_UP_S = 10.0  # stalled this much longer = the call is over
+STALL_AFTER_S = 3.0  # no remote media this long = stalled: both sides show RECONNECTING, the kiosk redials
+STALL_GIVE_UP_S = 40.0  # the lawyer not reached again within this after the stall = the call is over
+REDIAL_ATTEMPT_S = 5.0  # one redial (gather, offer, answer, first media) given up after this
+SIGNALING_BACKOFF_S = (0.5, 1.0, 2.0, 4.0)  # waits between reconnects of a lost signaling socket
+RECONNECTING = "网络不稳定，正在重新连接…"
+REDIAL_GAVE_UP = "网络一直连不上，通话已经结束。您可以重新排队，或者留下电话请律师回电。"
+POOR_LINK = "网络太差，声音也听不清。您可以挂断后留下电话，请律师回电。"
 CALL_ENDED_BY_PEER = "对方已挂断。"
 CALL_ENDED = "通话已结束。"
 
@@ -65,6 +90,7 @@ class FlowCore[S]:
         *,
         stall_after_s: float = STALL_AFTER_S,
         stall_give_up_s: float = STALL_GIVE_UP_S,
+        redial_attempt_s: float = REDIAL_ATTEMPT_S,
     ) -> None:
         self.state: S = initial
         self.info = CallInfo()
@@ -86,6 +112,17 @@ class FlowCore[S]:
         self._stall_give_up_s = stall_give_up_s
         self._stall_timer: asyncio.TimerHandle | None = None
         self._prepared: asyncio.Task[Devices] | None = None
+        self._redial_attempt_s = redial_attempt_s
+        self._devices: Devices | None = None  # the call's devices, kept across its connections
+        self._quality = QualityLog()
+        self._own_mode = LinkMode.FULL
+        self._peer_mode = LinkMode.FULL
+        self._flowing = asyncio.Event()  # the current session's media flows
+        self._form_listeners: list[FormListener] = []
+        self._form_submit: FormSubmitHook | None = None
+        self._form_values: dict[str, dict[str, str]] = {}
+        self._resuming: asyncio.Task[None] | None = None
+        self.rejoined = False  # this call went on over a new signaling connection
 
     # ---- state and listeners -------------------------------------------------------------------
 
@@ -210,25 +247,48 @@ class FlowCore[S]:
         await devices.release()
 
     async def _open_session(self, ice_servers: list[dict[str, Any]]) -> CallSession:
-        """Take the devices opened ahead (or open them now) and build the call's media session."""
+        """Take the devices opened ahead (or open them now) and build the call's first media session."""
         task, self._prepared = self._prepared, None
         if task is None:
             self._device_notice = ""
             devices = await self._open_devices()
         else:
             devices = await task
-        video, audio, sink = devices.video, devices.audio, devices.sink
+        self._devices = devices
+        self._quality = QualityLog()
+        self._own_mode = self._peer_mode = LinkMode.FULL
+        self._form_values = {}
+        self.rejoined = False
+        return self._new_session(ice_servers, devices)
+
+    async def _reopen_session(self, ice_servers: list[dict[str, Any]]) -> CallSession:
+        """Close the stalled connection (keeping camera, microphone, playout) and build a fresh one."""
+        devices = self._devices
+        if devices is None:
+            raise RuntimeError("no call to reconnect")
+        old, self._session = self._session, None
+        if old is not None:
+            await asyncio.shield(old.close(keep_devices=True))
+        self._quality.redial_attempts += 1
+        return self._new_session(ice_servers, devices)
+
+    def _new_session(self, ice_servers: list[dict[str, Any]], devices: Devices) -> CallSession:
         session = CallSession(
             ice_servers,
-            video=video,
-            audio=audio,
-            audio_sink=sink,
+            video=devices.video,
+            audio=devices.audio,
+            audio_sink=devices.sink,
             relay_only=self._relay_only,
-            on_state=self._media_state_changed,
             stall_after_s=self._stall_after_s,
             on_remote_frame=self._on_remote_frame,
             on_local_frame=self._on_local_frame,
+            start_mode=self._own_mode if self._own_mode != LinkMode.CALLBACK else LinkMode.AUDIO_ONLY,
+            on_mode=self._own_mode_changed,
+            quality=self._quality,
+            video_expected=self._peer_mode in (LinkMode.FULL, LinkMode.LOW),
         )
+        session.on_state = lambda state: self._media_state_changed(session, state)
+        self._flowing = asyncio.Event()
         self._session = session
         return session
 
@@ -240,15 +300,24 @@ class FlowCore[S]:
         if self._local_listener is not None:
             self._local_listener(frame)
 
-    def _media_state_changed(self, state: MediaState) -> None:
-        """Give up on a call whose video stays stalled (aiortc notices a dead path only after ~30 s)."""
-        if state == MediaState.STALLED and self._stall_timer is None:
+    def _media_state_changed(self, session: CallSession, state: MediaState) -> None:
+        """Give up on a call whose media stays stalled (aiortc notices a dead path only after ~30 s)."""
+        if session is not self._session:
+            return  # a closed connection of this call
+        if state == MediaState.FLOWING:
+            self._flowing.set()
+        if state == MediaState.STALLED:
+            self._arm_stall_timer()
+        elif state in (MediaState.FLOWING, MediaState.CLOSED):
+            self._disarm_stall_timer()
+        self._on_media_state(state)
+
+    def _arm_stall_timer(self) -> None:
+        """Start counting down to giving up the call, unless already counting."""
+        if self._stall_timer is None:
             self._stall_timer = asyncio.get_running_loop().call_later(
                 self._stall_give_up_s, self._stall_expired
             )
-        elif state != MediaState.STALLED:
-            self._disarm_stall_timer()
-        self._on_media_state(state)
 
     def _disarm_stall_timer(self) -> None:
         if self._stall_timer is not None:
@@ -257,8 +326,8 @@ class FlowCore[S]:
 
     def _stall_expired(self) -> None:
         self._stall_timer = None
-        if self._session is not None and self._session.state == MediaState.STALLED:
-            log.warning("no video for %.0f s; ending the call", self._stall_after_s + self._stall_give_up_s)
+        if self._session is None or self._session.state != MediaState.FLOWING:
+            log.warning("no media for %.0f s; ending the call", self._stall_after_s + self._stall_give_up_s)
             self._spawn(self._give_up_stalled())
 
     async def _give_up_stalled(self) -> None:
@@ -294,29 +363,150 @@ class FlowCore[S]:
         self._disarm_stall_timer()
         await self._release_prepared()
         session, self._session = self._session, None
+        resuming, self._resuming = self._resuming, None
+        if resuming is not None and resuming is not asyncio.current_task():
+            resuming.cancel()
         if session is not None:
-            self._last_stats = session.stats()
+            self._last_stats = {**session.stats(), "quality": self._quality.summary()}
             await asyncio.shield(session.close())
+        elif self._devices is not None:
+            await self._devices.release()  # closed between two connections of a reconnecting call
+        self._devices = None
 
     async def _end_call(self, call_id: str, reason: str) -> None:
         """Send our stats and a Hangup for the call, then close the media."""
-        if self._session is not None:
-            stats = await self._session.collect_stats()
-            stats["timings"] = _relative_timings(self.info.timings)
-            await self._send(CallStats(call_id=call_id, stats=stats))
+        await self._report_stats(call_id)
         await self._send(Hangup(call_id=call_id, reason=reason))
         await self._close_session()
 
     async def _report_stats(self, call_id: str) -> None:
-        """Send our stats for a call the other side ended."""
+        """Send our stats for the call (media figures, quality summary, timings)."""
         if self._session is not None:
             stats = await self._session.collect_stats()
-            stats["timings"] = _relative_timings(self.info.timings)
-            await self._send(CallStats(call_id=call_id, stats=stats))
+        elif self._devices is not None:
+            stats = {}  # ended between two connections
+        else:
+            return
+        stats["quality"] = {**self._quality.summary(), "reconnections": self.info.reconnections}
+        stats["timings"] = _relative_timings(self.info.timings)
+        await self._send(CallStats(call_id=call_id, stats=stats))
 
     def media_stats(self) -> dict[str, Any]:
-        """Current media figures (the last call's once it ended)."""
-        return self._session.stats() if self._session is not None else dict(self._last_stats)
+        """Current media figures (the last call's once it ended), with the call's quality summary."""
+        if self._session is not None:
+            return {**self._session.stats(), "quality": self._quality.summary()}
+        return dict(self._last_stats)
+
+    def audio_max_gap_ms(self, since: float = 0.0) -> float:
+        """The longest stretch of the other side's audio missing since a time.monotonic()."""
+        devices = self._devices
+        return devices.sink.max_gap_ms(since) if devices is not None else 0.0
+
+    # ---- link mode -----------------------------------------------------------------------------
+
+    def _own_mode_changed(self, mode: LinkMode) -> None:
+        """Our sending mode changed: tell the other side and show the call's mode."""
+        self._own_mode = mode
+        if self.info.call_id:
+            self._spawn(self._send_quietly(MediaMode(call_id=self.info.call_id, mode=mode.value)))
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        mode = worse(self._own_mode, self._peer_mode)
+        callback = mode == LinkMode.CALLBACK
+        message = POOR_LINK if callback else (self.info.message if self.info.message != POOR_LINK else "")
+        self._update_info(
+            media_mode=mode.value, callback_offered=callback or self.info.callback_offered, message=message
+        )
+
+    async def _send_quietly(self, message: Message) -> None:
+        await self._send(message)
+
+    # ---- in-call messages shared by both sides ---------------------------------------------------
+
+    def add_form_listener(self, listener: FormListener) -> None:
+        """Be told of every co-filled form field, from either side (the UI shows it live)."""
+        self._form_listeners.append(listener)
+
+    def set_form_submit_hook(self, hook: FormSubmitHook | None) -> None:
+        """Where a confirmed co-filled form goes (the kiosk's durable outbox)."""
+        self._form_submit = hook
+
+    def form_values(self, form_id: str) -> dict[str, str]:
+        """The co-filled form's fields as they stand."""
+        return dict(self._form_values.get(form_id, {}))
+
+    async def patch_form(self, form_id: str, field_name: str, value: str) -> bool:
+        """Fill or correct one field; the other side sees it at once. False when not in a call."""
+        if not self.info.call_id or self._devices is None:
+            return False
+        origin = self._origin()
+        self._apply_edit(FieldEdit(form_id, field_name, value, origin))
+        return await self._send(FormPatch(self.info.call_id, form_id, field_name, value, origin))
+
+    def _apply_edit(self, edit: FieldEdit) -> None:
+        self._form_values.setdefault(edit.form_id, {})[edit.field] = edit.value
+        for listener in list(self._form_listeners):
+            try:
+                listener(edit)
+            except Exception:
+                log.exception("a form listener failed")
+
+    def _origin(self) -> str:
+        """'kiosk' or 'lawyer'."""
+        raise NotImplementedError
+
+    async def _on_in_call_message(self, message: Message) -> bool:
+        """Handle the in-call messages both sides share; True when it was one of them."""
+        if not self.info.call_id or getattr(message, "call_id", None) != self.info.call_id:
+            return False
+        match message:
+            case MediaMode(mode=mode) if mode in LinkMode.__members__.values():
+                self._peer_mode = LinkMode(mode)
+                self._show_mode()
+            case PushContent():
+                pushed = PushedContent(message.kind, message.ref, message.title, message.text)
+                self._update_info(pushed=pushed)
+            case FormPatch():
+                self._apply_edit(FieldEdit(message.form_id, message.field, message.value, message.origin))
+            case RecordingConsent(agreed=agreed):
+                self._on_consent(agreed)
+            case Rejoined(ok=ok):
+                self.rejoined = self.rejoined or ok
+                log.info("rejoined the call: %s", ok)
+                self._notify()
+            case _:
+                return False
+        return True
+
+    def _on_consent(self, agreed: bool) -> None:
+        """The other side answered (or, for the kiosk, the lawyer asked) about recording."""
+        raise NotImplementedError
+
+    # ---- signaling lost mid-call ---------------------------------------------------------------
+
+    def _resume_signaling(self) -> None:
+        """Reconnect the signaling socket in the background (media goes on peer to peer), then Rejoin."""
+        if self._resuming is None or self._resuming.done():
+            self._resuming = asyncio.ensure_future(self._resume_loop(self.info.call_id))
+
+    async def _resume_loop(self, call_id: str) -> None:
+        attempt = 0
+        while self.info.call_id == call_id and self._devices is not None:
+            await asyncio.sleep(SIGNALING_BACKOFF_S[min(attempt, len(SIGNALING_BACKOFF_S) - 1)])
+            attempt += 1
+            try:
+                await self._reconnect_signaling()
+            except (SignalingError, TimeoutError) as exc:
+                log.info("signaling not back yet: %s", exc)
+                continue
+            if self.info.call_id == call_id and self._devices is not None:
+                await self._send(Rejoin(call_id=call_id))
+            return
+
+    async def _reconnect_signaling(self) -> None:
+        """Open a new signaling socket, read Welcome, start the reader (the subclass knows its token)."""
+        raise NotImplementedError
 
 
 def _relative_timings(timings: dict[str, float]) -> dict[str, float]:

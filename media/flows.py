@@ -22,6 +22,7 @@ class CallerState(StrEnum):
     WAITING = "waiting"  # queued or ringing a lawyer; position known
     CONNECTING = "connecting"  # a lawyer answered; media is being set up
     IN_CALL = "in_call"  # first remote frame shown
+    RECONNECTING = "reconnecting"  # media stalled: redialling the same lawyer (网络不稳定，正在重新连接…)
     ENDED = "ended"  # the call is over (either side hung up)
     NO_LAWYER = "no_lawyer"  # nobody on duty / nobody answered: show the hotline
     FAILED = "failed"  # server unreachable, media failed, device error: show why and offer retry
@@ -42,7 +43,8 @@ CALLER_TRANSITIONS: dict[CallerState, frozenset[CallerState]] = {
         }
     ),
     CallerState.CONNECTING: frozenset({CallerState.IN_CALL, CallerState.ENDED, CallerState.FAILED}),
-    CallerState.IN_CALL: frozenset({CallerState.ENDED, CallerState.FAILED}),
+    CallerState.IN_CALL: frozenset({CallerState.ENDED, CallerState.FAILED, CallerState.RECONNECTING}),
+    CallerState.RECONNECTING: frozenset({CallerState.IN_CALL, CallerState.ENDED, CallerState.FAILED}),
     CallerState.ENDED: frozenset({CallerState.IDLE, CallerState.REQUESTING}),
     CallerState.NO_LAWYER: frozenset({CallerState.IDLE, CallerState.REQUESTING}),
     CallerState.FAILED: frozenset({CallerState.IDLE, CallerState.REQUESTING}),
@@ -58,6 +60,7 @@ class DeskState(StrEnum):
     RINGING = "ringing"  # a call is offered: 接听 / 拒接
     CONNECTING = "connecting"  # accepted; media being set up
     IN_CALL = "in_call"
+    RECONNECTING = "reconnecting"  # media stalled: waiting for the kiosk to redial
     FAILED = "failed"  # login refused, server unreachable, media failed
 
 
@@ -69,7 +72,12 @@ DESK_TRANSITIONS: dict[DeskState, frozenset[DeskState]] = {
         {DeskState.CONNECTING, DeskState.AVAILABLE, DeskState.OFF_DUTY, DeskState.FAILED}
     ),
     DeskState.CONNECTING: frozenset({DeskState.IN_CALL, DeskState.AVAILABLE, DeskState.FAILED}),
-    DeskState.IN_CALL: frozenset({DeskState.AVAILABLE, DeskState.OFF_DUTY, DeskState.FAILED}),
+    DeskState.IN_CALL: frozenset(
+        {DeskState.AVAILABLE, DeskState.OFF_DUTY, DeskState.FAILED, DeskState.RECONNECTING}
+    ),
+    DeskState.RECONNECTING: frozenset(
+        {DeskState.IN_CALL, DeskState.AVAILABLE, DeskState.OFF_DUTY, DeskState.FAILED}
+    ),
     DeskState.FAILED: frozenset({DeskState.LOGGED_OUT, DeskState.OFF_DUTY, DeskState.AVAILABLE}),
 }
 
@@ -89,8 +97,12 @@ class CallInfo:
         timings: monotonic timestamps (tap, queued, ring, accepted, first_frame, ended) for benches.
         estimated_wait_s: the server's honest estimate while WAITING; -1 when unknown.
         lawyers_on_duty: lawyers on duty while WAITING (0 when unknown).
-        callback_offered: the wait is long or nobody can answer: offer a callback (kiosk).
+        callback_offered: offer a callback: the wait is long, nobody can answer, or the link is too poor.
         tracking_number: the matter's number, for the villager's receipt.
+        media_mode: the call's link mode (protocol.messages.LinkMode value), the worse of both sides'.
+        reconnections: how often the media was re-established during this call.
+        pushed: the last content the lawyer pushed to the terminal (None before any).
+        recording: "" (not asked), "asked" (the lawyer asks; the villager must answer), "agreed", "refused".
     """
 
     call_id: str = ""
@@ -105,6 +117,34 @@ class CallInfo:
     lawyers_on_duty: int = 0
     callback_offered: bool = False
     tracking_number: str = ""
+    media_mode: str = "full"
+    reconnections: int = 0
+    pushed: PushedContent | None = None
+    recording: str = ""
+
+
+@dataclass(frozen=True)
+class PushedContent:
+    """An FAQ answer, law article or form the lawyer put on the terminal's screen (ContentKind)."""
+
+    kind: str
+    ref: str
+    title: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    """One field of a form filled together; origin 'kiosk' or 'lawyer'."""
+
+    form_id: str
+    field: str
+    value: str
+    origin: str
+
+
+FormListener = Callable[[FieldEdit], None]
+FormSubmitHook = Callable[[str, dict[str, str]], None]  # (form_id, confirmed values) -> the outbox
 
 
 StateListener = Callable[[Any, CallInfo], None]  # (CallerState | DeskState, CallInfo)
@@ -137,6 +177,18 @@ class CallerFlow(Protocol):
 
     async def close(self) -> None:
         """Hang up if needed and release camera, microphone and the connection."""
+
+    def add_form_listener(self, listener: FormListener) -> None:
+        """Be told of every co-filled form field, from either side."""
+
+    async def patch_form(self, form_id: str, field_name: str, value: str) -> bool:
+        """The villager fills one field; the lawyer sees it at once."""
+
+    async def submit_form(self, form_id: str) -> bool:
+        """The villager confirmed and signed: the values go to the form-submit hook (the outbox)."""
+
+    async def answer_recording(self, agreed: bool) -> None:
+        """同意 / 不同意 recording, when info.recording == "asked"."""
 
 
 class DeskFlow(Protocol):
@@ -171,3 +223,15 @@ class DeskFlow(Protocol):
 
     async def close(self) -> None:
         """Hang up, go off duty, release devices and the connection."""
+
+    async def push_content(self, kind: str, ref: str, title: str = "", text: str = "") -> bool:
+        """Show an FAQ answer, a law article or a form (protocol.messages.ContentKind) on the terminal."""
+
+    def add_form_listener(self, listener: FormListener) -> None:
+        """Watch the villager fill the pushed form live."""
+
+    async def patch_form(self, form_id: str, field_name: str, value: str) -> bool:
+        """Correct one field of the pushed form; the terminal shows it at once."""
+
+    async def request_recording(self) -> bool:
+        """Ask to record (where the centre enables it); info.recording becomes agreed or refused."""

@@ -473,3 +473,118 @@ def _matches(value: Any, hint: Any) -> bool:
     if hint is str:
         return isinstance(value, str)
     return False
+
+
+# ---- in-call messages: reconnection, link mode, help, consent (issue 7) --------------------------
+
+
+class LinkMode(StrEnum):
+    """How much a call sends, stepped down on a bad link and up again when it recovers."""
+
+    FULL = "full"  # 640x480 at up to 30 fps
+    LOW = "low"  # 320x240 at 15 fps
+    AUDIO_ONLY = "audio_only"  # no video; the lawyer's photo is shown instead
+    CALLBACK = "callback"  # even audio suffers: offer a callback
+
+
+class ContentKind(StrEnum):
+    """What a lawyer can push to the terminal's screen during a call."""
+
+    FAQ = "faq"  # an FAQ answer id
+    LAW = "law"  # a law article reference
+    FORM = "form"  # a form to fill together (ref = form id)
+
+
+@dataclass(frozen=True)
+class Redial(Message):
+    """Kiosk -> server -> the call's lawyer: a fresh offer for the same call after its media stalled.
+
+    An empty sdp from the lawyer asks the kiosk to redial (the lawyer's side saw the stall first).
+    """
+
+    TYPE: ClassVar[str] = "redial"
+    call_id: str
+    sdp: str = ""
+    attempt: int = 0  # the kiosk's attempt number, echoed in the answer
+
+
+@dataclass(frozen=True)
+class RedialAnswer(Message):
+    """Lawyer -> server -> kiosk: the answer to a Redial."""
+
+    TYPE: ClassVar[str] = "redial_answer"
+    call_id: str
+    sdp: str
+    attempt: int = 0  # the Redial's attempt number: a late answer to an earlier attempt is ignored
+
+
+@dataclass(frozen=True)
+class Rejoin(Message):
+    """A side whose signaling reconnected mid-call re-attaches to the call (the server may have restarted)."""
+
+    TYPE: ClassVar[str] = "rejoin"
+    call_id: str
+
+
+@dataclass(frozen=True)
+class Rejoined(Message):
+    """Server -> client: whether the call is known again (ok=False: it ended meanwhile)."""
+
+    TYPE: ClassVar[str] = "rejoined"
+    call_id: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class MediaMode(Message):
+    """A side tells the other which LinkMode it sends in now."""
+
+    TYPE: ClassVar[str] = "media_mode"
+    call_id: str
+    mode: str
+
+
+@dataclass(frozen=True)
+class PushContent(Message):
+    """Lawyer -> kiosk: show an FAQ answer, a law article or a form (ContentKind) during the call."""
+
+    TYPE: ClassVar[str] = "push_content"
+    call_id: str
+    kind: str
+    ref: str
+    title: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class FormPatch(Message):
+    """One field of a form filled together, relayed both ways; origin is 'kiosk' or 'lawyer'."""
+
+    TYPE: ClassVar[str] = "form_patch"
+    call_id: str
+    form_id: str
+    field: str
+    value: str
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class RecordingConsent(Message):
+    """A side agrees (or not) to record the call; the lawyer's agreement is the request."""
+
+    TYPE: ClassVar[str] = "recording_consent"
+    call_id: str
+    agreed: bool
+
+
+for _in_call_message in (
+    Redial,
+    RedialAnswer,
+    Rejoin,
+    Rejoined,
+    MediaMode,
+    PushContent,
+    FormPatch,
+    RecordingConsent,
+):
+    MESSAGE_TYPES[_in_call_message.TYPE] = _in_call_message

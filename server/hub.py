@@ -43,6 +43,7 @@ from protocol.messages import (
     encode,
 )
 from server.gcpacer import GcPacer
+from server.incall import InCall  # resil: in-call messages
 from server.phone import BadPhoneError, normalise_phone
 from server.pool import Pool
 from server.pool_model import (
@@ -196,6 +197,9 @@ class Hub:
         self._records_pending = 0
         self._records_written = asyncio.Condition()
         self._background: set[asyncio.Task[None]] = set()  # callback requests and lists in flight
+        self.incall = InCall(  # resil: redial, rejoin, link mode, help, consent (server/incall.py)
+            self.pool, storage, self._perform, recording_enabled=settings.recording_enabled, clock=clock
+        )
 
     async def start(self) -> None:
         """Load the roster, start the timer (rings, waits, queue updates) and the records writer."""
@@ -266,6 +270,9 @@ class Hub:
 
     def handle(self, conn: Connection, message: Message) -> None:
         """One decoded message from a client: route it to the pool, answer refusals with Error."""
+        if self.incall.handles(message):  # resil: in-call messages go to server/incall.py
+            self.incall.handle(conn, message)
+            return
         allowed = KIOSK_MESSAGES if conn.role is Role.KIOSK else LAWYER_MESSAGES
         if not isinstance(message, allowed):
             text = f"{'终端' if conn.role is Role.KIOSK else '律师'}不能发送 {message.TYPE} 消息。"

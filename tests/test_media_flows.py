@@ -11,9 +11,9 @@ import pytest
 from aiortc import MediaStreamTrack
 
 from media.answerer import RING_CANCELLED, DeskAnswerer
-from media.caller import STALLED, KioskCaller
+from media.caller import KioskCaller
 from media.factories import synthetic_media
-from media.flowbase import CALL_ENDED_BY_PEER, NETWORK_LOST
+from media.flowbase import CALL_ENDED_BY_PEER, RECONNECTING, REDIAL_GAVE_UP
 from media.flows import (
     CALLER_TRANSITIONS,
     DESK_TRANSITIONS,
@@ -23,7 +23,7 @@ from media.flows import (
     DeskState,
 )
 from media.signaling import KIOSK_REFUSED, REFUSED, UNREACHABLE
-from media.synthetic import SyntheticVideoTrack
+from media.synthetic import SyntheticAudioTrack, SyntheticVideoTrack
 from tests.media_fixtures import (
     Coturn,
     FakePool,
@@ -267,31 +267,43 @@ async def test_a_wrong_turn_secret_fails_the_relay_only_call_with_a_clear_messag
         await pool.stop()
 
 
-async def test_video_that_stops_mid_call_is_noticed_and_the_call_ended_on_both_sides(pool: FakePool) -> None:
-    """A dead media path: the kiosk shows a notice, then gives up, instead of aiortc's silent ~30 s."""
-    desk_cameras: list[SyntheticVideoTrack] = []
+async def test_media_that_stops_mid_call_is_noticed_and_the_call_ended_on_both_sides(pool: FakePool) -> None:
+    """A dead media path: both sides show 重新连接, the kiosk redials, then gives up when nothing returns."""
+    desk_tracks: list[MediaStreamTrack] = []
     desk_media = synthetic_media(320, 240, 15, 660)
 
     async def desk_camera(lost: Any) -> MediaStreamTrack:
-        desk_cameras.append(SyntheticVideoTrack(320, 240, 15))
-        return desk_cameras[-1]
+        desk_tracks.append(SyntheticVideoTrack(320, 240, 15))
+        return desk_tracks[-1]
 
-    desk_media.video = desk_camera
+    async def desk_mic(lost: Any) -> MediaStreamTrack:
+        desk_tracks.append(SyntheticAudioTrack(660))
+        return desk_tracks[-1]
+
+    desk_media.video, desk_media.audio = desk_camera, desk_mic
     kiosk = KioskCaller(
-        pool.url, FakePool.KIOSK_TOKEN, synthetic_media(320, 240, 15), stall_after_s=0.5, stall_give_up_s=0.5
+        pool.url,
+        FakePool.KIOSK_TOKEN,
+        synthetic_media(320, 240, 15),
+        stall_after_s=0.5,
+        stall_give_up_s=1.5,
+        redial_attempt_s=0.5,
     )
     desk = DeskAnswerer(pool.url, desk_media)
     kiosk_log, desk_log = StateLog(kiosk, CALLER_TRANSITIONS), StateLog(desk, DESK_TRANSITIONS)
     try:
         await on_duty(desk)
         await connect_call(kiosk, desk, desk_log)
-        desk_cameras[-1].stop()  # the desk's picture stops reaching the kiosk
+        for track in desk_tracks:
+            track.stop()  # nothing from the desk reaches the kiosk any more
         info = await kiosk_log.reach(CallerState.FAILED)
-        assert info.message == NETWORK_LOST
-        assert STALLED in [i.message for i in kiosk_log.infos]
+        assert info.message == REDIAL_GAVE_UP
+        assert info.callback_offered
+        assert CallerState.RECONNECTING in kiosk_log.states
+        assert RECONNECTING in [i.message for i in kiosk_log.infos]
         assert kiosk_log.illegal == []
         assert (await desk_log.reach(DeskState.AVAILABLE)).message == CALL_ENDED_BY_PEER
-        assert pool.hangups == [("kiosk", "media_failed")]
+        assert pool.hangups == [("kiosk", "disconnected")]
     finally:
         await kiosk.close()
         await desk.close()

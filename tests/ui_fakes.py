@@ -24,6 +24,8 @@ from media.flows import (
     CallerState,
     CallInfo,
     DeskState,
+    FieldEdit,
+    FormListener,
     FrameListener,
     StateListener,
 )
@@ -65,6 +67,8 @@ class _FakeFlowBase:
         self._frames_sent = 0
         self._producer: asyncio.Task[None] | None = None
         self.fail_next: BaseException | None = None
+        self._form_listeners: list[FormListener] = []
+        self.form_values: dict[str, dict[str, str]] = {}
 
     def add_state_listener(self, listener: StateListener) -> None:
         """Be told of every state change."""
@@ -129,6 +133,40 @@ class _FakeFlowBase:
         self.actions.append("close")
         await self._stop_frames()
         self.closed = True
+
+    def add_form_listener(self, listener: FormListener) -> None:
+        """Be told of every field edited together during a call."""
+        self._form_listeners.append(listener)
+
+    async def patch_form(self, form_id: str, field_name: str, value: str) -> bool:
+        """Edit a co-filled field: kept, and echoed to the listeners as the peer would see it."""
+        self._record(f"patch_form:{form_id}.{field_name}")
+        self.form_values.setdefault(form_id, {})[field_name] = value
+        edit = FieldEdit(form_id, field_name, value, "local")
+        for listener in list(self._form_listeners):
+            listener(edit)
+        return True
+
+    async def submit_form(self, form_id: str) -> bool:
+        """Confirm a co-filled form."""
+        self._record(f"submit_form:{form_id}")
+        return form_id in self.form_values
+
+    async def answer_recording(self, agreed: bool) -> None:
+        """The villager's answer to the recording question."""
+        self._record(f"recording:{agreed}")
+        self.update_info(recording="agreed" if agreed else "refused")
+
+    async def push_content(self, kind: str, ref: str, title: str = "", text: str = "") -> bool:
+        """The lawyer puts an answer, article or form on the terminal's screen."""
+        self._record(f"push:{kind}:{ref}")
+        return True
+
+    async def request_recording(self) -> bool:
+        """The lawyer asks to record."""
+        self._record("request_recording")
+        self.update_info(recording="asked")
+        return True
 
 
 class FakeCallerFlow(_FakeFlowBase):
