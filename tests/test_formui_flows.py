@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QPoint, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 
@@ -300,3 +302,36 @@ def test_receipt_shows_only_once_the_row_is_on_disk(qtbot, qapp, tmp_path):
         assert len(seen) == 1 and len(seen[0]) == 1  # committed before the receipt appeared
         assert (k.outbox.path.parent / DB_FILE_NAME).exists()
         assert seen[0][0][0] == k.forms.property("trackingNumber")
+
+
+def test_receipt_print_button_only_with_a_printer_and_failures_said_plainly(qtbot, qapp, tmp_path):
+    with forms_kiosk(qtbot, qapp, tmp_path) as k:
+        k.vm.openForm("callback")
+        fill_to_review(k, example_values(load_form("callback"), NOW.date()))
+        k.h.tap("nextButton")
+        k.h.wait_for("trackingNumber")
+        assert not k.h.has("printButton")  # no printer configured: the receipt is on screen only
+    with forms_kiosk(qtbot, qapp, tmp_path / "second", printer="no-such-printer") as k:
+        k.vm.openForm("callback")
+        fill_to_review(k, example_values(load_form("callback"), NOW.date()))
+        k.h.tap("nextButton")
+        k.h.tap("printButton")  # lp cannot reach that printer here
+        qtbot.waitUntil(lambda: "打印没有成功" in k.forms.property("notice"), timeout=15000)
+        assert not list(k.session_dir.glob("*.pdf"))  # the printed PDF does not stay behind
+
+
+@pytest.mark.qt_log_ignore(
+    r"PopupList_QMLTYPE_\d+ overrides a member", "PulseAudioService"
+)  # no sound server here
+def test_review_is_read_aloud_on_request(qtbot, qapp, tmp_path):
+    with forms_kiosk(qtbot, qapp, tmp_path) as k:
+        k.vm.openForm("callback")
+        fill_to_review(k, example_values(load_form("callback"), NOW.date()))
+        if shutil.which("espeak-ng") is None:
+            k.h.tap("readAloudButton")
+            qtbot.waitUntil(lambda: "朗读功能" in k.forms.property("notice"))
+            return
+        k.forms.readAloud()  # the player itself needs a sound device; the WAV is what we check
+        qtbot.waitUntil(lambda: k.forms.property("speechUrl") != "", timeout=15000)
+        wav = Path(QUrl(k.forms.property("speechUrl")).toLocalFile())
+        assert wav.read_bytes()[:4] == b"RIFF" and wav.is_relative_to(k.session_dir)

@@ -280,6 +280,13 @@ class FormsViewModel(QObject):
         photos = self.session.values.get(field.id) or []
         return [data_url(base64.b64decode(p), "image/jpeg") for p in photos]
 
+    def _signature_url(self) -> str:
+        field = self.field
+        if field is None or self.session is None or field.type is not FieldType.SIGNATURE:
+            return ""
+        value = self.session.values.get(field.id)
+        return f"data:image/png;base64,{value}" if isinstance(value, str) and value else ""
+
     def _dates(self) -> list[dict[str, Any]]:
         field = self.field
         if field is None or self.session is None or field.type is not FieldType.DATE:
@@ -378,6 +385,7 @@ class FormsViewModel(QObject):
     fieldValue = Property(str, _value, notify=changed)
     fieldMessage = Property(str, lambda self: self._message, notify=changed)
     photoUrls = Property(list, _photo_urls, notify=changed)
+    signatureUrl = Property(str, _signature_url, notify=changed)
     maxPhotos = Property(int, lambda self: int(self._f("max_images", 0)), notify=fieldChanged)
     dateChoices = Property(list, _dates, notify=changed)
     consentTitle = Property(str, _consent_title, notify=changed)

@@ -7,10 +7,13 @@ Rectangle {
     id: screen
     objectName: "applyScreen"
     property QtObject forms
+    // With the on-screen keyboard open the screen is half as tall: everything tightens up.
+    readonly property bool compact: height < Theme.px(560)
     color: Theme.background
 
     TopBar {
         id: bar
+        height: screen.compact ? Theme.px(64) : Theme.px(110)
         anchors.left: parent.left
         anchors.right: parent.right
         title: screen.forms.formTitle !== "" ? screen.forms.formTitle : qsTr("办事申请")
@@ -40,7 +43,7 @@ Rectangle {
     }
 
     Component { id: chooserPage; ApplyChooser { forms: screen.forms } }
-    Component { id: questionPage; FormQuestion { forms: screen.forms } }
+    Component { id: questionPage; FormQuestion { forms: screen.forms; compact: screen.compact } }
     Component { id: consentPage; FormConsent { forms: screen.forms } }
     Component { id: refusedPage; FormRefused { forms: screen.forms } }
     Component { id: eligibilityPage; FormEligibility { forms: screen.forms } }

@@ -8,9 +8,11 @@ Rectangle {
     property string nextText: qsTr("下一步")
     property bool showBack: true
     property bool showNext: true
+    property bool compact: false  // the keyboard is open: lower buttons
+    readonly property int buttonHeight: compact ? Theme.touchMin : Theme.buttonHeight
     signal nextClicked()
     signal backClicked()
-    height: Theme.buttonHeight + Theme.px(24)
+    height: buttonHeight + (compact ? Theme.px(12) : Theme.px(24))
     color: Theme.surface
 
     BigButton {
@@ -22,6 +24,7 @@ Rectangle {
         text: qsTr("上一步")
         colour: Theme.neutral
         iconSource: "../common/icons/back.svg"
+        height: bar.buttonHeight
         onClicked: bar.backClicked()
     }
     BigButton {
@@ -33,6 +36,7 @@ Rectangle {
         textColour: Theme.ink
         fontSize: Theme.fontBody
         implicitWidth: Theme.px(240)
+        height: bar.buttonHeight
         onClicked: bar.forms.home()
     }
     BigButton {
@@ -44,6 +48,7 @@ Rectangle {
         text: bar.nextText
         colour: Theme.call
         enabled: !bar.forms.busy
+        height: bar.buttonHeight
         onClicked: bar.nextClicked()
     }
 }

@@ -7,8 +7,8 @@ Item {
     id: pad
     property string kind: "number"  // number, phone or id_number
     property string unit: ""
-    property string initialText: ""
-    property string digits: ""
+    property string initialText: ""  // bound to the stored answer: the display always shows what is kept
+    readonly property string digits: initialText
     readonly property int maxDigits: kind === "id_number" ? 18 : kind === "phone" ? 13 : 9
     signal edited(string value)
 
@@ -20,16 +20,15 @@ Item {
         return text
     }
     function press(key) {
+        let next = digits
         if (key === "del")
-            digits = digits.slice(0, -1)
+            next = digits.slice(0, -1)
         else if (key === "clear")
-            digits = ""
+            next = ""
         else if (digits.length < maxDigits)
-            digits = digits + key
-        pad.edited(digits)
+            next = digits + key
+        pad.edited(next)
     }
-
-    Component.onCompleted: digits = initialText
 
     Rectangle {
         id: display

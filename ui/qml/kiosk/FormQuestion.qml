@@ -6,6 +6,7 @@ import common
 Item {
     id: page
     property QtObject forms
+    property bool compact: false  // the keyboard is open: no section title or help, smaller words
     // Number pads stand on the right, full height; the question and its message on the left.
     readonly property bool padBeside: ["number", "phone", "id_number"].indexOf(forms.fieldType) >= 0
 
@@ -15,10 +16,11 @@ Item {
         anchors.left: parent.left
         anchors.right: page.padBeside ? parent.horizontalCenter : parent.right
         anchors.margins: Theme.margin
-        anchors.topMargin: Theme.px(20)
+        anchors.topMargin: page.compact ? Theme.px(8) : Theme.px(20)
         spacing: Theme.px(8)
         Text {
             objectName: "sectionTitle"
+            visible: !page.compact
             width: parent.width
             text: page.forms.sectionTitle
             color: Theme.inkSoft
@@ -29,13 +31,13 @@ Item {
             width: parent.width
             text: page.forms.fieldLabel
             color: Theme.ink
-            font.pixelSize: Theme.fontLarge
+            font.pixelSize: page.compact ? Theme.fontBody : Theme.fontLarge
             font.bold: true
             wrapMode: Text.WordWrap
         }
         Text {
             objectName: "fieldHelp"
-            visible: text !== ""
+            visible: text !== "" && !page.compact
             width: parent.width
             text: page.forms.fieldHelp
             color: Theme.inkSoft
@@ -83,7 +85,8 @@ Item {
         anchors.right: parent.right
         anchors.bottom: nav.top
         anchors.margins: Theme.margin
-        anchors.topMargin: Theme.px(16)
+        anchors.topMargin: page.compact ? Theme.px(8) : Theme.px(16)
+        anchors.bottomMargin: page.compact ? Theme.px(8) : Theme.margin
         sourceComponent: {
             switch (page.forms.fieldType) {
             case "number": case "phone": case "id_number": return padWidget
@@ -131,6 +134,7 @@ Item {
     FormNavBar {
         id: nav
         forms: page.forms
+        compact: page.compact
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom

@@ -1,11 +1,11 @@
 import QtQuick
 import common
 
-// The signature pad: write with a finger; each stroke goes to the view-model, which keeps the PNG.
+// The signature pad: write with a finger; each stroke goes to the view-model, which keeps the PNG
+// and shows it back (the canvas draws only the stroke under the finger).
 Item {
     id: padRoot
     property QtObject forms
-    property var strokes: []
     property var current: []
 
     Rectangle {
@@ -20,9 +20,16 @@ Item {
         border.width: 3
         radius: Theme.radius / 2
 
+        Image {
+            objectName: "signatureImage"
+            anchors.fill: parent
+            anchors.margins: 3
+            fillMode: Image.Stretch
+            source: padRoot.forms.signatureUrl
+        }
         Text {
             anchors.centerIn: parent
-            visible: padRoot.strokes.length === 0 && padRoot.current.length === 0
+            visible: padRoot.forms.signatureUrl === "" && padRoot.current.length === 0
             text: qsTr("请用手指在这里写上您的名字")
             color: "#8A8A8A"
             font.pixelSize: Theme.fontLarge
@@ -37,7 +44,7 @@ Item {
                 ctx.lineCap = "round"
                 ctx.lineJoin = "round"
                 ctx.strokeStyle = "#000000"
-                const all = padRoot.strokes.concat(padRoot.current.length ? [padRoot.current] : [])
+                const all = padRoot.current.length ? [padRoot.current] : []
                 for (const stroke of all) {
                     ctx.beginPath()
                     ctx.moveTo(stroke[0][0] * width, stroke[0][1] * height)
@@ -60,7 +67,6 @@ Item {
             }
             onReleased: (mouse) => {
                 const stroke = padRoot.current.concat([point(mouse)])
-                padRoot.strokes = padRoot.strokes.concat([stroke])
                 padRoot.current = []
                 padRoot.forms.addSignatureStroke(stroke)
                 canvas.requestPaint()
@@ -75,7 +81,6 @@ Item {
         text: qsTr("擦掉重写")
         colour: Theme.neutral
         onClicked: {
-            padRoot.strokes = []
             padRoot.current = []
             padRoot.forms.clearSignature()
             canvas.requestPaint()

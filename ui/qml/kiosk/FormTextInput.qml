@@ -16,7 +16,7 @@ Item {
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.top: parent.top
-        height: input.multiline ? Math.max(Theme.px(160), Math.min(input.height, Theme.px(260))) : Theme.px(100)
+        height: input.multiline ? Math.max(Theme.px(110), Math.min(input.height, Theme.px(260))) : Math.min(Theme.px(100), Math.max(Theme.px(72), input.height))
         radius: Theme.radius / 2
         color: Theme.surface
         border.color: (single.activeFocus || area.activeFocus) ? Theme.primary : Theme.border

@@ -33,7 +33,7 @@ Item {
         anchors.top: label.bottom
         anchors.left: saved.left
         text: page.forms.trackingDisplay
-        font.pixelSize: Theme.fontHuge
+        font.pixelSize: Theme.text(110)
         font.bold: true
         font.letterSpacing: Theme.px(6)
         color: Theme.ink
@@ -45,29 +45,29 @@ Item {
         anchors.topMargin: Theme.px(20)
         anchors.right: parent.right
         anchors.rightMargin: Theme.margin
-        width: Theme.px(250)
+        width: Theme.px(210)
         height: width
         smooth: false
         fillMode: Image.PreserveAspectFit
         source: page.forms.qrCode
     }
     Text {
+        id: qrCaption
         anchors.top: qr.bottom
-        anchors.horizontalCenter: qr.horizontalCenter
-        text: qsTr("用手机扫一扫，记下受理号")
+        anchors.right: qr.right
+        text: qsTr("手机扫码记下受理号")
         font.pixelSize: Theme.text(24)
         color: Theme.inkSoft
     }
     Text {
         objectName: "nextSteps"
-        anchors.top: number.bottom
-        anchors.topMargin: Theme.px(16)
+        y: Math.max(number.y + number.height, qrCaption.y + qrCaption.height) + Theme.px(12)
         anchors.left: saved.left
-        anchors.right: qr.left
+        anchors.right: parent.right
         anchors.rightMargin: Theme.margin
         anchors.bottom: buttons.top
         text: page.forms.nextSteps
-        font.pixelSize: Theme.fontBody
+        font.pixelSize: Theme.text(28)
         lineHeight: 1.15
         color: Theme.ink
         wrapMode: Text.WordWrap

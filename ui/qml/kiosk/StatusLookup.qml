@@ -23,9 +23,9 @@ Item {
                 : page.lookup.step === "phone" ? qsTr("请输入您填的手机号码的最后4位")
                 : page.lookup.step === "asking" ? qsTr("正在查询，请稍等…")
                 : page.lookup.resultTitle
-            font.pixelSize: Theme.fontLarge
+            font.pixelSize: page.lookup.step === "result" ? Theme.fontTitle : Theme.fontLarge
             font.bold: true
-            color: Theme.ink
+            color: page.lookup.step === "result" && page.lookup.found ? Theme.call : Theme.ink
             wrapMode: Text.WordWrap
         }
         Rectangle {
