@@ -272,6 +272,7 @@ def test_document_photo_is_taken_and_can_be_removed(qtbot, qapp, tmp_path):
         assert len(photos) == 1 and photos[0].read_bytes().startswith(b"\xff\xd8")
         k.h.tap("removePhoto_0")
         qtbot.waitUntil(lambda: not k.h.has("photo_0"))
+        assert not list(k.session_dir.glob("photo-*.jpg"))  # a removed photo leaves no file behind
 
 
 def test_staff_assisted_submission_records_who_filled_it(qtbot, qapp, tmp_path):

@@ -20,12 +20,10 @@ async def shoot_forms(out: Path, language: str) -> None:
 
     from config.settings import CameraSettings, MediaSource
     from content.forms import CHINA_TZ, load_all_forms
-    from content.forms.examples import example_values
     from kiosk.outbox import Outbox
     from tests.ui_fakes import FakeCallerFlow
     from ui.app import QML_DIR, keyboard_locale, load_window
     from ui.background import BackgroundRunner
-    from ui.forms_fields import to_display
     from ui.forms_vm import FormsViewModel
     from ui.kiosk_vm import KioskViewModel
 
@@ -60,52 +58,69 @@ async def shoot_forms(out: Path, language: str) -> None:
             print(f"  {path}", flush=True)
 
         await shot("00_chooser", lambda: vm.tapTile("apply"))
-        for form_id, spec in specs.items():
-            values = example_values(spec, now.date())
-            if form_id == "legal_aid":
-                values["evidence_photos"] = None  # a photo is taken below instead
-            forms.openForm(form_id)
-            step = 0
-            for _ in range(40):
-                page = forms.property("page")
-                if page == "review":
-                    break
-                field = forms.property("fieldId")
-                step += 1
-                name = f"{form_id}_{step:02d}_{page if page != 'question' else field}"
-                if page == "consent":
-                    await shot(name)
-                    forms.answerConsent(True)
-                    continue
-                if page == "eligibility":
-                    await shot(name)
-                    forms.next()
-                    continue
-                await shot(name)
-                await _answer(forms, spec.field(field), values.get(field), to_display)
-                if field in ("phone", "signature", "evidence_photos", "date", "facts"):
-                    await shot(f"{name}_answered")
-                forms.next()
-            await shot(f"{form_id}_90_review")
-            if form_id in ("legal_aid", "callback"):
-                forms.confirm()
-                await _until(lambda: forms.property("page") == "receipt")
-                await shot(f"{form_id}_95_receipt")
-        await shot("91_message_next_to_field", lambda: _bad_phone(forms))
-        await shot("92_refused", lambda: _refuse(forms))
-        await shot("93_over_income", lambda: _over_income(forms))
-        forms.openStatus()
-        await shot("94_status_number", lambda: [forms.status.key(c) for c in "ABCD2345"])
-        forms.status.next()
-        await shot("95_status_phone", lambda: [forms.status.key(c) for c in "5678"])
-        forms.status.next()
-        await _until(lambda: forms.status.property("step") == "result")
-        await shot("96_status_result")
+        for spec in specs.values():
+            await _walk_form(forms, spec, now, shot)
+        await _extras(forms, shot)
         window.close()
         await runner.shutdown()
         await outbox.close()
         del engine
     await _desk_tab(out)
+
+
+Shot = Callable[..., Any]
+
+
+async def _walk_form(forms: Any, spec: Any, now: datetime, shot: Shot) -> None:
+    """Every screen of one form, answered with its example values, to the review (and receipt)."""
+    from content.forms.examples import example_values
+    from ui.forms_fields import to_display
+
+    form_id = spec.id
+    values = example_values(spec, now.date())
+    if form_id == "legal_aid":
+        values["evidence_photos"] = None  # a photo is taken below instead
+    forms.openForm(form_id)
+    step = 0
+    for _ in range(40):
+        page = forms.property("page")
+        if page == "review":
+            break
+        field = forms.property("fieldId")
+        step += 1
+        name = f"{form_id}_{step:02d}_{page if page != 'question' else field}"
+        if page == "consent":
+            await shot(name)
+            forms.answerConsent(True)
+            continue
+        if page == "eligibility":
+            await shot(name)
+            forms.next()
+            continue
+        await shot(name)
+        await _answer(forms, spec.field(field), values.get(field), to_display)
+        if field in ("phone", "signature", "evidence_photos", "date", "facts"):
+            await shot(f"{name}_answered")
+        forms.next()
+    await shot(f"{form_id}_90_review")
+    if form_id in ("legal_aid", "callback"):
+        forms.confirm()
+        await _until(lambda: forms.property("page") == "receipt")
+        await shot(f"{form_id}_95_receipt")
+
+
+async def _extras(forms: Any, shot: Shot) -> None:
+    """A message next to a field, consent refused, the over-income result, the status lookup."""
+    await shot("91_message_next_to_field", lambda: _bad_phone(forms))
+    await shot("92_refused", lambda: _refuse(forms))
+    await shot("93_over_income", lambda: _over_income(forms))
+    forms.openStatus()
+    await shot("94_status_number", lambda: [forms.status.key(c) for c in "ABCD2345"])
+    forms.status.next()
+    await shot("95_status_phone", lambda: [forms.status.key(c) for c in "5678"])
+    forms.status.next()
+    await _until(lambda: forms.status.property("step") == "result")
+    await shot("96_status_result")
 
 
 async def _answer(forms: Any, field: Any, value: Any, to_display: Callable[[Any, Any], str]) -> None:

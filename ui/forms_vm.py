@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
-import shutil
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
 
@@ -23,67 +20,28 @@ from content.forms import (
     FormSpec,
     FormState,
     FormStateError,
-    check_eligibility,
     display_tracking_number,
-    review_lines,
     review_text,
 )
 from ui.background import BackgroundRunner
 from ui.form_media import data_url, qr_png, signature_png, take_photo
-from ui.form_pdf import ApplicationRecord, write_application_pdf
+from ui.form_pdf import ApplicationRecord
 from ui.forms_fields import date_choices, from_display, to_display
+from ui.forms_pages import (
+    PAGE_TRANSITIONS,
+    PHOTO_FAILED,
+    PRINT_FAILED,
+    SAVE_FAILED,
+    SPEECH_FAILED,
+    FormPage,
+    OutboxLike,
+    SessionFiles,
+)
+from ui.forms_readout import eligibility_view, next_steps, print_application, review_notes, review_view
 from ui.forms_status import StatusLookupViewModel, StatusQuery
 from ui.speech import SpeechRenderer
 
 log = logging.getLogger(__name__)
-
-
-class ReceiptLike(Protocol):
-    """What the outbox returns once a submission is on disk (kiosk.outbox.Receipt)."""
-
-    tracking_number: str
-
-
-class OutboxLike(Protocol):
-    """What the screens need of the terminal's outbox (kiosk.outbox.Outbox)."""
-
-    async def enqueue(self, submission: Mapping[str, Any]) -> Any:
-        """Commit a confirmed submission durably; return its receipt."""
-
-
-class FormPage(StrEnum):
-    """Which 办事申请 screen is shown; allowed moves are in PAGE_TRANSITIONS."""
-
-    CHOOSER = "chooser"  # big tiles: one per form, and 查询办理进度
-    QUESTION = "question"  # one question per screen
-    CONSENT = "consent"  # the separate PIPL consent before sensitive fields
-    REFUSED = "refused"  # consent refused: nothing kept
-    ELIGIBILITY = "eligibility"  # the legal-aid self-check's result
-    REVIEW = "review"  # everything read back before 确认提交
-    SAVING = "saving"  # waiting for the outbox to have it on disk
-    RECEIPT = "receipt"  # tracking number, QR code, what happens next
-    STATUS = "status"  # 查询办理进度
-
-
-PAGE_TRANSITIONS: dict[FormPage, frozenset[FormPage]] = {
-    FormPage.CHOOSER: frozenset({FormPage.QUESTION, FormPage.CONSENT, FormPage.STATUS}),
-    FormPage.QUESTION: frozenset(
-        {FormPage.QUESTION, FormPage.CONSENT, FormPage.ELIGIBILITY, FormPage.REVIEW, FormPage.CHOOSER}
-    ),
-    FormPage.CONSENT: frozenset({FormPage.QUESTION, FormPage.REFUSED, FormPage.CHOOSER}),
-    FormPage.REFUSED: frozenset({FormPage.CHOOSER}),
-    FormPage.ELIGIBILITY: frozenset({FormPage.QUESTION, FormPage.CONSENT, FormPage.REVIEW, FormPage.CHOOSER}),
-    FormPage.REVIEW: frozenset({FormPage.QUESTION, FormPage.SAVING, FormPage.CHOOSER}),
-    FormPage.SAVING: frozenset({FormPage.RECEIPT, FormPage.REVIEW}),
-    FormPage.RECEIPT: frozenset({FormPage.CHOOSER}),
-    FormPage.STATUS: frozenset({FormPage.CHOOSER}),
-}
-
-SAVE_FAILED = "没有保存成功，您填的内容还在。请再点一次“确认提交”；还不行请打12348。"
-PRINT_FAILED = "打印没有成功，请记下屏幕上的受理号，或者用手机拍下二维码。"
-PHOTO_FAILED = "拍照没有成功，请再试一次；没有材料也可以不拍。"
-SPEECH_FAILED = "朗读功能现在用不了，请看屏幕上的字。"
-NEXT_STEPS_DEFAULT = "中心收到后会打电话联系您。"
 
 
 class FormsViewModel(QObject):
@@ -121,6 +79,7 @@ class FormsViewModel(QObject):
         self._runner = runner
         self._outbox = outbox
         self._session_folder = session_folder
+        self._files = SessionFiles(session_folder)
         self._camera = camera or CameraSettings()
         self._speech = speech
         self._printer = printer
@@ -141,7 +100,7 @@ class FormsViewModel(QObject):
         self._from_review = False
         self._date_page = 0
         self._strokes: list[list[list[float]]] = []
-        self._files: list[Path] = []
+        self._photo_files: list[Path] = []
         self._submission: dict[str, Any] | None = None
         self._tracking = ""
         self._qr = ""
@@ -209,24 +168,6 @@ class FormsViewModel(QObject):
         section = next(s for s in spec.sections if any(f.id == matter for f in s.fields))
         return {f.id for f in section.fields}
 
-    def _store_file(self, name: str, data: bytes) -> Path:
-        folder = self._session_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        path.write_bytes(data)
-        path.chmod(0o600)
-        if path not in self._files:
-            self._files.append(path)
-        return path
-
-    def _wipe_files(self) -> None:
-        for path in self._files:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-        self._files = []
-
     # --- properties --------------------------------------------------------------------------------
     def _page_name(self) -> str:
         return self._page.value
@@ -293,67 +234,22 @@ class FormsViewModel(QObject):
             return []
         return date_choices(self.session, field, self._now(), self._date_page)
 
-    def _consent_title(self) -> str:
-        spec = self.spec
-        return spec.consent.title if spec and spec.consent else ""
-
-    def _consent_text(self) -> str:
-        spec = self.spec
-        return spec.consent.text if spec and spec.consent else ""
-
-    def _refuse_text(self) -> str:
-        spec = self.spec
-        return spec.consent.refuse_text if spec and spec.consent else ""
+    def _consent(self, attribute: str) -> str:
+        consent = self.spec.consent if self.spec else None
+        return str(getattr(consent, attribute)) if consent else ""
 
     def _eligibility(self) -> dict[str, Any]:
-        spec = self.spec
-        if spec is None or not spec.eligibility or self.session is None:
-            return {}
-        result = check_eligibility(spec, self.session.values)
-        quotes = [
-            f"{b.article}：{b.quote}"
-            for b in spec.legal_basis
-            if any(a.startswith(f"法律援助法{b.article}") for a in result.articles)
-        ]
-        return {
-            "eligible": result.eligible,
-            "priority": result.priority,
-            "reasons": "\n".join(result.reasons),
-            "articles": "、".join(result.articles),
-            "quotes": "\n".join(quotes),
-        }
+        return eligibility_view(self.spec, self.session.values) if self.spec and self.session else {}
 
     def _review(self) -> list[dict[str, str]]:
-        if self.spec is None or self.session is None:
-            return []
-        return [
-            {"fieldId": fid, "caption": caption, "answer": answer}
-            for fid, caption, answer in review_lines(self.spec, self.session.values)
-        ]
+        return review_view(self.spec, self.session.values) if self.spec and self.session else []
 
     def _review_notes(self) -> str:
-        spec = self.spec
-        if spec is None or self.session is None:
-            return ""
-        notes: list[str] = []
-        if spec.eligibility:
-            notes.extend(check_eligibility(spec, self.session.values).reasons)
-        documents = spec.documents_to_bring(self.session.values)
-        if documents:
-            notes.append("请带上：" + "；".join(documents) + "。")
-        return "\n".join(notes)
+        return review_notes(self.spec, self.session.values) if self.spec and self.session else ""
 
     def _next_steps(self) -> str:
-        spec = self.spec
-        if spec is None:
-            return ""
         values = self._submission["values"] if self._submission else {}
-        lines = [spec.receipt_note or NEXT_STEPS_DEFAULT]
-        documents = spec.documents_to_bring(values)
-        if documents:
-            lines.append("请带上：" + "；".join(documents) + "。")
-        lines.append("以后可以在“办事申请”里点“查询办理进度”，用受理号和手机号码后四位查询。")
-        return "\n".join(lines)
+        return next_steps(self.spec, values) if self.spec else ""
 
     def _assisted(self) -> str:
         if self._assisted_by:
@@ -388,9 +284,10 @@ class FormsViewModel(QObject):
     signatureUrl = Property(str, _signature_url, notify=changed)
     maxPhotos = Property(int, lambda self: int(self._f("max_images", 0)), notify=fieldChanged)
     dateChoices = Property(list, _dates, notify=changed)
-    consentTitle = Property(str, _consent_title, notify=changed)
-    consentText = Property(str, _consent_text, notify=changed)
-    refuseText = Property(str, _refuse_text, notify=changed)
+    datePage = Property(int, lambda self: self._date_page, notify=changed)
+    consentTitle = Property(str, lambda self: self._consent("title"), notify=changed)
+    consentText = Property(str, lambda self: self._consent("text"), notify=changed)
+    refuseText = Property(str, lambda self: self._consent("refuse_text"), notify=changed)
     eligibility = Property(dict, _eligibility, notify=changed)
     reviewLines = Property(list, _review, notify=changed)
     reviewNotes = Property(str, _review_notes, notify=changed)
@@ -442,7 +339,7 @@ class FormsViewModel(QObject):
         """Forget the form, its photos and signature (also the session wiper)."""
         if self.session is not None:
             self.session.end()
-        self._wipe_files()
+        self._files.wipe()
         self._clear()
         self.status.reset()
         self.fieldChanged.emit()
@@ -477,7 +374,7 @@ class FormsViewModel(QObject):
             return
         self._strokes.append(stroke)
         png = signature_png(self._strokes)
-        self._store_file("signature.png", png)
+        self._files.store("signature.png", png)
         self.setValue(base64.b64encode(png).decode("ascii"))
 
     @Slot()
@@ -512,7 +409,7 @@ class FormsViewModel(QObject):
             self._notice = f"最多拍{field.max_images}张。"
             self.changed.emit()
             return
-        self._store_file(f"photo-{field.id}-{len(photos) + 1}.jpg", jpeg)
+        self._photo_files.append(self._files.store(f"photo-{field.id}-{self._files.count + 1}.jpg", jpeg))
         photos.append(base64.b64encode(jpeg).decode("ascii"))
         self.session.set(field.id, photos)
         self.changed.emit()
@@ -531,6 +428,8 @@ class FormsViewModel(QObject):
         photos = list(self.session.values.get(field.id) or [])
         if 0 <= index < len(photos):
             del photos[index]
+            if index < len(self._photo_files):
+                self._files.remove(self._photo_files.pop(index))
             self.session.set(field.id, photos)
             self.changed.emit()
 
@@ -631,7 +530,7 @@ class FormsViewModel(QObject):
             return
         self.session.record_consent(granted, self._now())
         if not granted:
-            self._wipe_files()
+            self._files.wipe()
             self._field_id = ""
             self._strokes = []
             self._go(FormPage.REFUSED)
@@ -699,7 +598,7 @@ class FormsViewModel(QObject):
         self._busy = False
         self._tracking = str(receipt.tracking_number)
         self._qr = data_url(qr_png(self._tracking), "image/png")
-        self._wipe_files()  # photos and signature are in the outbox now, sealed
+        self._files.wipe()  # photos and signature are in the outbox now, sealed
         self._go(FormPage.RECEIPT)
         self.receiptShown.emit()
 
@@ -732,33 +631,11 @@ class FormsViewModel(QObject):
         self._busy = True
         self.changed.emit()
         self._runner.run(
-            self._print(record),
+            print_application(record, self._printer, self._session_folder()),
             name="print",
             on_success=self._printed,
             on_failure=lambda _m: self._printed(False),
         )
-
-    async def _print(self, record: ApplicationRecord) -> bool:
-        path = self._session_folder() / f"receipt-{record.tracking_number}.pdf"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_application_pdf(path, record)
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                "lp",
-                "-d",
-                self._printer,
-                "-t",
-                "回执",
-                str(path),
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.PIPE,
-            )
-            _, err = await proc.communicate()
-        finally:
-            path.unlink(missing_ok=True)
-        if proc.returncode != 0:
-            log.warning("lp failed (%s): %s", proc.returncode, err.decode(errors="replace")[:200])
-        return proc.returncode == 0
 
     def _printed(self, ok: bool) -> None:
         self._busy = False

@@ -18,7 +18,7 @@ Item {
             colour: Theme.neutral
             fontSize: Theme.fontBody
             height: Theme.touchMin
-            enabled: picker.forms.dateChoices.length > 0 && picker.forms.dateChoices[0].weekday !== qsTr("今天")
+            enabled: picker.forms.datePage > 0
             onClicked: picker.forms.shiftDates(-1)
         }
         BigButton {
