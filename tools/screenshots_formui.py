@@ -157,11 +157,10 @@ def _refuse(forms: Any) -> None:
 
 def _over_income(forms: Any) -> None:
     forms.openForm("legal_aid")
-    for value in ("support", None, "none", "3", "1", "9000"):
+    for value in ("support", "none", "none", "3", "1", "9000"):  # matter, exemption, group, household
         if forms.property("page") == "consent":
             forms.answerConsent(True)
-        if value is not None:
-            forms.setValue(value)
+        forms.setValue(value)
         forms.next()
 
 

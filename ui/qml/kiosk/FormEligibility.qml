@@ -16,7 +16,7 @@ Item {
         anchors.margins: Theme.margin
         contentHeight: body.height
         clip: true
-        ScrollBar.vertical: ScrollBar { width: Theme.px(16); policy: ScrollBar.AsNeeded }
+        ScrollBar.vertical: ScrollBar { width: Theme.px(18); policy: body.height > parent.height ? ScrollBar.AlwaysOn : ScrollBar.AlwaysOff }
         Column {
             id: body
             width: parent.width - Theme.px(24)

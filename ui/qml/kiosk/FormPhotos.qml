@@ -20,7 +20,7 @@ Item {
         anchors.top: shoot.bottom
         anchors.topMargin: Theme.px(12)
         anchors.left: shoot.left
-        width: shoot.width
+        width: Math.max(shoot.width, Theme.px(420))
         text: qsTr("把材料放在摄像头前面，再点“拍一张”。已拍 %1 张，最多 %2 张。").arg(photos.forms.photoUrls.length).arg(photos.forms.maxPhotos)
         font.pixelSize: Theme.text(24)
         color: Theme.inkSoft
