@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from content.forms import FieldSpec, FieldType, FormSession, validate_form
+from ui import forms_texts as texts
 
 DAYS_PER_PAGE = 14  # two weeks of big buttons on the date picker
-WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
 def to_display(field: FieldSpec, value: Any) -> str:
@@ -56,7 +56,7 @@ def date_choices(session: FormSession, field: FieldSpec, now: datetime, page: in
             {
                 "iso": day.isoformat(),
                 "day": f"{day.month}月{day.day}日",
-                "weekday": "今天" if day == now.date() else WEEKDAYS[day.weekday()],
+                "weekday": texts.today() if day == now.date() else texts.weekday(day.weekday()),
                 "enabled": not message,
                 "note": _short(message) if message else "",
                 "chosen": chosen == day.isoformat(),
@@ -67,10 +67,10 @@ def date_choices(session: FormSession, field: FieldSpec, now: datetime, page: in
 
 def _short(message: str) -> str:
     if "节假日" in message or "不办公" in message:
-        return "休息"
+        return texts.day_closed()
     if "过去" in message:
-        return "已过"
-    return "不能选"
+        return texts.day_past()
+    return texts.day_refused()
 
 
 def month_title(day: date) -> str:

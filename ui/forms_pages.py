@@ -50,11 +50,6 @@ PAGE_TRANSITIONS: dict[FormPage, frozenset[FormPage]] = {
     FormPage.STATUS: frozenset({FormPage.CHOOSER}),
 }
 
-SAVE_FAILED = "没有保存成功，您填的内容还在。请再点一次“确认提交”；还不行请打12348。"
-PRINT_FAILED = "打印没有成功，请记下屏幕上的受理号，或者用手机拍下二维码。"
-PHOTO_FAILED = "拍照没有成功，请再试一次；没有材料也可以不拍。"
-SPEECH_FAILED = "朗读功能现在用不了，请看屏幕上的字。"
-
 
 class SessionFiles:
     """Photos and signatures of the form being filled, in the session folder until confirmed or wiped."""

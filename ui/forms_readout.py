@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from content.forms import FormSpec, check_eligibility, review_lines
+from ui import forms_texts as texts
 from ui.form_pdf import ApplicationRecord, write_application_pdf
 
 log = logging.getLogger(__name__)
-NEXT_STEPS_DEFAULT = "中心收到后会打电话联系您。"
-LOOKUP_HINT = "以后可以在“办事申请”里点“查询办理进度”，用受理号和手机号码后四位查询。"
 
 
 def eligibility_view(spec: FormSpec, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,7 +44,7 @@ def review_view(spec: FormSpec, values: Mapping[str, Any]) -> list[dict[str, str
 
 def _bring(spec: FormSpec, values: Mapping[str, Any]) -> list[str]:
     documents = spec.documents_to_bring(values)
-    return ["请带上：" + "；".join(documents) + "。"] if documents else []
+    return [texts.bring("；".join(documents))] if documents else []
 
 
 def review_notes(spec: FormSpec, values: Mapping[str, Any]) -> str:
@@ -56,7 +55,9 @@ def review_notes(spec: FormSpec, values: Mapping[str, Any]) -> str:
 
 def next_steps(spec: FormSpec, values: Mapping[str, Any]) -> str:
     """On the receipt: what the centre does next, what to bring, how to look the status up."""
-    return "\n".join([spec.receipt_note or NEXT_STEPS_DEFAULT, *_bring(spec, values), LOOKUP_HINT])
+    return "\n".join(
+        [spec.receipt_note or texts.next_steps_default(), *_bring(spec, values), texts.lookup_hint()]
+    )
 
 
 async def print_application(record: ApplicationRecord, printer: str, folder: Path) -> bool:

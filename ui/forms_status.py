@@ -10,14 +10,11 @@ from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from content.forms import display_tracking_number, normalise_tracking_number
 from content.forms.tracking import ALPHABET, LENGTH
+from ui import forms_texts as texts
 from ui.background import BackgroundRunner
 
 # (tracking number, last four digits) -> (HTTP status, JSON reply); the kiosk binds lookup_status.
 StatusQuery = Callable[[str, str], Coroutine[Any, Any, tuple[int, dict[str, Any]]]]
-
-UNREACHABLE = "现在连不上中心，请过一会儿再查，或者打12348问。"
-BAD_NUMBER = "受理号是8位，由数字和字母组成，请再核对一下。"
-BAD_LAST4 = "请填写手机号码的最后4位数字。"
 
 
 class StatusStep(StrEnum):
@@ -112,13 +109,13 @@ class StatusLookupViewModel(QObject):
         """下一步 / 查询."""
         if self._step is StatusStep.NUMBER:
             if normalise_tracking_number(self._number) is None:
-                self._message = BAD_NUMBER
+                self._message = texts.bad_tracking_number()
                 self.changed.emit()
                 return
             self._go(StatusStep.PHONE)
         elif self._step is StatusStep.PHONE:
             if len(self._last4) != 4:
-                self._message = BAD_LAST4
+                self._message = texts.bad_last4()
                 self.changed.emit()
                 return
             self._ask()
@@ -134,14 +131,14 @@ class StatusLookupViewModel(QObject):
     def _ask(self) -> None:
         self._go(StatusStep.ASKING)
         if self._query is None:
-            self._show(False, "查不到", UNREACHABLE)
+            self._show(False, texts.cannot_look_up(), texts.unreachable())
             return
         number = normalise_tracking_number(self._number) or self._number
         self._runner.run(
             self._query(number, self._last4),
             name="status-lookup",
             on_success=self._replied,
-            on_failure=lambda _m: self._show(False, "查不到", UNREACHABLE),
+            on_failure=lambda _m: self._show(False, texts.cannot_look_up(), texts.unreachable()),
         )
 
     def _replied(self, reply: tuple[int, dict[str, Any]]) -> None:
@@ -152,15 +149,15 @@ class StatusLookupViewModel(QObject):
             return
         error = body.get("error")
         if status in (404, 422) and isinstance(error, dict) and error.get("message"):
-            self._show(False, "没有查到", str(error["message"]))
+            self._show(False, texts.not_found(), str(error["message"]))
             return
-        self._show(False, "查不到", UNREACHABLE)
+        self._show(False, texts.cannot_look_up(), texts.unreachable())
 
     def _show(self, found: bool, title: str, text: str) -> None:
         self._found = found
         self._result_title = title
         number = normalise_tracking_number(self._number)
-        prefix = f"受理号 {display_tracking_number(number)}\n" if number else ""
+        prefix = texts.tracking_line(display_tracking_number(number)) + "\n" if number else ""
         self._result_text = prefix + text
         self._go(StatusStep.RESULT)
         self.answered.emit()

@@ -23,16 +23,13 @@ from content.forms import (
     display_tracking_number,
     review_text,
 )
+from ui import forms_texts as texts
 from ui.background import BackgroundRunner
 from ui.form_media import data_url, qr_png, signature_png, take_photo
 from ui.form_pdf import ApplicationRecord
 from ui.forms_fields import date_choices, from_display, to_display
 from ui.forms_pages import (
     PAGE_TRANSITIONS,
-    PHOTO_FAILED,
-    PRINT_FAILED,
-    SAVE_FAILED,
-    SPEECH_FAILED,
     FormPage,
     OutboxLike,
     SessionFiles,
@@ -406,7 +403,7 @@ class FormsViewModel(QObject):
             return
         photos = list(self.session.values.get(field.id) or [])
         if len(photos) >= field.max_images:
-            self._notice = f"最多拍{field.max_images}张。"
+            self._notice = texts.too_many_photos(field.max_images)
             self.changed.emit()
             return
         self._photo_files.append(self._files.store(f"photo-{field.id}-{self._files.count + 1}.jpg", jpeg))
@@ -416,7 +413,7 @@ class FormsViewModel(QObject):
 
     def _photo_failed(self, _message: str) -> None:
         self._busy = False
-        self._notice = PHOTO_FAILED
+        self._notice = texts.photo_failed()
         self.changed.emit()
 
     @Slot(int)
@@ -554,7 +551,7 @@ class FormsViewModel(QObject):
         if self.spec is None or self.session is None:
             return
         if self._speech is None or not self._speech.available:
-            self._notice = SPEECH_FAILED
+            self._notice = texts.speech_failed()
             self.changed.emit()
             return
         text = review_text(self.spec, self.session.values)
@@ -562,7 +559,7 @@ class FormsViewModel(QObject):
             self._speech.render(text),
             name="read-aloud",
             on_success=self._speech_ready,
-            on_failure=lambda _m: self._set_notice(SPEECH_FAILED),
+            on_failure=lambda _m: self._set_notice(texts.speech_failed()),
         )
 
     def _speech_ready(self, path: Path) -> None:
@@ -605,7 +602,7 @@ class FormsViewModel(QObject):
     def _save_failed(self, _message: str) -> None:
         self._busy = False
         self._go(FormPage.REVIEW)
-        self._notice = SAVE_FAILED
+        self._notice = texts.save_failed()
         self.changed.emit()
 
     def application_record(self) -> ApplicationRecord | None:
@@ -639,5 +636,5 @@ class FormsViewModel(QObject):
 
     def _printed(self, ok: bool) -> None:
         self._busy = False
-        self._notice = "回执正在打印，请在打印机出口取。" if ok else PRINT_FAILED
+        self._notice = texts.printing() if ok else texts.print_failed()
         self.changed.emit()
