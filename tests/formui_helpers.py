@@ -82,6 +82,7 @@ class FormsKiosk:
     forms: FormsViewModel
     outbox: Outbox
     session_dir: Path
+    runner: BackgroundRunner
 
 
 @contextmanager
@@ -115,7 +116,7 @@ def forms_kiosk(
         vm = KioskViewModel(FakeCallerFlow(), runner, keyboard_data_path=str(tmp_path), forms=forms)
         h = ItemHarness(qtbot, "kiosk/Main.qml", {"vm": vm})
         try:
-            yield FormsKiosk(h, vm, forms, outbox, session_dir)
+            yield FormsKiosk(h, vm, forms, outbox, session_dir, runner)
         finally:
             h.close()
             run(qtbot, runner.shutdown())

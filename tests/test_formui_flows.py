@@ -336,3 +336,16 @@ def test_review_is_read_aloud_on_request(qtbot, qapp, tmp_path):
         qtbot.waitUntil(lambda: k.forms.property("speechUrl") != "", timeout=15000)
         wav = Path(QUrl(k.forms.property("speechUrl")).toLocalFile())
         assert wav.read_bytes()[:4] == b"RIFF" and wav.is_relative_to(k.session_dir)
+
+
+def test_leaving_while_saving_keeps_the_submission_and_shows_no_receipt(qtbot, qapp, tmp_path):
+    with forms_kiosk(qtbot, qapp, tmp_path) as k:
+        k.vm.openForm("callback")
+        fill_to_review(k, example_values(load_form("callback"), NOW.date()))
+        k.forms.confirm()
+        assert k.forms.property("page") == "saving"
+        k.vm.goHome()  # the idle timer or 返回首页 while the disk is still writing
+        qtbot.waitUntil(lambda: len(outbox_rows(k)) == 1)  # stored, so it will still reach the centre
+        qtbot.waitUntil(lambda: not k.runner.busy)  # the save has reported back
+        assert k.forms.property("page") == "chooser" and k.forms.property("trackingNumber") == ""
+        assert k.vm.property("screen") == "home"

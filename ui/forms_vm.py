@@ -563,6 +563,8 @@ class FormsViewModel(QObject):
         )
 
     def _speech_ready(self, path: Path) -> None:
+        if self._page is not FormPage.REVIEW:
+            return
         self._speech_url = QUrl.fromLocalFile(str(path)).toString()
         self.changed.emit()
 
@@ -593,6 +595,8 @@ class FormsViewModel(QObject):
 
     def _saved(self, receipt: Any) -> None:
         self._busy = False
+        if self._page is not FormPage.SAVING:  # the villager left meanwhile: it is stored and will be sent
+            return
         self._tracking = str(receipt.tracking_number)
         self._qr = data_url(qr_png(self._tracking), "image/png")
         self._files.wipe()  # photos and signature are in the outbox now, sealed
@@ -601,6 +605,8 @@ class FormsViewModel(QObject):
 
     def _save_failed(self, _message: str) -> None:
         self._busy = False
+        if self._page is not FormPage.SAVING:
+            return
         self._go(FormPage.REVIEW)
         self._notice = texts.save_failed()
         self.changed.emit()
