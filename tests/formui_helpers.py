@@ -23,6 +23,7 @@ from ui.speech import SpeechRenderer
 T = TypeVar("T")
 # A Tuesday morning in China: service days and time slots are predictable.
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=CHINA_TZ)
+WAIT_MS = 20000  # for screens that wait on the disk (fsync) while other work shares the CPU
 
 
 def run[T](qtbot: Any, work: Coroutine[Any, Any, T], timeout_ms: int = 15000) -> T:
@@ -55,12 +56,17 @@ class ItemHarness(QmlHarness):
         """Whether a visible item with this objectName exists."""
         return bool(self._all(name))
 
+    def wait_for(self, name: str) -> Any:
+        """Wait until an item with this objectName is visible (generous: the machine may be busy)."""
+        self.qtbot.waitUntil(lambda: self.has(name), timeout=WAIT_MS)
+        return self.item(name)
+
     def wait_frame(self) -> None:
         """Wait until the scene has been laid out and drawn once more (new screens settle first)."""
         frames: list[bool] = []
         self.window.frameSwapped.connect(lambda: frames.append(True))
         self.window.update()
-        self.qtbot.waitUntil(lambda: bool(frames), timeout=5000)
+        self.qtbot.waitUntil(lambda: bool(frames), timeout=WAIT_MS)
 
     def tap(self, name: str) -> None:
         """Tap like QmlHarness.tap, once the screen showing the item has been drawn."""

@@ -17,7 +17,7 @@ from content.forms import load_form
 from content.forms.examples import example_values
 from content.forms.tracking import display_tracking_number
 from kiosk.outbox import DB_FILE_NAME
-from tests.formui_helpers import NOW, FormsKiosk, forms_kiosk, run
+from tests.formui_helpers import NOW, WAIT_MS, FormsKiosk, forms_kiosk, run
 from ui.app import prepare_environment
 from ui.form_media import ink_pixels
 
@@ -89,7 +89,7 @@ def fill_to_review(k: FormsKiosk, values: dict[str, Any], pages: list[str] | Non
         else:
             answer(k, values.get(field))
             k.h.tap("nextButton")
-        k.h.qtbot.waitUntil(lambda p=page, f=field: _moved(k, p, f), timeout=5000)
+        k.h.qtbot.waitUntil(lambda p=page, f=field: _moved(k, p, f), timeout=WAIT_MS)
     raise AssertionError("never reached the review screen")
 
 
@@ -218,16 +218,17 @@ def test_id_number_pad_has_an_x_key_and_checks_the_last_digit(qtbot, qapp, tmp_p
 def fill_until(k: FormsKiosk, values: dict[str, Any], field_id: str) -> None:
     """Answer questions until `field_id` is on screen."""
     for _ in range(30):
-        if k.forms.property("page") == "consent":
-            k.h.tap("consentAgree")
-        elif k.forms.property("page") == "eligibility":
-            k.h.tap("nextButton")
-        elif k.forms.property("fieldId") == field_id:
+        page, field = k.forms.property("page"), k.forms.property("fieldId")
+        if page == "question" and field == field_id:
             return
-        else:
-            answer(k, values.get(k.forms.property("fieldId")))
+        if page == "consent":
+            k.h.tap("consentAgree")
+        elif page == "eligibility":
             k.h.tap("nextButton")
-        k.h.qtbot.wait(10)
+        else:
+            answer(k, values.get(field))
+            k.h.tap("nextButton")
+        k.h.qtbot.waitUntil(lambda p=page, f=field: _moved(k, p, f), timeout=WAIT_MS)
     raise AssertionError(f"never reached {field_id}")
 
 
@@ -345,7 +346,9 @@ def test_leaving_while_saving_keeps_the_submission_and_shows_no_receipt(qtbot, q
         k.forms.confirm()
         assert k.forms.property("page") == "saving"
         k.vm.goHome()  # the idle timer or 返回首页 while the disk is still writing
-        qtbot.waitUntil(lambda: len(outbox_rows(k)) == 1)  # stored, so it will still reach the centre
-        qtbot.waitUntil(lambda: not k.runner.busy)  # the save has reported back
+        qtbot.waitUntil(
+            lambda: len(outbox_rows(k)) == 1, timeout=WAIT_MS
+        )  # stored, so it will still reach the centre
+        qtbot.waitUntil(lambda: not k.runner.busy, timeout=WAIT_MS)  # the save has reported back
         assert k.forms.property("page") == "chooser" and k.forms.property("trackingNumber") == ""
         assert k.vm.property("screen") == "home"
