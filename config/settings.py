@@ -120,6 +120,9 @@ class KioskSettings:
     camera: CameraSettings = field(default_factory=CameraSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     log_level: str = "INFO"
+    # issue 5: the terminal's own data (the encrypted form outbox); empty = the user's data folder
+    data_dir: str = ""
+    printer: str = ""  # CUPS printer name for receipts (`lp -d`); empty = receipts on screen only
 
 
 @dataclass

@@ -51,6 +51,7 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path) -> None
     from ui.app import QML_DIR, QuitRequest, load_window, run_until_closed
     from ui.automation import AutomationChannel, desk_commands
     from ui.background import BackgroundRunner
+    from ui.desk_forms_vm import DeskFormsViewModel
     from ui.desk_vm import DeskViewModel
     from ui.ringtone import Ringer
 
@@ -59,7 +60,10 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path) -> None
     ringer = Ringer(work_dir / "ring.wav")
     vm = DeskViewModel(flow, runner, ringer=ringer, username=settings.username)
     engine = QQmlApplicationEngine()
-    window = load_window(engine, QML_DIR / "desk" / "Main.qml", {"vm": vm})
+    # 村民申请: submissions from the terminals, with the login's token (issue 5).
+    token = lambda: str(getattr(flow, "session_token", ""))  # noqa: E731
+    applications = DeskFormsViewModel(runner, settings.server_url, token, work_dir / "applications")
+    window = load_window(engine, QML_DIR / "desk" / "Main.qml", {"vm": vm, "applications": applications})
     quit_request = QuitRequest(window)
     channel = None
     if automation:

@@ -47,6 +47,7 @@ async def _run(settings: KioskSettings, automation: bool, session_dir: Path) -> 
     """Build the flow, the view-model and the window; quit cleanly (hang up, release devices)."""
     from PySide6.QtQml import QQmlApplicationEngine
 
+    from kiosk.forms_wiring import start_forms
     from kiosk.wiring import build_caller
     from ui.app import QML_DIR, QuitRequest, keyboard_locale, load_window, run_until_closed, show_kiosk_window
     from ui.automation import AutomationChannel, kiosk_commands
@@ -57,7 +58,10 @@ async def _run(settings: KioskSettings, automation: bool, session_dir: Path) -> 
     runner = BackgroundRunner()
     keyboard_dir = session_dir / "keyboard"
     keyboard_dir.mkdir()
-    vm = KioskViewModel(flow, runner, hotline=settings.hotline, keyboard_data_path=str(keyboard_dir))
+    forms = await start_forms(settings, runner, session_dir)  # 办事申请: outbox, delivery, screens
+    vm = KioskViewModel(
+        flow, runner, hotline=settings.hotline, keyboard_data_path=str(keyboard_dir), forms=forms.vm
+    )
     engine = QQmlApplicationEngine()
     window = load_window(
         engine,
@@ -70,7 +74,7 @@ async def _run(settings: KioskSettings, automation: bool, session_dir: Path) -> 
         channel = AutomationChannel(window, vm, kiosk_commands(vm), on_quit=quit_request.request)
         channel.start()
     show_kiosk_window(window, fullscreen=settings.fullscreen)
-    cleanups = [runner.shutdown, flow.close]
+    cleanups = [runner.shutdown, flow.close, forms.close]
     await run_until_closed(window, quit_request, cleanups)
     if channel is not None:
         channel.stop()

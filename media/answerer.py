@@ -92,6 +92,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         )
         self.display_name = ""
         self.law_firm = ""
+        self.session_token = ""  # the login's bearer token (the desk's 申请 tab uses it for /api/submissions)
         self._server_url = server_url
         self._timeout_s = timeout_s
         self._duty_answer = asyncio.Event()
@@ -127,6 +128,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         self._token = result.token
         self.display_name = result.display_name or first.display_name
         self.law_firm = result.law_firm
+        self.session_token = result.token
         self._start_reader()
         self._set_state(DeskState.OFF_DUTY, message="")
 

@@ -19,6 +19,7 @@ from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
 from server.metrics import metrics, readyz
 from server.storage import Storage
 from server.submissions import MAX_BODY_BYTES, SubmissionStore, submission_routes
+from server.submissions_views import desk_submission_routes
 from server.terminals import TerminalRegistry, terminal_routes
 from server.views import bearer_token, fleet, healthz, login, websocket
 
@@ -55,6 +56,7 @@ def create_app(settings: ServerSettings) -> web.Application:
         [web.get("/api/terminals", fleet), web.get("/readyz", readyz), web.get("/metrics", metrics)]
     )
     setup_console(app)
+    app.add_routes(desk_submission_routes())  # lawyers: list, open, change status (issue 5, desk)
     return app
 
 

@@ -132,6 +132,7 @@ def main() -> int:
     parser.add_argument("--language", default="zh_CN", help="zh_CN, zh_TW or en")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", _platform())
+    from tools.screenshots_formui import shoot_forms
     from ui.app import create_application, prepare_environment
 
     prepare_environment(virtual_keyboard=True)
@@ -144,6 +145,7 @@ def main() -> int:
     async def run() -> None:
         await _kiosk(args.out, args.language)
         await _desk(args.out)
+        await shoot_forms(args.out, args.language)  # 办事申请 (tools/screenshots_formui.py)
 
     asyncio.run(run(), loop_factory=lambda: qasync.QEventLoop(app))
     return 0

@@ -66,6 +66,7 @@ def kiosk_commands(vm: Any) -> dict[str, Command]:
         "hangup": lambda _c: vm.hangup(),
         "retry": lambda _c: vm.retry(),
         "home": lambda _c: vm.goHome(),
+        "open_form": lambda c: vm.openForm(str(_target(c, "target"))),  # 办事申请: a form by id
     }
 
 

@@ -27,6 +27,7 @@ class KioskScreen(StrEnum):
     NO_LAWYER = "no_lawyer"
     FAILED = "failed"
     ENDED = "ended"
+    APPLY = "apply"  # 办事申请: the form screens (ui/forms_vm.py)
 
 
 SCREEN_FOR_STATE: dict[CallerState, KioskScreen] = {
@@ -46,7 +47,7 @@ DISMISSABLE = frozenset({KioskScreen.ENDED, KioskScreen.NO_LAWYER, KioskScreen.F
 # Home tiles: id -> built yet? Later issues flip their tile to True and give it a screen.
 DEFAULT_HOTLINE = CallInfo().hotline
 
-TILES: dict[str, bool] = {"consult": False, "apply": False, "call": True, "help": False}
+TILES: dict[str, bool] = {"consult": False, "apply": True, "call": True, "help": False}
 
 
 class KioskViewModel(QObject):
@@ -71,6 +72,7 @@ class KioskViewModel(QObject):
         hotline: str = "12348",
         keyboard_data_path: str = "",
         ended_return_ms: int = 6000,
+        forms: QObject | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -90,6 +92,11 @@ class KioskViewModel(QObject):
         self._home_timer.timeout.connect(self.goHome)
         flow.add_state_listener(self._on_state)
         flow.set_video_listeners(self.remote_video.push, self.local_video.push)
+        # 办事申请 (ui/forms_vm.py): shown over home while no call is under way.
+        self._forms = forms
+        self._activity: KioskScreen | None = None
+        if forms is not None:
+            forms.finished.connect(self.goHome)  # type: ignore[attr-defined]
 
     # --- flow events -------------------------------------------------------------------------------
     def _on_state(self, state: Any, info: CallInfo) -> None:
@@ -119,7 +126,8 @@ class KioskViewModel(QObject):
         if self._error:
             return KioskScreen.FAILED
         screen = SCREEN_FOR_STATE[CallerState(self.flow.state)]
-        return KioskScreen.HOME if self._dismissed and screen in DISMISSABLE else screen
+        screen = KioskScreen.HOME if self._dismissed and screen in DISMISSABLE else screen
+        return self._activity if self._activity is not None and screen is KioskScreen.HOME else screen
 
     def _screen(self) -> str:
         return self.kiosk_screen.value
@@ -180,6 +188,7 @@ class KioskViewModel(QObject):
     endedReturnSeconds = Property(int, _ended_return_seconds, constant=True)
     remoteVideo = Property(QObject, _remote, constant=True)
     localVideo = Property(QObject, _local, constant=True)
+    forms = Property(QObject, lambda self: self._forms, constant=True)
 
     # --- slots: what a tap does ------------------------------------------------------------------
     @Slot(str)
@@ -187,9 +196,22 @@ class KioskViewModel(QObject):
         """A home tile was tapped: 律师视频 calls; tiles not built yet say so."""
         if tile == "call":
             self.call()
-        elif not TILES.get(tile, False):
+        elif tile == "apply" and self._forms is not None:
+            self._forms.showChooser()  # type: ignore[attr-defined]
+            self._activity = KioskScreen.APPLY
+            self.changed.emit()
+        elif not TILES.get(tile, False) or (tile == "apply" and self._forms is None):
             self._notice = texts.not_built_notice()
             self.changed.emit()
+
+    @Slot(str)
+    def openForm(self, form_id: str) -> None:
+        """Open one application form directly (e.g. from a FAQ answer)."""
+        if self._forms is None:
+            return
+        self._forms.openForm(form_id)  # type: ignore[attr-defined]
+        self._activity = KioskScreen.APPLY
+        self.changed.emit()
 
     @Slot()
     def dismissNotice(self) -> None:
@@ -235,4 +257,8 @@ class KioskViewModel(QObject):
         self._home_timer.stop()
         self._dismissed = True
         self._error = ""
+        if self._activity is KioskScreen.APPLY and self._forms is not None:
+            self._activity = None
+            self._forms.reset()  # type: ignore[attr-defined]
+        self._activity = None
         self.changed.emit()

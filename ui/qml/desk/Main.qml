@@ -6,6 +6,9 @@ import common
 Window {
     id: root
     required property QtObject vm
+    // 村民申请 (ui/desk_forms_vm.py); absent in apps that do not pass it.
+    property QtObject applications: null
+    property bool showApplications: false
 
     width: 1280
     height: 800
@@ -31,6 +34,26 @@ Window {
     Component { id: dutyScreen; DutyScreen { vm: root.vm } }
     Component { id: ringingScreen; RingingScreen { vm: root.vm } }
     Component { id: callScreen; CallScreen { vm: root.vm } }
+
+    // The 申请 tab over the duty screen (a ringing call takes the screen back).
+    BigButton {
+        objectName: "applicationsTabButton"
+        visible: root.applications !== null && root.vm.screen === "duty" && !root.showApplications
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: Theme.margin
+        text: qsTr("村民申请")
+        colour: Theme.apply
+        onClicked: { root.showApplications = true; root.applications.refresh() }
+    }
+    Loader {
+        anchors.fill: parent
+        active: root.applications !== null && root.vm.screen === "duty" && root.showApplications
+        sourceComponent: ApplicationsTab {
+            apps: root.applications
+            onCloseRequested: root.showApplications = false
+        }
+    }
 
     // An offered call brings the window to the front, even from behind other windows.
     Connections {

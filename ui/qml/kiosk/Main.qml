@@ -42,6 +42,7 @@ Window {
                 case "no_lawyer": return noLawyerScreen
                 case "failed": return failedScreen
                 case "ended": return endedScreen
+                case "apply": return applyScreen
                 default: return homeScreen
                 }
             }
@@ -54,6 +55,7 @@ Window {
     Component { id: noLawyerScreen; NoLawyerScreen { vm: root.vm } }
     Component { id: failedScreen; FailedScreen { vm: root.vm } }
     Component { id: endedScreen; EndedScreen { vm: root.vm } }
+    Component { id: applyScreen; ApplyScreen { forms: root.vm.forms } }
 
     InputPanel {
         id: inputPanel
