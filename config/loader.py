@@ -32,6 +32,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "sample_rate": (8000, 96000),
     "connect_timeout_s": (1, 120),
     "device_index": (0, 64),
+    "idle_s": (10, 3600),
+    "idle_countdown_s": (5, 600),
 }
 
 

@@ -99,6 +99,15 @@ class KioskSettings:
     camera: CameraSettings = field(default_factory=CameraSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     log_level: str = "INFO"
+    # Accessibility, idle wipe and staff mode (issue 6).
+    data_dir: str = "var/kiosk"  # session folders, the outbox, the staff action log
+    idle_s: float = 120.0  # no touch this long: ask 还需要更多时间吗？
+    idle_countdown_s: float = 30.0  # then the session ends unless someone taps
+    read_aloud_on_arrival: bool = False  # read every screen aloud when it opens
+    staff: list[str] = field(default_factory=list)  # "staff_id:argon2 hash" (kiosk.staff.hash_pin)
+    turn_url: str = ""  # checked by the device self-test, e.g. "turn:turn.example.org:3478"
+    printer: str = ""  # CUPS printer name; empty when the terminal has none
+    selftest_at_start: bool = True  # run the device self-test at start and report it to the centre
 
 
 @dataclass

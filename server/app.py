@@ -15,6 +15,7 @@ from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS
 from server.storage import Storage
 from server.submissions import MAX_BODY_BYTES, SubmissionStore, submission_routes
+from server.terminal_health import mount_terminal_health
 from server.views import bearer_token, healthz, login, websocket
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def create_app(settings: ServerSettings) -> web.Application:
         ]
     )
     app.add_routes(submission_routes(lambda request: request.app[SUBMISSIONS], _kiosk_of(app)))
+    mount_terminal_health(app, _kiosk_of(app))
     return app
 
 

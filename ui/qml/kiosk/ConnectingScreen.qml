@@ -16,9 +16,17 @@ Rectangle {
         title: qsTr("律师视频")
     }
 
-    Column {
+    // The words sit in the middle of the room between the bar and 取消, so larger text never meets it.
+    Item {
+        id: contentArea
         anchors.top: bar.bottom
-        anchors.topMargin: Theme.px(56)
+        anchors.bottom: cancelButton.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+    }
+
+    Column {
+        anchors.verticalCenter: contentArea.verticalCenter
         anchors.horizontalCenter: parent.horizontalCenter
         width: parent.width - 2 * Theme.margin
         spacing: Theme.px(28)
@@ -79,6 +87,7 @@ Rectangle {
                     color: Theme.primary
                     font.pixelSize: Theme.fontHuge
                     font.bold: true
+                    lineHeight: 0.8  // digits need no room for the CJK line spacing
                 }
                 Text {
                     anchors.baseline: positionNumber.baseline
@@ -103,6 +112,7 @@ Rectangle {
     }
 
     BigButton {
+        id: cancelButton
         objectName: "cancelButton"
         anchors.bottom: parent.bottom
         anchors.bottomMargin: Theme.px(48)
