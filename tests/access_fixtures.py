@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +90,7 @@ class AccessKiosk:
     idle: IdleWatch
     harness: Any  # QmlHarness, or None when a tool loads the window itself
     reports: list[list[Any]] = field(default_factory=list)
+    workers: ThreadPoolExecutor | None = None  # the loop's to_thread workers, shut down on close
 
     def close(self) -> None:
         """Close the window and let Qt delete its QML before the view-models go."""
@@ -97,6 +100,8 @@ class AccessKiosk:
         if self.harness is not None:
             self.harness.close()
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        if self.workers is not None:
+            self.workers.shutdown(wait=True)
 
     def properties(self) -> dict[str, Any]:
         """The kiosk window's initial properties."""
@@ -122,6 +127,10 @@ def build_access_kiosk(
     if STAFF_ID not in _HASHES:
         _HASHES[STAFF_ID] = hash_pin(STAFF_PIN)
     clock = ManualClock()
+    workers = None
+    if qtbot is not None:  # plain Python threads for asyncio.to_thread, joined when the test ends
+        workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-test")
+        asyncio.get_running_loop().set_default_executor(workers)
     flow = FakeCallerFlow()
     runner = BackgroundRunner()
     vm = KioskViewModel(flow, runner, ended_return_ms=60_000)
@@ -152,6 +161,7 @@ def build_access_kiosk(
         flow, vm, access, staff, selftest, handwriting, session, gate, runner, failsafe, clock, idle, None
     )
     kiosk.reports = reports
+    kiosk.workers = workers
     if qtbot is not None:
         kiosk.harness = QmlHarness(qtbot, "kiosk/Main.qml", kiosk.properties())
         if languages is not None:

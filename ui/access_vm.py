@@ -93,17 +93,21 @@ ACCESS_TRANSITIONS: dict[AccessScreen, frozenset[AccessScreen]] = {
 
 
 class ActivityFilter(QObject):
-    """Counts every press or key on the window as the person still being there."""
+    """Counts every tap or key on the window as the person still being there."""
 
     def __init__(self, on_activity: Callable[[], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._on_activity = on_activity
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Pass every event on; note presses, touches and keys."""
+        """Pass every event on; note finished taps and keys.
+
+        The end of a tap, not its start: were the idle question closed on the press, the release
+        would land on whatever lies beneath it and start that.
+        """
         if event.type() in (
-            QEvent.Type.MouseButtonPress,
-            QEvent.Type.TouchBegin,
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.TouchEnd,
             QEvent.Type.KeyPress,
         ):
             self._on_activity()
