@@ -46,6 +46,7 @@ def _type_into_a_field(k: AccessKiosk) -> QQuickItem:
     component = QQmlComponent(k.harness.engine)
     component.setData(b'import QtQuick.Controls\nTextField { objectName: "probeField" }', "probe.qml")
     field = component.create()
+    assert isinstance(field, QQuickItem)
     field.setParentItem(screen)
     field.setProperty("text", MARKER)
     return field
