@@ -103,6 +103,42 @@ class AccessKiosk:
         if self.workers is not None:
             self.workers.shutdown(wait=True)
 
+    def items(self) -> list[Any]:
+        """Every visible item in the window's visual tree (Repeater-made ones too, unlike findChildren)."""
+        found: list[Any] = []
+
+        def walk(item: Any) -> None:
+            if not item.isVisible() or item.opacity() <= 0:
+                return
+            found.append(item)
+            for child in item.childItems():
+                walk(child)
+
+        walk(self.harness.window.contentItem())
+        return found
+
+    def find(self, name: str) -> Any:
+        """The visible item of this objectName, or None."""
+        return next((i for i in self.items() if i.objectName() == name), None)
+
+    def wait_for(self, name: str) -> Any:
+        """Wait until a visible item of this objectName is in the scene; return it."""
+        self.harness.qtbot.waitUntil(lambda: self.find(name) is not None, timeout=5000)
+        return self.find(name)
+
+    def tap(self, name: str) -> None:
+        """A real click at the centre of the item, as a finger would tap it."""
+        from PySide6.QtCore import QPointF, Qt
+        from PySide6.QtTest import QTest
+
+        item = self.wait_for(name)
+        self.harness.qtbot.waitUntil(item.isEnabled, timeout=10000)
+        centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        QTest.mouseMove(self.harness.window, centre)
+        QTest.mouseClick(
+            self.harness.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre
+        )
+
     def properties(self) -> dict[str, Any]:
         """The kiosk window's initial properties."""
         return {

@@ -69,26 +69,6 @@ ACCESS_SHOWN_BY = {
 }
 
 
-def scene_items(k: AccessKiosk) -> list[QQuickItem]:
-    """Every visible item in the window's visual tree (Repeater-made ones too, unlike findChildren)."""
-    found: list[QQuickItem] = []
-
-    def walk(item: QQuickItem) -> None:
-        if not item.isVisible() or item.opacity() <= 0:
-            return
-        found.append(item)
-        for child in item.childItems():
-            walk(child)
-
-    walk(k.harness.window.contentItem())
-    return found
-
-
-def wait_for_item(k: AccessKiosk, name: str) -> None:
-    """Wait until a visible item of this objectName is in the scene."""
-    k.harness.qtbot.waitUntil(lambda: any(i.objectName() == name for i in scene_items(k)), timeout=5000)
-
-
 def _layer(item: QQuickItem) -> str:
     node: QQuickItem | None = item
     while node is not None:
@@ -137,7 +117,7 @@ def readability_problems(k: AccessKiosk) -> tuple[int, list[str]]:
     window = QRectF(0, 0, h.window.width(), h.window.height())
     px_per_mm = h.window.screen().physicalDotsPerInch() / 25.4
     touch_min = max(TOUCH_MM * px_per_mm, 64)
-    visible = scene_items(k)
+    visible = k.items()
     problems: list[str] = []
     texts = [i for i in visible if i.inherits("QQuickText") and i.property("text")]
     buttons = [i for i in visible if i.inherits("QQuickAbstractButton")]
@@ -175,7 +155,7 @@ def readability_problems(k: AccessKiosk) -> tuple[int, list[str]]:
 @pytest.mark.parametrize("screen", list(SHOWN_BY))
 def test_call_screens_fit_at_the_largest_size(kiosk, screen):
     _show(screen, kiosk.flow, kiosk.vm, kiosk.harness)
-    wait_for_item(kiosk, SHOWN_BY[screen])
+    kiosk.wait_for(SHOWN_BY[screen])
     checked, problems = readability_problems(kiosk)
     assert checked >= 2
     assert problems == []
@@ -184,7 +164,7 @@ def test_call_screens_fit_at_the_largest_size(kiosk, screen):
 @pytest.mark.parametrize("screen", list(ACCESS_SHOWN_BY))
 def test_access_screens_fit_at_the_largest_size(kiosk, screen):
     _show_access(screen, kiosk)
-    wait_for_item(kiosk, ACCESS_SHOWN_BY[screen])
+    kiosk.wait_for(ACCESS_SHOWN_BY[screen])
     checked, problems = readability_problems(kiosk)
     assert checked >= 2
     assert problems == []

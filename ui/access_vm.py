@@ -171,6 +171,7 @@ class AccessViewModel(QObject):
         session.on_end(self._wipe_own_state)
         if kiosk_vm is not None:
             kiosk_vm.changed.connect(self._follow_kiosk)
+            kiosk_vm.tileOpened.connect(self._on_tile)
 
     # --- screens -----------------------------------------------------------------------------------
     def show(self, screen: AccessScreen) -> None:
@@ -186,6 +187,10 @@ class AccessViewModel(QObject):
     def access_screen(self) -> AccessScreen:
         """The access screen showing now (NONE: the kiosk's own)."""
         return self._screen
+
+    def _on_tile(self, tile: str) -> None:
+        if tile == "help":
+            self.showHelp()
 
     def _follow_kiosk(self) -> None:
         held = str(self._kiosk_vm.screen) in CALL_SCREENS or self._read_aloud.speaking

@@ -46,7 +46,7 @@ DISMISSABLE = frozenset({KioskScreen.ENDED, KioskScreen.NO_LAWYER, KioskScreen.F
 # Home tiles: id -> built yet? Later issues flip their tile to True and give it a screen.
 DEFAULT_HOTLINE = CallInfo().hotline
 
-TILES: dict[str, bool] = {"consult": False, "apply": False, "call": True, "help": False}
+TILES: dict[str, bool] = {"consult": False, "apply": False, "call": True, "help": True}
 
 
 class KioskViewModel(QObject):
@@ -62,6 +62,7 @@ class KioskViewModel(QObject):
 
     changed = Signal()
     flowChanged = Signal()
+    tileOpened = Signal(str)  # a built tile other than 律师视频 was tapped; its screen's owner opens it
 
     def __init__(
         self,
@@ -190,6 +191,8 @@ class KioskViewModel(QObject):
         elif not TILES.get(tile, False):
             self._notice = texts.not_built_notice()
             self.changed.emit()
+        else:
+            self.tileOpened.emit(tile)
 
     @Slot()
     def dismissNotice(self) -> None:
