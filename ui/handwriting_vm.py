@@ -73,6 +73,11 @@ class HandwritingService(QObject):
             self._candidates = []
             self.candidatesChanged.emit()
 
+    @property
+    def busy(self) -> bool:
+        """True while strokes are being recognised (candidates may still change)."""
+        return self._runner.busy
+
     def _get_candidates(self) -> list[str]:
         return self._candidates
 

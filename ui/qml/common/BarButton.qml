@@ -7,6 +7,7 @@ Button {
     property color colour: Theme.neutral
     property url iconSource: ""
     property bool on: false
+    font.pixelSize: Theme.fontBody
 
     implicitHeight: Math.max(Theme.touchMin, Theme.px(76))
     implicitWidth: Math.max(Theme.touchMin * 1.6, row.implicitWidth + Theme.px(40))
@@ -28,16 +29,16 @@ Button {
             Image {
                 visible: control.iconSource.toString() !== ""
                 source: control.iconSource
-                width: visible ? Theme.fontBody * 1.2 : 0
+                width: visible ? control.font.pixelSize * 1.2 : 0
                 height: width
-                sourceSize.width: Theme.fontBody * 1.2
-                sourceSize.height: Theme.fontBody * 1.2
+                sourceSize.width: control.font.pixelSize * 1.2
+                sourceSize.height: control.font.pixelSize * 1.2
                 anchors.verticalCenter: parent.verticalCenter
             }
             Text {
                 text: control.text
                 color: control.on ? "#000000" : Theme.onColour
-                font.pixelSize: Theme.fontBody
+                font.pixelSize: control.font.pixelSize
                 font.bold: true
                 anchors.verticalCenter: parent.verticalCenter
             }

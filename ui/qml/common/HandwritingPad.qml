@@ -9,7 +9,7 @@ Rectangle {
     signal chosen(string character)
     signal eraseRequested()
 
-    implicitHeight: candidateRow.height + Theme.px(360) + Theme.buttonHeight + 4 * Theme.px(12)
+    implicitHeight: candidateRow.height + Theme.px(360) + Theme.touchMin + 4 * Theme.px(12)
     color: Theme.surface
     border.color: Theme.border
     border.width: 2
@@ -40,7 +40,7 @@ Rectangle {
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.margins: Theme.px(12)
-        height: Theme.buttonHeight
+        height: Theme.text(96)
         spacing: Theme.px(12)
         Text {
             visible: !pad.recognizer || pad.recognizer.candidates.length === 0
@@ -55,7 +55,9 @@ Rectangle {
                 required property string modelData
                 required property int index
                 objectName: "handwritingCandidate" + index
-                width: Math.max(Theme.touchMin, height)
+                height: candidateRow.height
+                width: height
+                font.pixelSize: Theme.text(60)
                 text: modelData
                 colour: index === 0 ? Theme.primary : Theme.neutral
                 onClicked: {
