@@ -43,8 +43,8 @@ class LanguageSwitcher:
             self.app.removeTranslator(self._translator)
             self._translator = None
         self._translator = install_translation(self.app, language, self.directory)
-        font = QFont(FONT_FOR_LANGUAGE.get(language, DEFAULT_FONT))
-        font.setPixelSize(self.app.font().pixelSize())
+        font = QFont(self.app.font())
+        font.setFamily(FONT_FOR_LANGUAGE.get(language, DEFAULT_FONT))
         self.app.setFont(font)
         self.current = language
         for engine in self._engines:

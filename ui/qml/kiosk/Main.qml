@@ -17,6 +17,7 @@ Window {
     property string keyboardLocale: "zh_CN"
     // Where the keyboard keeps learned words (read by tests; the session wipe empties it).
     readonly property string keyboardUserDataPath: VirtualKeyboardSettings.userDataPath
+    readonly property string keyboardActiveLocale: VirtualKeyboardSettings.locale  // read by tests
     // Height of the keyboard's candidate bar (checked by tests: large enough for elderly eyes).
     readonly property real candidateBarHeight: inputPanel.keyboard.style ? inputPanel.keyboard.style.selectionListHeight : 0
 
