@@ -81,7 +81,7 @@ class SelfTestViewModel(QObject):
         sent = await self._report(self._results) if self._report is not None else False
         failed = sum(str(r.status) == FAILED for r in self._results)
         if failed:
-            summary = translate("selftest", "有 %n 项需要处理", "", failed)
+            summary = translate("selftest", "有 %1 项需要处理").replace("%1", str(failed))
         else:
             summary = translate("selftest", "全部正常")
         if self._report is not None and not sent:
