@@ -13,6 +13,7 @@ import aiohttp
 
 from config.settings import KioskSettings
 from kiosk import selftest
+from kiosk.badge import scan_camera
 from kiosk.idle import IdleWatch
 from kiosk.outbox import DB_FILE_NAME, EntryState, Outbox
 from kiosk.selftest import CheckResult
@@ -152,7 +153,14 @@ def build_access(settings: KioskSettings, session: Session, runner: Any, vm: Any
     failsafe = Failsafe(access.out_of_service)
     runner.on_unexpected = failsafe.unexpected
     gate = StaffGate(parse_staff_list(settings.staff), data_dir / STAFF_LOG_NAME)
-    staff = StaffViewModel(gate, access, runner, flow, matters=outbox_matters(data_dir))
+    staff = StaffViewModel(
+        gate,
+        access,
+        runner,
+        flow,
+        matters=outbox_matters(data_dir),
+        scan_badge=lambda: scan_camera(settings.camera.device_index),
+    )
 
     def preview() -> Path | None:
         path = session.path("camera-preview.jpg")

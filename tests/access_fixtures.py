@@ -158,6 +158,8 @@ def build_access_kiosk(
     countdown_s: float = 30.0,
     tick_ms: int = 1000,
     languages: Any = None,
+    staff_entries: list[str] | None = None,
+    scan_badge: Any = None,
 ) -> AccessKiosk:
     """A kiosk window like `python -m kiosk` builds, with a fake flow and a hand-moved clock."""
     if STAFF_ID not in _HASHES:
@@ -183,8 +185,9 @@ def build_access_kiosk(
     )
     failsafe = Failsafe(access.out_of_service)
     runner.on_unexpected = failsafe.unexpected
-    gate = StaffGate(parse_staff_list([f"{STAFF_ID}:{_HASHES[STAFF_ID]}"]), data_dir / "staff-actions.log")
-    staff = StaffViewModel(gate, access, runner, flow)
+    entries = [f"{STAFF_ID}:{_HASHES[STAFF_ID]}", *(staff_entries or [])]
+    gate = StaffGate(parse_staff_list(entries), data_dir / "staff-actions.log")
+    staff = StaffViewModel(gate, access, runner, flow, scan_badge=scan_badge)
     reports: list[list[Any]] = []
 
     async def report(rows: list[Any]) -> bool:

@@ -26,7 +26,7 @@ OVERLAYS = ("noticeOverlay", "idleDialog")
 @pytest.fixture
 def kiosk(qtbot: Any, qapp: Any, tmp_path: Any) -> Iterator[AccessKiosk]:
     with running_qasync_loop(qapp):
-        k = build_access_kiosk(qtbot, tmp_path)
+        k = build_access_kiosk(qtbot, tmp_path, scan_badge=lambda: None)  # badge button shown
         k.access.setElderMode(True)
         yield k
         k.close()

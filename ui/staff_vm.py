@@ -38,6 +38,7 @@ class StaffViewModel(QObject):
         flow: Any,
         *,
         matters: MattersSource | None = None,
+        scan_badge: Callable[[], str | None] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -46,6 +47,8 @@ class StaffViewModel(QObject):
         self._runner = runner
         self._flow = flow
         self._matters_source = matters
+        self._scan_badge = scan_badge
+        self._scanning = False
         self._pin = ""
         self._message = ""
         self._checking = False
@@ -99,6 +102,35 @@ class StaffViewModel(QObject):
             on_failure=self._on_check_failed,
         )
 
+    @Slot()
+    def scanBadge(self) -> None:
+        """出示工作证: look for a staff badge's QR code with the camera, then check it like a PIN."""
+        if self._scan_badge is None or self._scanning or self._checking:
+            return
+        self._scanning = True
+        self._message = translate("staff", "请把工作证上的二维码对准摄像头")
+        self.changed.emit()
+        self._runner.run(
+            asyncio.to_thread(self._scan_badge),
+            name="staff-badge",
+            on_success=self._on_badge,
+            on_failure=self._on_check_failed,
+        )
+
+    def _on_badge(self, code: Any) -> None:
+        self._scanning = False
+        if not code:
+            self._message = translate("staff", "没有看到工作证，请再试一次，或输入密码")
+            self.changed.emit()
+            return
+        self._checking = True
+        self._runner.run(
+            asyncio.to_thread(self.gate.unlock, str(code), time.monotonic()),
+            name="staff-unlock",
+            on_success=self._on_checked,
+            on_failure=self._on_check_failed,
+        )
+
     def _on_checked(self, result: Any) -> None:
         self._checking = False
         self._message = result.message
@@ -108,7 +140,7 @@ class StaffViewModel(QObject):
         self.changed.emit()
 
     def _on_check_failed(self, message: str) -> None:
-        self._checking = False
+        self._checking = self._scanning = False
         self._message = message
         self.changed.emit()
 
@@ -215,13 +247,17 @@ class StaffViewModel(QObject):
         return self._matters_message
 
     def _get_checking(self) -> bool:
-        return self._checking
+        return self._checking or self._scanning
+
+    def _get_badge_available(self) -> bool:
+        return self._scan_badge is not None
 
     pinLength = Property(int, _get_pin_length, notify=changed)
     message = Property(str, _get_message, notify=changed)
     unlocked = Property(bool, _get_unlocked, notify=changed)
     blocked = Property(bool, _get_blocked, notify=changed)
     checking = Property(bool, _get_checking, notify=changed)
+    badgeAvailable = Property(bool, _get_badge_available, constant=True)
     staffId = Property(str, _get_staff_id, notify=changed)
     assistedBy = Property(str, _get_assisted_by, notify=changed)
     matters = Property(list, _get_matters, notify=changed)

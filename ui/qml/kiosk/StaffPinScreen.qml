@@ -47,6 +47,15 @@ Rectangle {
             font.pixelSize: Theme.fontBody
         }
         BigButton {
+            objectName: "badgeScan"
+            visible: screen.staff !== null && screen.staff.badgeAvailable
+            enabled: screen.staff !== null && !screen.staff.checking
+            text: qsTr("出示工作证")
+            iconSource: "../common/icons/camera.svg"
+            colour: Theme.help
+            onClicked: screen.staff.scanBadge()
+        }
+        BigButton {
             objectName: "pinBack"
             text: qsTr("返回")
             iconSource: "../common/icons/back.svg"
