@@ -87,6 +87,13 @@ Rectangle {
             onClicked: screen.access.close()
         }
         BigButton {
+            objectName: "readOnArrival"
+            text: screen.access && screen.access.readOnArrival ? qsTr("自动朗读：开") : qsTr("自动朗读：关")
+            iconSource: "../common/icons/speaker.svg"
+            colour: screen.access && screen.access.readOnArrival ? Theme.call : Theme.neutral
+            onClicked: screen.access.toggleReadOnArrival()
+        }
+        BigButton {
             objectName: "staffEntry"
             text: qsTr("工作人员")
             iconSource: "../common/icons/staff.svg"
