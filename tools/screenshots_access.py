@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 Shoot = Callable[[Any, Path, str], Awaitable[None]]
+STROKES_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "handwriting_strokes.json"
 
 
 def _steps(k: Any) -> list[tuple[str, Callable[[], object]]]:
@@ -74,7 +75,7 @@ async def shoot_access(out: Path, shoot: Shoot) -> None:
 
     for mode in ("normal", "elder"):
         with tempfile.TemporaryDirectory(prefix="shots-") as scratch:
-            k = build_access_kiosk(None, Path(scratch), tick_ms=100)
+            k = build_access_kiosk(None, Path(scratch), tick_ms=100, scan_badge=lambda: None)
             k.access.setElderMode(mode == "elder")
             engine = QQmlApplicationEngine()
             window = load_window(engine, QML_DIR / "kiosk" / "Main.qml", k.properties())
@@ -89,3 +90,72 @@ async def shoot_access(out: Path, shoot: Shoot) -> None:
             window.close()
             await k.runner.shutdown()
             del engine
+        await _handwriting(out, shoot, elder=mode == "elder")
+
+
+FIELD_WINDOW = """
+import QtQuick
+import QtQuick.Window
+import common
+
+Window {
+    required property QtObject handwriting
+    required property real scale
+    width: 1280
+    height: 800
+    color: Theme.background
+    Binding { target: Input; property: "handwriting"; value: handwriting }
+    Binding { target: Theme; property: "textScale"; value: scale }
+    Binding { target: Theme; property: "highContrast"; value: scale > 1 }
+    Column {
+        x: Theme.margin
+        y: Theme.margin
+        width: parent.width - 2 * Theme.margin
+        spacing: Theme.px(16)
+        Text { text: "您的姓名"; font.pixelSize: Theme.fontLarge; color: Theme.ink }
+        ChineseTextField { objectName: "name"; width: parent.width; text: "王"; handwriting: true }
+    }
+}
+"""
+
+
+async def _handwriting(out: Path, shoot: Shoot, *, elder: bool) -> None:
+    """A Chinese text field with its handwriting pad open and the candidates for a written 大."""
+    import json
+
+    from PySide6.QtCore import QMetaObject
+    from PySide6.QtQml import QQmlApplicationEngine
+    from PySide6.QtQuick import QQuickItem
+
+    from ui.access_vm import ELDER_TEXT_SCALE
+    from ui.app import load_window
+    from ui.background import BackgroundRunner
+    from ui.handwriting_vm import HandwritingService
+
+    data = json.loads(STROKES_FILE.read_bytes())
+    with tempfile.TemporaryDirectory(prefix="shots-") as scratch:
+        qml = Path(scratch) / "FieldWindow.qml"
+        qml.write_text(FIELD_WINDOW, encoding="utf-8")
+        runner = BackgroundRunner()
+        service = HandwritingService(runner)
+        engine = QQmlApplicationEngine()
+        scale = ELDER_TEXT_SCALE if elder else 1.0
+        window = load_window(engine, qml, {"handwriting": service, "scale": scale})
+        window.show()
+        await asyncio.sleep(0.2)
+        pad = window.findChild(QQuickItem, "namePad")
+        canvas = window.findChild(QQuickItem, "handwritingCanvas")
+        if pad is not None and canvas is not None:
+            box = data["box"]
+            w, h = canvas.width(), canvas.height()
+            strokes = [
+                [v for x, y in s for v in (x * w / box, y * h / box)] for s in data["characters"]["大"]
+            ]
+            pad.setProperty("strokes", strokes)
+            service.recognize(strokes, w, h)
+            QMetaObject.invokeMethod(canvas, "requestPaint")
+        await asyncio.sleep(0.3)
+        await shoot(window, out, f"kiosk_access_{'elder' if elder else 'normal'}_18_handwriting")
+        window.close()
+        await runner.shutdown()
+        del engine

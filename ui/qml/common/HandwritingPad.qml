@@ -9,7 +9,7 @@ Rectangle {
     signal chosen(string character)
     signal eraseRequested()
 
-    implicitHeight: candidateRow.height + Theme.px(360) + Theme.touchMin + 4 * Theme.px(12)
+    implicitHeight: candidateRow.height + canvas.height + 3 * Theme.px(12)
     color: Theme.surface
     border.color: Theme.border
     border.width: 2
@@ -73,9 +73,10 @@ Rectangle {
         objectName: "handwritingCanvas"
         anchors.top: candidateRow.bottom
         anchors.topMargin: Theme.px(12)
-        anchors.horizontalCenter: parent.horizontalCenter
-        height: Theme.px(360)
-        width: Math.min(parent.width - 2 * Theme.px(12), Theme.px(540))
+        anchors.left: parent.left
+        anchors.leftMargin: Theme.px(12)
+        height: Theme.px(320)
+        width: Math.min(parent.width - tools.width - 3 * Theme.px(12), Theme.px(480))
         onPaint: {
             const ctx = getContext("2d")
             ctx.reset()
@@ -118,10 +119,12 @@ Rectangle {
         }
     }
 
-    Row {
-        anchors.top: canvas.bottom
-        anchors.topMargin: Theme.px(12)
-        anchors.horizontalCenter: parent.horizontalCenter
+    // Beside the box, so the pad stays short enough for a screen with a title and a keyboard bar.
+    Column {
+        id: tools
+        anchors.top: canvas.top
+        anchors.left: canvas.right
+        anchors.leftMargin: Theme.px(12)
         spacing: Theme.px(16)
         BarButton {
             objectName: "handwritingClear"
