@@ -1,4 +1,4 @@
-"""Languages switched on the home screen at run time: every text and the keyboard follow, and back."""
+"""Languages switched on the home screen at run time: texts and keyboard follow, and still fit."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from tests.access_fixtures import AccessKiosk, build_access_kiosk
+from tests.test_access_readability import readability_problems
+from tests.test_kiosk_readability import SHOWN_BY, _show
 from tests.ui_fakes import running_qasync_loop
 from ui.app import prepare_environment
 from ui.language import LanguageSwitcher
@@ -72,3 +74,15 @@ def test_the_next_person_starts_in_the_terminals_own_language(kiosk):
     k.harness.qtbot.waitUntil(lambda: k.find("callTile") is not None)
     assert k.find("callTile").property("text") == "律师视频"
     assert k.harness.window.property("keyboardActiveLocale") == "zh_CN"
+
+
+@pytest.mark.parametrize("language", ["zh_TW", "en"])
+@pytest.mark.parametrize("screen", list(SHOWN_BY))
+def test_call_screens_fit_at_the_largest_size_in_every_language(kiosk, language, screen):
+    kiosk.access.setElderMode(True)
+    kiosk.access.setLanguage(language)
+    _show(screen, kiosk.flow, kiosk.vm, kiosk.harness)
+    kiosk.wait_for(SHOWN_BY[screen])
+    checked, problems = readability_problems(kiosk)
+    assert checked >= 2
+    assert problems == []

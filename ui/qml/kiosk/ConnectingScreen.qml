@@ -29,7 +29,7 @@ Rectangle {
         anchors.verticalCenter: contentArea.verticalCenter
         anchors.horizontalCenter: parent.horizontalCenter
         width: parent.width - 2 * Theme.margin
-        spacing: Theme.px(28)
+        spacing: Theme.px(28) / Theme.textScale
 
         Text {
             objectName: "connectingTitle"
@@ -115,7 +115,7 @@ Rectangle {
         id: cancelButton
         objectName: "cancelButton"
         anchors.bottom: parent.bottom
-        anchors.bottomMargin: Theme.px(48)
+        anchors.bottomMargin: Theme.px(48) / Theme.textScale
         anchors.horizontalCenter: parent.horizontalCenter
         width: Theme.px(440)
         height: Theme.px(120)
