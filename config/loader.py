@@ -34,6 +34,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "device_index": (0, 64),
     "terminal_silent_s": (60, 7 * 86400),
     "heartbeat_s": (5, 3600),
+    "idle_s": (10, 3600),
+    "idle_countdown_s": (5, 600),
 }
 
 

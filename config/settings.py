@@ -116,13 +116,20 @@ class KioskSettings:
     connect_timeout_s: float = 10.0
     force_relay: bool = False  # send media only through TURN (tests, or sites that need it)
     heartbeat_s: float = 60.0  # how often the terminal tells the centre it is alive and well
-    state_dir: str = "var/kiosk"  # the terminal's own files: outbox, self-test result, content packs
     camera: CameraSettings = field(default_factory=CameraSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     log_level: str = "INFO"
-    # issue 5: the terminal's own data (the encrypted form outbox); empty = the user's data folder
+    # Accessibility, idle wipe and staff mode (issue 6).
+    # the terminal's own files (session folders, the encrypted outbox, the staff log);
+    # empty = $XDG_DATA_HOME/village-legal-kiosk/kiosk
     data_dir: str = ""
-    printer: str = ""  # CUPS printer name for receipts (`lp -d`); empty = receipts on screen only
+    idle_s: float = 120.0  # no touch this long: ask 还需要更多时间吗？
+    idle_countdown_s: float = 30.0  # then the session ends unless someone taps
+    read_aloud_on_arrival: bool = False  # read every screen aloud when it opens
+    staff: list[str] = field(default_factory=list)  # "staff_id:argon2 hash" (kiosk.staff.hash_pin)
+    turn_url: str = ""  # checked by the device self-test, e.g. "turn:turn.example.org:3478"
+    printer: str = ""  # CUPS printer name; empty when the terminal has none
+    selftest_at_start: bool = True  # run the device self-test at start and report it to the centre
 
 
 @dataclass

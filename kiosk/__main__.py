@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-import shutil
+import os
 import sys
 import tempfile
-from pathlib import Path
 
 from config.loader import ConfigError, build_parser, load_settings
 from config.settings import KioskSettings
+from kiosk.session import Session
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--automation", action="store_true", help="JSON-line commands on stdin, events on stdout"
     )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help='start offscreen, print {"event":"ready","screen":"home"} once the home screen drew, exit 0',
+    )
     args = parser.parse_args(argv)
     try:
         settings = load_settings(KioskSettings, "kiosk", args.config, args.set)
@@ -26,28 +32,45 @@ def main(argv: list[str] | None = None) -> int:
         print(f"设置有误 (settings error): {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    scratch = None
+    if args.smoke_test:  # a bundle's first start: no screen, no devices, nothing left behind
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        settings.fullscreen = False
+        settings.selftest_at_start = False
+        scratch = tempfile.TemporaryDirectory(prefix="kiosk-smoke-")
+        settings.data_dir = scratch.name
 
     from ui.app import prepare_environment
 
     prepare_environment(virtual_keyboard=True)
     import qasync
 
+    from kiosk.forms_wiring import data_dir
     from ui.app import create_application
 
     app = create_application(sys.argv[:1], name="kiosk", language=settings.language)
-    session_dir = Path(tempfile.mkdtemp(prefix="kiosk-session-"))
+    session = Session(data_dir(settings) / "sessions")  # sweeps folders a crash or power cut left
     try:
-        asyncio.run(_run(settings, args.automation, session_dir), loop_factory=lambda: qasync.QEventLoop(app))
+        asyncio.run(
+            _run(settings, args.automation, session, smoke_test=args.smoke_test),
+            loop_factory=lambda: qasync.QEventLoop(app),
+        )
     finally:
-        shutil.rmtree(session_dir, ignore_errors=True)  # the keyboard's learned words go with the session
+        session.end()  # the keyboard's learned words and read-aloud audio go with the session
+        if scratch is not None:
+            scratch.cleanup()
     return 0
 
 
-async def _run(settings: KioskSettings, automation: bool, session_dir: Path) -> None:
-    """Build the flow, the view-model and the window; quit cleanly (hang up, release devices)."""
+async def _run(
+    settings: KioskSettings, automation: bool, session: Session, *, smoke_test: bool = False
+) -> None:
+    """Build the flow, the view-models and the window; quit cleanly (hang up, release devices)."""
     from PySide6.QtQml import QQmlApplicationEngine
 
+    from kiosk.access_wiring import build_access
     from kiosk.forms_wiring import start_forms
+    from kiosk.watchdog import Watchdog
     from kiosk.wiring import build_caller
     from ui.app import QML_DIR, QuitRequest, keyboard_locale, load_window, run_until_closed, show_kiosk_window
     from ui.automation import AutomationChannel, kiosk_commands
@@ -56,26 +79,42 @@ async def _run(settings: KioskSettings, automation: bool, session_dir: Path) -> 
 
     flow = build_caller(settings)
     runner = BackgroundRunner()
-    keyboard_dir = session_dir / "keyboard"
-    keyboard_dir.mkdir()
-    forms = await start_forms(settings, runner, session_dir)  # 办事申请: outbox, delivery, screens
-    vm = KioskViewModel(
-        flow, runner, hotline=settings.hotline, keyboard_data_path=str(keyboard_dir), forms=forms.vm
-    )
+    forms = await start_forms(settings, runner, session)  # 办事申请: outbox, delivery, screens
+    vm = KioskViewModel(flow, runner, hotline=settings.hotline, forms=forms.vm)
+    parts = build_access(settings, session, runner, vm, flow)
+    forms.vm.use_staff(parts.staff.gate)  # staff-assisted submissions record who helped
+    session.on_end(forms.vm.reset)  # a form in progress goes with the person
+    # Other view-models register their wipers with the session here: session.on_end(search_vm.clear)
     engine = QQmlApplicationEngine()
     window = load_window(
         engine,
         QML_DIR / "kiosk" / "Main.qml",
-        {"vm": vm, "keyboardLocale": keyboard_locale(settings.language)},
+        {"vm": vm, "keyboardLocale": keyboard_locale(settings.language), **parts.properties()},
     )
+    parts.languages.attach(engine)
+    parts.access.watch_window(window)
+    parts.failsafe.install()
     quit_request = QuitRequest(window)
+    watchdog = Watchdog()
+
+    def first_frame() -> None:
+        window.frameSwapped.disconnect(first_frame)
+        watchdog.ready("home")
+        if smoke_test:
+            print(json.dumps({"event": "ready", "screen": str(vm.screen)}), flush=True)
+            quit_request.request()
+
+    window.frameSwapped.connect(first_frame)
     channel = None
     if automation:
         channel = AutomationChannel(window, vm, kiosk_commands(vm), on_quit=quit_request.request)
         channel.start()
     show_kiosk_window(window, fullscreen=settings.fullscreen)
-    cleanups = [runner.shutdown, flow.close, forms.close]
+    if settings.selftest_at_start:
+        parts.selftest.run()  # results go to the centre; the screen shows them when staff open it
+    cleanups = [runner.shutdown, flow.close, forms.close, watchdog.stop]
     await run_until_closed(window, quit_request, cleanups)
+    parts.failsafe.uninstall()
     if channel is not None:
         channel.stop()
     del engine

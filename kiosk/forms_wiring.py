@@ -15,6 +15,7 @@ import aiohttp
 from config.settings import KioskSettings
 from content.forms import load_all_forms
 from kiosk.outbox import Deliverer, Outbox, lookup_status
+from kiosk.session import Session
 from ui.background import BackgroundRunner
 from ui.forms_vm import FormsViewModel
 from ui.speech import SpeechRenderer
@@ -49,7 +50,7 @@ class FormsWiring:
 
 
 async def start_forms(
-    settings: KioskSettings, runner: BackgroundRunner, session_folder: Path, staff: object | None = None
+    settings: KioskSettings, runner: BackgroundRunner, session: Session, staff: object | None = None
 ) -> FormsWiring:
     """Open the outbox, start delivering to the pool server, and build the forms view-model."""
     outbox = await Outbox.open_in(data_dir(settings) / "outbox")
@@ -64,15 +65,17 @@ async def start_forms(
         async with aiohttp.ClientSession(timeout=LOOKUP_TIMEOUT) as http:
             return await lookup_status(http, settings.server_url, settings.token, tracking, last4)
 
-    forms_folder = session_folder / "forms"
+    def forms_folder() -> Path:  # photos, signatures and read-aloud audio go with the session
+        return session.folder / "forms"
+
     vm = FormsViewModel(
         load_all_forms(),
         runner,
         outbox,
-        lambda: forms_folder,
+        forms_folder,
         status_query=query,
         camera=settings.camera,
-        speech=SpeechRenderer(forms_folder / "speech"),
+        speech=SpeechRenderer(lambda: forms_folder() / "speech"),
         printer=settings.printer,
         staff=staff,
     )

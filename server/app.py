@@ -20,6 +20,7 @@ from server.metrics import metrics, readyz
 from server.storage import Storage
 from server.submissions import MAX_BODY_BYTES, SubmissionStore, submission_routes
 from server.submissions_views import desk_submission_routes
+from server.terminal_health import mount_terminal_health
 from server.terminals import TerminalRegistry, terminal_routes
 from server.views import bearer_token, fleet, healthz, login, websocket
 
@@ -57,6 +58,7 @@ def create_app(settings: ServerSettings) -> web.Application:
     )
     setup_console(app)
     app.add_routes(desk_submission_routes())  # lawyers: list, open, change status (issue 5, desk)
+    mount_terminal_health(app, _kiosk_of(app))
     return app
 
 

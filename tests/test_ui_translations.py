@@ -46,7 +46,7 @@ def test_the_home_screen_speaks_the_chosen_language(qtbot, qapp, packs, expected
             vm = KioskViewModel(FakeCallerFlow(), BackgroundRunner())
             harness = QmlHarness(qtbot, "kiosk/Main.qml", {"vm": vm})
             assert harness.text("callTile") == call_tile
-            harness.tap("helpTile")
+            harness.tap("applyTile")
             assert notice_part in harness.wait_for("noticeText").property("text")
             harness.close()
     finally:

@@ -138,6 +138,8 @@ def main() -> int:
     prepare_environment(virtual_keyboard=True)
     import qasync
 
+    from tools.screenshots_access import shoot_access
+
     app = create_application(sys.argv[:1], name="screenshots", language=args.language)
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"rendering screens ({os.environ['QT_QPA_PLATFORM']}, {args.language}) into {args.out}", flush=True)
@@ -146,6 +148,7 @@ def main() -> int:
         await _kiosk(args.out, args.language)
         await _desk(args.out)
         await shoot_forms(args.out, args.language)  # 办事申请 (tools/screenshots_formui.py)
+        await shoot_access(args.out, _shoot)  # every kiosk screen again, normal and elder mode
 
     asyncio.run(run(), loop_factory=lambda: qasync.QEventLoop(app))
     return 0

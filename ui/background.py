@@ -20,10 +20,12 @@ class BackgroundRunner:
 
     A failure is logged with its traceback (never shown) and reported to `on_failure` as one plain
     Chinese sentence. Cancelled work reports nothing. `shutdown()` cancels whatever is still running.
+    Work that fails with no `on_failure` goes to `on_unexpected` (the kiosk's 暂停服务 screen).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_unexpected: Callable[[BaseException], None] | None = None) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.on_unexpected = on_unexpected
 
     @property
     def busy(self) -> bool:
@@ -51,6 +53,8 @@ class BackgroundRunner:
                 log.error("%s failed", name, exc_info=exc)
                 if on_failure is not None:
                     on_failure(plain_error(exc))
+                elif self.on_unexpected is not None:
+                    self.on_unexpected(exc)
             elif on_success is not None:
                 on_success(done.result())
 

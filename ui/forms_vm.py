@@ -332,6 +332,10 @@ class FormsViewModel(QObject):
         self.finished.emit()
 
     @Slot()
+    def use_staff(self, staff: object) -> None:
+        """The staff gate whose signed-in member is recorded on assisted submissions."""
+        self._staff = staff
+
     def reset(self) -> None:
         """Forget the form, its photos and signature (also the session wiper)."""
         if self.session is not None:

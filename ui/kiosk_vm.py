@@ -47,7 +47,7 @@ DISMISSABLE = frozenset({KioskScreen.ENDED, KioskScreen.NO_LAWYER, KioskScreen.F
 # Home tiles: id -> built yet? Later issues flip their tile to True and give it a screen.
 DEFAULT_HOTLINE = CallInfo().hotline
 
-TILES: dict[str, bool] = {"consult": False, "apply": True, "call": True, "help": False}
+TILES: dict[str, bool] = {"consult": False, "apply": True, "call": True, "help": True}
 
 
 class KioskViewModel(QObject):
@@ -63,6 +63,7 @@ class KioskViewModel(QObject):
 
     changed = Signal()
     flowChanged = Signal()
+    tileOpened = Signal(str)  # a built tile other than 律师视频 was tapped; its screen's owner opens it
 
     def __init__(
         self,
@@ -203,6 +204,8 @@ class KioskViewModel(QObject):
         elif not TILES.get(tile, False) or (tile == "apply" and self._forms is None):
             self._notice = texts.not_built_notice()
             self.changed.emit()
+        else:
+            self.tileOpened.emit(tile)
 
     @Slot(str)
     def openForm(self, form_id: str) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import re
 import shutil
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -41,10 +42,15 @@ def speakable(text: str) -> str:
 class SpeechRenderer:
     """Render text to WAV files in a cache folder (wiped with the session)."""
 
-    def __init__(self, cache_dir: Path, speed_wpm: int = 150) -> None:
+    def __init__(self, cache_dir: Path | Callable[[], Path], speed_wpm: int = 150) -> None:
         self.binary = shutil.which("espeak-ng")
-        self.cache_dir = cache_dir
+        self._cache_dir = cache_dir
         self.speed_wpm = speed_wpm
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where WAVs go now: a callable follows the current session's folder."""
+        return self._cache_dir() if callable(self._cache_dir) else self._cache_dir
 
     @property
     def available(self) -> bool:

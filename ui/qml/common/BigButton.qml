@@ -28,6 +28,7 @@ Button {
             anchors.centerIn: parent
             spacing: Theme.px(16)
             Image {
+                id: icon
                 visible: control.iconSource.toString() !== ""
                 source: control.iconSource
                 width: control.fontSize * 1.2
@@ -37,6 +38,10 @@ Button {
                 anchors.verticalCenter: parent.verticalCenter
             }
             Text {
+                // Longer words (English, elder mode) shrink to the button rather than spill out of it.
+                width: Math.min(implicitWidth, control.availableWidth - (icon.visible ? icon.width + content.spacing : 0))
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: Math.min(control.fontSize, Theme.px(28))
                 text: control.text
                 color: control.textColour
                 font.pixelSize: control.fontSize

@@ -3,10 +3,11 @@ import QtQuick
 
 // Sizes and colours for elderly eyes and fingers: 1280x800 base, body text >= 28 px,
 // touch targets >= 15 mm, high contrast. Every size follows `zoom` (set by the window from its
-// size) and `textScale` (elder mode, a later issue).
+// size) and `textScale` (elder mode: larger text and buttons); `highContrast` darkens every colour.
 QtObject {
     property real zoom: 1.0
     property real textScale: 1.0
+    property bool highContrast: false
 
     readonly property real pxPerMm: {
         const screens = Qt.application.screens
@@ -21,22 +22,23 @@ QtObject {
     readonly property int fontBody: text(30)
     readonly property int fontLarge: text(40)
     readonly property int fontTitle: text(52)
-    readonly property int fontHuge: text(120)
-    readonly property int buttonHeight: Math.max(touchMin, px(100))
+    readonly property int fontHuge: px(120)  // already huge: not enlarged again in elder mode
+    readonly property int buttonHeight: Math.max(touchMin, Math.round(px(100) * Math.max(1.0, 0.5 + textScale / 2)))
     readonly property int margin: px(32)
     readonly property int radius: px(18)
 
-    readonly property color background: "#F5F3EE"
+    readonly property color background: highContrast ? "#FFFFFF" : "#F5F3EE"
     readonly property color surface: "#FFFFFF"
-    readonly property color ink: "#111111"
-    readonly property color inkSoft: "#3A3A3A"
+    readonly property color ink: highContrast ? "#000000" : "#111111"
+    readonly property color inkSoft: highContrast ? "#000000" : "#3A3A3A"
     readonly property color onColour: "#FFFFFF"
-    readonly property color primary: "#0B4F9C"
-    readonly property color call: "#12703A"
-    readonly property color danger: "#B3261E"
-    readonly property color neutral: "#4A4F57"
-    readonly property color consult: "#0B4F9C"
-    readonly property color apply: "#7A3E00"
-    readonly property color help: "#5B2B82"
-    readonly property color border: "#1F1F1F"
+    readonly property color primary: highContrast ? "#00306B" : "#0B4F9C"
+    readonly property color call: highContrast ? "#0A4A24" : "#12703A"
+    readonly property color danger: highContrast ? "#8A0F0A" : "#B3261E"
+    readonly property color neutral: highContrast ? "#26292E" : "#4A4F57"
+    readonly property color consult: highContrast ? "#00306B" : "#0B4F9C"
+    readonly property color apply: highContrast ? "#542A00" : "#7A3E00"
+    readonly property color help: highContrast ? "#3D1560" : "#5B2B82"
+    readonly property color border: "#000000"
+    readonly property color warning: highContrast ? "#6B4A00" : "#8A5A00"
 }

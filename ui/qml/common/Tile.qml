@@ -23,12 +23,16 @@ Button {
             Image {
                 anchors.horizontalCenter: parent.horizontalCenter
                 source: control.iconSource
-                width: Math.min(Theme.px(120), control.height * 0.4)
+                // The picture gives way to the words when they grow (elder mode).
+                width: Math.max(0, Math.min(Theme.px(120), control.height * 0.4,
+                                            control.height - titleText.implicitHeight - subtitleText.implicitHeight - 2 * parent.spacing - Theme.px(24)))
+                visible: width >= Theme.px(32)
                 height: width
                 sourceSize.width: width
                 sourceSize.height: height
             }
             Text {
+                id: titleText
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
                 text: control.text
@@ -39,6 +43,7 @@ Button {
                 minimumPixelSize: Theme.fontLarge
             }
             Text {
+                id: subtitleText
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
                 text: control.subtitle

@@ -16,12 +16,20 @@ Rectangle {
         title: qsTr("律师视频")
     }
 
-    Column {
+    // The words sit in the middle of the room between the bar and 取消, so larger text never meets it.
+    Item {
+        id: contentArea
         anchors.top: bar.bottom
-        anchors.topMargin: Theme.px(56)
+        anchors.bottom: cancelButton.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+    }
+
+    Column {
+        anchors.verticalCenter: contentArea.verticalCenter
         anchors.horizontalCenter: parent.horizontalCenter
         width: parent.width - 2 * Theme.margin
-        spacing: Theme.px(28)
+        spacing: Theme.px(28) / Theme.textScale
 
         Text {
             objectName: "connectingTitle"
@@ -79,6 +87,7 @@ Rectangle {
                     color: Theme.primary
                     font.pixelSize: Theme.fontHuge
                     font.bold: true
+                    lineHeight: 0.8  // digits need no room for the CJK line spacing
                 }
                 Text {
                     anchors.baseline: positionNumber.baseline
@@ -103,9 +112,10 @@ Rectangle {
     }
 
     BigButton {
+        id: cancelButton
         objectName: "cancelButton"
         anchors.bottom: parent.bottom
-        anchors.bottomMargin: Theme.px(48)
+        anchors.bottomMargin: Theme.px(48) / Theme.textScale
         anchors.horizontalCenter: parent.horizontalCenter
         width: Theme.px(440)
         height: Theme.px(120)

@@ -15,12 +15,20 @@ Rectangle {
         title: qsTr("律师视频")
     }
 
-    Column {
+    // The words sit in the middle of the room between the bar and the buttons.
+    Item {
+        id: contentArea
         anchors.top: bar.bottom
-        anchors.topMargin: Theme.px(64)
+        anchors.bottom: buttonRow.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+    }
+
+    Column {
+        anchors.verticalCenter: contentArea.verticalCenter
         anchors.horizontalCenter: parent.horizontalCenter
         width: parent.width - 2 * Theme.margin
-        spacing: Theme.px(32)
+        spacing: Theme.px(32) / Theme.textScale
 
         Text {
             width: parent.width
@@ -50,8 +58,9 @@ Rectangle {
     }
 
     Row {
+        id: buttonRow
         anchors.bottom: parent.bottom
-        anchors.bottomMargin: Theme.px(48)
+        anchors.bottomMargin: Theme.px(48) / Theme.textScale
         anchors.horizontalCenter: parent.horizontalCenter
         spacing: Theme.px(48)
         BigButton {

@@ -9,9 +9,15 @@ import common
 Window {
     id: root
     required property QtObject vm
+    // Accessibility, staff mode and self-test (issue 6); null in tests of the call screens alone.
+    property QtObject access: null
+    property QtObject staff: null
+    property QtObject selftest: null
+    property QtObject handwriting: null
     property string keyboardLocale: "zh_CN"
     // Where the keyboard keeps learned words (read by tests; the session wipe empties it).
     readonly property string keyboardUserDataPath: VirtualKeyboardSettings.userDataPath
+    readonly property string keyboardActiveLocale: VirtualKeyboardSettings.locale  // read by tests
     // Height of the keyboard's candidate bar (checked by tests: large enough for elderly eyes).
     readonly property real candidateBarHeight: inputPanel.keyboard.style ? inputPanel.keyboard.style.selectionListHeight : 0
 
@@ -29,13 +35,22 @@ Window {
         anchors.right: parent.right
         anchors.top: parent.top
         // The screen shrinks above the keyboard while it is open, so a text field stays visible.
-        anchors.bottom: inputPanel.visible ? inputPanel.top : parent.bottom
+        anchors.bottom: inputPanel.visible ? inputPanel.top : (accessBar.visible ? accessBar.top : parent.bottom)
 
         Loader {
             id: screenLoader
             objectName: "screenLoader"
             anchors.fill: parent
             sourceComponent: {
+                switch (root.access ? root.access.screen : "") {
+                case "attract": return attractScreen
+                case "help": return helpScreen
+                case "staff_pin": return staffPinScreen
+                case "staff_menu": return staffMenuScreen
+                case "staff_matters": return staffMattersScreen
+                case "selftest": return selfTestScreen
+                case "out_of_service": return outOfServiceScreen
+                }
                 switch (root.vm ? root.vm.screen : "") {
                 case "connecting": return connectingScreen
                 case "call": return callScreen
@@ -46,6 +61,121 @@ Window {
                 default: return homeScreen
                 }
             }
+            onLoaded: {
+                if (root.access && root.access.readOnArrival && root.access.screen !== "attract")
+                    Qt.callLater(root.readScreen)
+            }
+        }
+    }
+
+    // --- accessibility (issue 6): corner bar, idle question, read-aloud, session reset ---------------
+    Component { id: attractScreen; AttractScreen { access: root.access } }
+    Component { id: helpScreen; HelpScreen { access: root.access; staff: root.staff } }
+    Component { id: staffPinScreen; StaffPinScreen { access: root.access; staff: root.staff } }
+    Component { id: staffMenuScreen; StaffMenuScreen { access: root.access; staff: root.staff } }
+    Component { id: staffMattersScreen; StaffMattersScreen { access: root.access; staff: root.staff } }
+    Component { id: selfTestScreen; SelfTestScreen { access: root.access; staff: root.staff; selftest: root.selftest } }
+    Component { id: outOfServiceScreen; OutOfServiceScreen { access: root.access } }
+
+    AccessBar {
+        id: accessBar
+        objectName: "accessBar"
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        // Not over a video call (the lawyer's face and 挂断 need the room) nor over 暂停服务.
+        visible: root.access !== null && !inputPanel.visible && root.access.screen !== "out_of_service"
+                 && !(root.access.screen === "" && root.vm.screen === "call")
+        access: root.access
+        onHome: root.access !== null && root.access.screen === "" && root.vm.screen === "home"
+        onReadRequested: root.readScreen()
+    }
+
+    Rectangle {
+        objectName: "accessNoticeBanner"
+        visible: root.access !== null && root.access.notice !== ""
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: accessBar.top
+        height: noticeLine.implicitHeight + Theme.px(24)
+        color: "#FFD54F"
+        Text {
+            id: noticeLine
+            objectName: "accessNotice"
+            anchors.left: parent.left
+            anchors.right: closeNotice.left
+            anchors.margins: Theme.px(16)
+            anchors.verticalCenter: parent.verticalCenter
+            wrapMode: Text.WordWrap
+            text: root.access ? root.access.notice : ""
+            color: "#000000"
+            font.pixelSize: Theme.fontBody
+        }
+        BarButton {
+            id: closeNotice
+            objectName: "accessNoticeClose"
+            anchors.right: parent.right
+            anchors.rightMargin: Theme.px(16)
+            anchors.verticalCenter: parent.verticalCenter
+            text: qsTr("知道了")
+            onClicked: root.access.dismissNotice()
+        }
+    }
+
+    IdleDialog {
+        anchors.fill: parent
+        z: 50
+        visible: root.access !== null && root.access.asking
+        access: root.access
+    }
+
+    // The words a screen reads aloud: its own readableText, else every visible text on it in order.
+    function screenText(item) {
+        if (!item || !item.visible)
+            return ""
+        if (item.readableText !== undefined && item.readableText !== "")
+            return item.readableText
+        const parts = []
+        const walk = (node) => {
+            if (!node || !node.visible)
+                return
+            const isText = typeof node.text === "string" && node.font !== undefined
+                && node.wrapMode !== undefined && node.echoMode === undefined && node.textDocument === undefined
+            if (isText && node.text.trim() !== "" && parts[parts.length - 1] !== node.text)
+                parts.push(node.text)
+            for (let i = 0; i < node.children.length; ++i)
+                walk(node.children[i])
+        }
+        walk(item)
+        return parts.join("。")
+    }
+    function readScreen() {
+        if (root.access)
+            root.access.readAloud(root.screenText(screenLoader.item))
+    }
+
+    Binding { target: Theme; property: "textScale"; value: root.access ? root.access.textScale : 1.0 }
+    Binding { target: Theme; property: "highContrast"; value: root.access ? root.access.elderMode : false }
+    Binding { target: Input; property: "handwriting"; value: root.handwriting }
+
+    function applyKeyboardLocale() {
+        VirtualKeyboardSettings.locale = root.keyboardLocale
+        // The language key switches only between the kiosk's language and English.
+        VirtualKeyboardSettings.activeLocales = root.keyboardLocale === "en_US" ? ["en_US"] : [root.keyboardLocale, "en_US"]
+    }
+
+    Connections {
+        target: root.access
+        function onLanguageSwitched() {
+            root.keyboardLocale = root.access.keyboardLocale
+            root.applyKeyboardLocale()
+        }
+        // Nothing of the last person stays: every screen is built anew, the keyboard forgets.
+        function onSessionEnded() {
+            Qt.inputMethod.hide()
+            screenLoader.active = false
+            screenLoader.active = true
+            VirtualKeyboardSettings.userDataPath = root.access.keyboardDataPath
         }
     }
 
@@ -99,11 +229,11 @@ Window {
     Component.onCompleted: {
         enlargeCandidates()
         Theme.zoom = Math.max(1.0, Math.min(width / 1280, height / 800))
-        VirtualKeyboardSettings.locale = root.keyboardLocale
-        // The language key switches only between the kiosk's language and English.
-        VirtualKeyboardSettings.activeLocales = root.keyboardLocale === "en_US" ? ["en_US"] : [root.keyboardLocale, "en_US"]
+        applyKeyboardLocale()
         // Learned words are personal data on a shared terminal: keep them in the session's folder.
-        if (root.vm.keyboardDataPath !== "")
+        if (root.access && root.access.keyboardDataPath !== "")
+            VirtualKeyboardSettings.userDataPath = root.access.keyboardDataPath
+        else if (root.vm.keyboardDataPath !== "")
             VirtualKeyboardSettings.userDataPath = root.vm.keyboardDataPath
     }
 }

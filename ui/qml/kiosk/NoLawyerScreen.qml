@@ -17,7 +17,7 @@ Rectangle {
 
     Column {
         anchors.top: bar.bottom
-        anchors.topMargin: Theme.px(48)
+        anchors.topMargin: Theme.px(48) / Theme.textScale
         anchors.horizontalCenter: parent.horizontalCenter
         width: parent.width - 2 * Theme.margin
         spacing: Theme.px(24)
@@ -62,8 +62,9 @@ Rectangle {
                 objectName: "hotlineNumber"
                 text: screen.vm ? screen.vm.hotline : "12348"
                 color: Theme.primary
-                font.pixelSize: Theme.fontHuge * 1.3
+                font.pixelSize: Theme.fontHuge * 1.3 / Theme.textScale  // the words above grow instead
                 font.bold: true
+                lineHeight: 0.8  // digits need no room for the CJK line spacing
             }
         }
     }
