@@ -2,6 +2,121 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="zh_CN">
     <context>
+        <name>AccessBar</name>
+        <message>
+            <source>小字</source>
+            <translation>小字</translation>
+        </message>
+        <message>
+            <source>大字</source>
+            <translation>大字</translation>
+        </message>
+        <message>
+            <source>停止朗读</source>
+            <translation>停止朗读</translation>
+        </message>
+        <message>
+            <source>朗读</source>
+            <translation>朗读</translation>
+        </message>
+    </context>
+    <context>
+        <name>ApplicationsTab</name>
+        <message>
+            <source>村民申请</source>
+            <translation>村民申请</translation>
+        </message>
+        <message>
+            <source>正在加载…</source>
+            <translation>正在加载…</translation>
+        </message>
+        <message>
+            <source>返回值班</source>
+            <translation>返回值班</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>刷新</translation>
+        </message>
+        <message>
+            <source> · 绿色通道</source>
+            <translation> · 绿色通道</translation>
+        </message>
+        <message>
+            <source> · 代填</source>
+            <translation> · 代填</translation>
+        </message>
+        <message>
+            <source>受理号 %1 · 现在：%2</source>
+            <translation>受理号 %1 · 现在：%2</translation>
+        </message>
+        <message>
+            <source>给群众的说明（可不填），例如：请带户口簿到中心</source>
+            <translation>给群众的说明（可不填），例如：请带户口簿到中心</translation>
+        </message>
+        <message>
+            <source>打开PDF</source>
+            <translation>打开PDF</translation>
+        </message>
+    </context>
+    <context>
+        <name>ApplyChooser</name>
+        <message>
+            <source>查询办理进度</source>
+            <translation>查询办理进度</translation>
+        </message>
+        <message>
+            <source>用受理号查</source>
+            <translation>用受理号查</translation>
+        </message>
+        <message>
+            <source>返回首页</source>
+            <translation>返回首页</translation>
+        </message>
+    </context>
+    <context>
+        <name>ApplyScreen</name>
+        <message>
+            <source>办事申请</source>
+            <translation>办事申请</translation>
+        </message>
+        <message>
+            <source>第 %1 步，共 %2 步</source>
+            <translation>第 %1 步，共 %2 步</translation>
+        </message>
+        <message>
+            <source>正在保存您的申请，请稍等…</source>
+            <translation>正在保存您的申请，请稍等…</translation>
+        </message>
+    </context>
+    <context>
+        <name>AttractScreen</name>
+        <message>
+            <source>请点击屏幕开始</source>
+            <translation>请点击屏幕开始</translation>
+        </message>
+        <message>
+            <source>法律咨询</source>
+            <translation>法律咨询</translation>
+        </message>
+        <message>
+            <source>办事申请</source>
+            <translation>办事申请</translation>
+        </message>
+        <message>
+            <source>律师视频</source>
+            <translation>律师视频</translation>
+        </message>
+        <message>
+            <source>使用帮助</source>
+            <translation>使用帮助</translation>
+        </message>
+        <message>
+            <source>免费 · 不用排队 · 法律服务热线 %1</source>
+            <translation>免费 · 不用排队 · 法律服务热线 %1</translation>
+        </message>
+    </context>
+    <context>
         <name>CallScreen</name>
         <message>
             <source>正在打开村民的画面…</source>
@@ -26,6 +141,17 @@
         <message>
             <source>通话中 %1</source>
             <translation>通话中 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChineseTextField</name>
+        <message>
+            <source>拼音</source>
+            <translation>拼音</translation>
+        </message>
+        <message>
+            <source>手写</source>
+            <translation>手写</translation>
         </message>
     </context>
     <context>
@@ -129,6 +255,217 @@
         </message>
     </context>
     <context>
+        <name>FormConsent</name>
+        <message>
+            <source>不同意</source>
+            <translation>不同意</translation>
+        </message>
+        <message>
+            <source>同意，继续填</source>
+            <translation>同意，继续填</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormDatePicker</name>
+        <message>
+            <source>前两周</source>
+            <translation>前两周</translation>
+        </message>
+        <message>
+            <source>后两周</source>
+            <translation>后两周</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormEligibility</name>
+        <message>
+            <source>✔ 您可以申请法律援助</source>
+            <translation>✔ 您可以申请法律援助</translation>
+        </message>
+        <message>
+            <source>需要中心审查后决定</source>
+            <translation>需要中心审查后决定</translation>
+        </message>
+        <message>
+            <source>农民工讨薪绿色通道：不审查经济困难条件，优先办理</source>
+            <translation>农民工讨薪绿色通道：不审查经济困难条件，优先办理</translation>
+        </message>
+        <message>
+            <source>依据：%1</source>
+            <translation>依据：%1</translation>
+        </message>
+        <message>
+            <source>继续申请</source>
+            <translation>继续申请</translation>
+        </message>
+        <message>
+            <source>仍然申请</source>
+            <translation>仍然申请</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormNavBar</name>
+        <message>
+            <source>下一步</source>
+            <translation>下一步</translation>
+        </message>
+        <message>
+            <source>上一步</source>
+            <translation>上一步</translation>
+        </message>
+        <message>
+            <source>返回首页</source>
+            <translation>返回首页</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormNumberPad</name>
+        <message>
+            <source>请按下面的数字</source>
+            <translation>请按下面的数字</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>清空</source>
+            <translation>清空</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormPhotos</name>
+        <message>
+            <source>正在拍…</source>
+            <translation>正在拍…</translation>
+        </message>
+        <message>
+            <source>拍一张</source>
+            <translation>拍一张</translation>
+        </message>
+        <message>
+            <source>把材料放在摄像头前面，再点“拍一张”。已拍 %1 张，最多 %2 张。</source>
+            <translation>把材料放在摄像头前面，再点“拍一张”。已拍 %1 张，最多 %2 张。</translation>
+        </message>
+        <message>
+            <source>删掉</source>
+            <translation>删掉</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormRefused</name>
+        <message>
+            <source>好的，不填了</source>
+            <translation>好的，不填了</translation>
+        </message>
+        <message>
+            <source>返回首页</source>
+            <translation>返回首页</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormReview</name>
+        <message>
+            <source>请核对。要改哪一项，就点哪一项。</source>
+            <translation>请核对。要改哪一项，就点哪一项。</translation>
+        </message>
+        <message>
+            <source>朗读</source>
+            <translation>朗读</translation>
+        </message>
+        <message>
+            <source>改</source>
+            <translation>改</translation>
+        </message>
+        <message>
+            <source>确认提交</source>
+            <translation>确认提交</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormSignaturePad</name>
+        <message>
+            <source>请用手指在这里写上您的名字</source>
+            <translation>请用手指在这里写上您的名字</translation>
+        </message>
+        <message>
+            <source>擦掉重写</source>
+            <translation>擦掉重写</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormTextInput</name>
+        <message>
+            <source>点这里，用下面的键盘输入</source>
+            <translation>点这里，用下面的键盘输入</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormYesNo</name>
+        <message>
+            <source>是</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>不是</source>
+            <translation>不是</translation>
+        </message>
+    </context>
+    <context>
+        <name>HandwritingPad</name>
+        <message>
+            <source>请在下面的方框里写一个字</source>
+            <translation>请在下面的方框里写一个字</translation>
+        </message>
+        <message>
+            <source>重写</source>
+            <translation>重写</translation>
+        </message>
+        <message>
+            <source>删一个字</source>
+            <translation>删一个字</translation>
+        </message>
+    </context>
+    <context>
+        <name>HelpScreen</name>
+        <message>
+            <source>使用帮助</source>
+            <translation>使用帮助</translation>
+        </message>
+        <message>
+            <source>1. 用手指点一下大方块，就能进去。</source>
+            <translation>1. 用手指点一下大方块，就能进去。</translation>
+        </message>
+        <message>
+            <source>2. 点“律师视频”，就能和律师面对面说话。</source>
+            <translation>2. 点“律师视频”，就能和律师面对面说话。</translation>
+        </message>
+        <message>
+            <source>3. 点“办事申请”，一步一步填写，最后点确认。</source>
+            <translation>3. 点“办事申请”，一步一步填写，最后点确认。</translation>
+        </message>
+        <message>
+            <source>4. 字太小就点下面的“大字”，听不清字就点“朗读”。</source>
+            <translation>4. 字太小就点下面的“大字”，听不清字就点“朗读”。</translation>
+        </message>
+        <message>
+            <source>返回首页</source>
+            <translation>返回首页</translation>
+        </message>
+        <message>
+            <source>自动朗读：开</source>
+            <translation>自动朗读：开</translation>
+        </message>
+        <message>
+            <source>自动朗读：关</source>
+            <translation>自动朗读：关</translation>
+        </message>
+        <message>
+            <source>工作人员</source>
+            <translation>工作人员</translation>
+        </message>
+    </context>
+    <context>
         <name>HomeScreen</name>
         <message>
             <source>村居公共法律服务</source>
@@ -176,6 +513,25 @@
         </message>
     </context>
     <context>
+        <name>IdleDialog</name>
+        <message>
+            <source>还需要更多时间吗？</source>
+            <translation>还需要更多时间吗？</translation>
+        </message>
+        <message>
+            <source>到时没有点屏幕，您填写和查看的内容会全部清除，回到开始的画面。</source>
+            <translation>到时没有点屏幕，您填写和查看的内容会全部清除，回到开始的画面。</translation>
+        </message>
+        <message>
+            <source>还要用</source>
+            <translation>还要用</translation>
+        </message>
+        <message>
+            <source>不用了</source>
+            <translation>不用了</translation>
+        </message>
+    </context>
+    <context>
         <name>LoginScreen</name>
         <message>
             <source>律师工作台 · 登录</source>
@@ -205,8 +561,16 @@
             <translation>律师工作台</translation>
         </message>
         <message>
+            <source>村民申请</source>
+            <translation>村民申请</translation>
+        </message>
+        <message>
             <source>村居公共法律服务</source>
             <translation>村居公共法律服务</translation>
+        </message>
+        <message>
+            <source>知道了</source>
+            <translation>知道了</translation>
         </message>
     </context>
     <context>
@@ -222,6 +586,48 @@
         <message>
             <source>返回首页</source>
             <translation>返回首页</translation>
+        </message>
+    </context>
+    <context>
+        <name>OutOfServiceScreen</name>
+        <message>
+            <source>暂停服务</source>
+            <translation>暂停服务</translation>
+        </message>
+        <message>
+            <source>机器出了点问题，马上会自动重新开始，请稍等。</source>
+            <translation>机器出了点问题，马上会自动重新开始，请稍等。</translation>
+        </message>
+        <message>
+            <source>有急事请拨打法律服务热线</source>
+            <translation>有急事请拨打法律服务热线</translation>
+        </message>
+        <message>
+            <source>%1 秒后重新开始</source>
+            <translation>%1 秒后重新开始</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReceiptScreen</name>
+        <message>
+            <source>✔ 您的申请已经保存好了</source>
+            <translation>✔ 您的申请已经保存好了</translation>
+        </message>
+        <message>
+            <source>受理号（请记下来，查询进度要用）</source>
+            <translation>受理号（请记下来，查询进度要用）</translation>
+        </message>
+        <message>
+            <source>手机扫码记下受理号</source>
+            <translation>手机扫码记下受理号</translation>
+        </message>
+        <message>
+            <source>打印回执</source>
+            <translation>打印回执</translation>
+        </message>
+        <message>
+            <source>办完了，返回首页</source>
+            <translation>办完了，返回首页</translation>
         </message>
     </context>
     <context>
@@ -245,6 +651,321 @@
         <message>
             <source>拒接</source>
             <translation>拒接</translation>
+        </message>
+    </context>
+    <context>
+        <name>SelfTestScreen</name>
+        <message>
+            <source>正常</source>
+            <translation>正常</translation>
+        </message>
+        <message>
+            <source>请注意</source>
+            <translation>请注意</translation>
+        </message>
+        <message>
+            <source>有问题</source>
+            <translation>有问题</translation>
+        </message>
+        <message>
+            <source>未配置</source>
+            <translation>未配置</translation>
+        </message>
+        <message>
+            <source>设备自检</source>
+            <translation>设备自检</translation>
+        </message>
+        <message>
+            <source>摄像头画面</source>
+            <translation>摄像头画面</translation>
+        </message>
+        <message>
+            <source>麦克风音量</source>
+            <translation>麦克风音量</translation>
+        </message>
+        <message>
+            <source>重新检测</source>
+            <translation>重新检测</translation>
+        </message>
+        <message>
+            <source>开始检测</source>
+            <translation>开始检测</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>点“开始检测”，检查摄像头、麦克风、喇叭、网络和打印机。</source>
+            <translation>点“开始检测”，检查摄像头、麦克风、喇叭、网络和打印机。</translation>
+        </message>
+    </context>
+    <context>
+        <name>StaffMattersScreen</name>
+        <message>
+            <source>本机事项</source>
+            <translation>本机事项</translation>
+        </message>
+        <message>
+            <source>还有 %1 项，请在县法律援助中心的管理页面查看。</source>
+            <translation>还有 %1 项，请在县法律援助中心的管理页面查看。</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>返回</translation>
+        </message>
+    </context>
+    <context>
+        <name>StaffMenuScreen</name>
+        <message>
+            <source>工作人员模式</source>
+            <translation>工作人员模式</translation>
+        </message>
+        <message>
+            <source>工号 %1</source>
+            <translation>工号 %1</translation>
+        </message>
+        <message>
+            <source>代为呼叫律师</source>
+            <translation>代为呼叫律师</translation>
+        </message>
+        <message>
+            <source>协助填表</source>
+            <translation>协助填表</translation>
+        </message>
+        <message>
+            <source>本机事项</source>
+            <translation>本机事项</translation>
+        </message>
+        <message>
+            <source>设备自检</source>
+            <translation>设备自检</translation>
+        </message>
+        <message>
+            <source>回到首页</source>
+            <translation>回到首页</translation>
+        </message>
+        <message>
+            <source>退出工作人员模式</source>
+            <translation>退出工作人员模式</translation>
+        </message>
+    </context>
+    <context>
+        <name>StaffPinScreen</name>
+        <message>
+            <source>工作人员登录</source>
+            <translation>工作人员登录</translation>
+        </message>
+        <message>
+            <source>请输入工作人员密码</source>
+            <translation>请输入工作人员密码</translation>
+        </message>
+        <message>
+            <source>出示工作证</source>
+            <translation>出示工作证</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>确定</source>
+            <translation>确定</translation>
+        </message>
+    </context>
+    <context>
+        <name>StatusLookup</name>
+        <message>
+            <source>请输入回执上的受理号（8位）</source>
+            <translation>请输入回执上的受理号（8位）</translation>
+        </message>
+        <message>
+            <source>请输入您填的手机号码的最后4位</source>
+            <translation>请输入您填的手机号码的最后4位</translation>
+        </message>
+        <message>
+            <source>正在查询，请稍等…</source>
+            <translation>正在查询，请稍等…</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>清空</source>
+            <translation>清空</translation>
+        </message>
+        <message>
+            <source>查询</source>
+            <translation>查询</translation>
+        </message>
+        <message>
+            <source>下一步</source>
+            <translation>下一步</translation>
+        </message>
+    </context>
+    <context>
+        <name>access</name>
+        <message>
+            <source>朗读功能暂时不能用。</source>
+            <translation>朗读功能暂时不能用。</translation>
+        </message>
+        <message>
+            <source>朗读没有声音：喇叭没有接好，请告诉工作人员。</source>
+            <translation>朗读没有声音：喇叭没有接好，请告诉工作人员。</translation>
+        </message>
+    </context>
+    <context>
+        <name>forms</name>
+        <message>
+            <source>没有保存成功，您填的内容还在。请再点一次“确认提交”；还不行请打12348。</source>
+            <translation>没有保存成功，您填的内容还在。请再点一次“确认提交”；还不行请打12348。</translation>
+        </message>
+        <message>
+            <source>打印没有成功，请记下屏幕上的受理号，或者用手机拍下二维码。</source>
+            <translation>打印没有成功，请记下屏幕上的受理号，或者用手机拍下二维码。</translation>
+        </message>
+        <message>
+            <source>回执正在打印，请在打印机出口取。</source>
+            <translation>回执正在打印，请在打印机出口取。</translation>
+        </message>
+        <message>
+            <source>拍照没有成功，请再试一次；没有材料也可以不拍。</source>
+            <translation>拍照没有成功，请再试一次；没有材料也可以不拍。</translation>
+        </message>
+        <message>
+            <source>最多拍%1张。</source>
+            <translation>最多拍%1张。</translation>
+        </message>
+        <message>
+            <source>朗读功能现在用不了，请看屏幕上的字。</source>
+            <translation>朗读功能现在用不了，请看屏幕上的字。</translation>
+        </message>
+        <message>
+            <source>现在连不上中心，请过一会儿再查，或者打12348问。</source>
+            <translation>现在连不上中心，请过一会儿再查，或者打12348问。</translation>
+        </message>
+        <message>
+            <source>受理号是8位，由数字和字母组成，请再核对一下。</source>
+            <translation>受理号是8位，由数字和字母组成，请再核对一下。</translation>
+        </message>
+        <message>
+            <source>请填写手机号码的最后4位数字。</source>
+            <translation>请填写手机号码的最后4位数字。</translation>
+        </message>
+        <message>
+            <source>查不到</source>
+            <translation>查不到</translation>
+        </message>
+        <message>
+            <source>没有查到</source>
+            <translation>没有查到</translation>
+        </message>
+        <message>
+            <source>受理号 %1</source>
+            <translation>受理号 %1</translation>
+        </message>
+        <message>
+            <source>今天</source>
+            <translation>今天</translation>
+        </message>
+        <message>
+            <source>星期一</source>
+            <translation>星期一</translation>
+        </message>
+        <message>
+            <source>星期二</source>
+            <translation>星期二</translation>
+        </message>
+        <message>
+            <source>星期三</source>
+            <translation>星期三</translation>
+        </message>
+        <message>
+            <source>星期四</source>
+            <translation>星期四</translation>
+        </message>
+        <message>
+            <source>星期五</source>
+            <translation>星期五</translation>
+        </message>
+        <message>
+            <source>星期六</source>
+            <translation>星期六</translation>
+        </message>
+        <message>
+            <source>星期日</source>
+            <translation>星期日</translation>
+        </message>
+        <message>
+            <source>休息</source>
+            <translation>休息</translation>
+        </message>
+        <message>
+            <source>已过</source>
+            <translation>已过</translation>
+        </message>
+        <message>
+            <source>不能选</source>
+            <translation>不能选</translation>
+        </message>
+        <message>
+            <source>请带上：%1。</source>
+            <translation>请带上：%1。</translation>
+        </message>
+        <message>
+            <source>中心收到后会打电话联系您。</source>
+            <translation>中心收到后会打电话联系您。</translation>
+        </message>
+        <message>
+            <source>以后可以在“办事申请”里点“查询办理进度”，用受理号和手机号码后四位查询。</source>
+            <translation>以后可以在“办事申请”里点“查询办理进度”，用受理号和手机号码后四位查询。</translation>
+        </message>
+    </context>
+    <context>
+        <name>selftest</name>
+        <message>
+            <source>正在检测…</source>
+            <translation>正在检测…</translation>
+        </message>
+        <message>
+            <source>有 %1 项需要处理</source>
+            <translation>有 %1 项需要处理</translation>
+        </message>
+        <message>
+            <source>全部正常</source>
+            <translation>全部正常</translation>
+        </message>
+        <message>
+            <source>（没能上报中心）</source>
+            <translation>（没能上报中心）</translation>
+        </message>
+    </context>
+    <context>
+        <name>staff</name>
+        <message>
+            <source>正在核对…</source>
+            <translation>正在核对…</translation>
+        </message>
+        <message>
+            <source>请把工作证上的二维码对准摄像头</source>
+            <translation>请把工作证上的二维码对准摄像头</translation>
+        </message>
+        <message>
+            <source>没有看到工作证，请再试一次，或输入密码</source>
+            <translation>没有看到工作证，请再试一次，或输入密码</translation>
+        </message>
+        <message>
+            <source>正在读取…</source>
+            <translation>正在读取…</translation>
+        </message>
+        <message>
+            <source>没有等待处理的事项。</source>
+            <translation>没有等待处理的事项。</translation>
         </message>
     </context>
     <context>

@@ -12,7 +12,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = {"village_zh_TW.ts": "zh_TW", "village_en.ts": "en"}
+LANGUAGES = {"village_zh_CN.ts": "zh_CN", "village_zh_TW.ts": "zh_TW", "village_en.ts": "en"}
+SOURCE_LANGUAGE = "zh_CN"  # its translation is the source text itself
 
 
 def pending_translations() -> dict[tuple[str, str], dict[str, str]]:
@@ -39,7 +40,7 @@ def fill(ts_path: Path, language: str, table: dict[tuple[str, str], dict[str, st
                 translation = ET.SubElement(message, "translation")
             if translation.text and translation.get("type") != "unfinished":
                 continue
-            text = table.get((name, source), {}).get(language)
+            text = source if language == SOURCE_LANGUAGE else table.get((name, source), {}).get(language)
             if text:
                 translation.text = text
                 translation.attrib.pop("type", None)
