@@ -11,6 +11,7 @@ Rectangle {
     color: Theme.highContrast ? "#000000" : "#2B2F36"
 
     Row {
+        id: leftRow
         anchors.left: parent.left
         anchors.leftMargin: Theme.px(16)
         anchors.verticalCenter: parent.verticalCenter
@@ -32,8 +33,13 @@ Rectangle {
     }
 
     Row {
+        id: languageRow
         objectName: "languageButtons"
         visible: bar.onHome
+        // Long words (English, elder mode) must not run into 大字/朗读: shrink the row to the room left.
+        readonly property real room: bar.width - leftRow.x - leftRow.width - Theme.px(16) - Theme.px(24)
+        scale: implicitWidth > 0 ? Math.min(1.0, room / implicitWidth) : 1.0
+        transformOrigin: Item.Right
         anchors.right: parent.right
         anchors.rightMargin: Theme.px(16)
         anchors.verticalCenter: parent.verticalCenter
