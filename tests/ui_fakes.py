@@ -292,6 +292,12 @@ def running_qasync_loop(app: Any) -> Iterator[asyncio.AbstractEventLoop]:
                 QCoreApplication.processEvents()
                 if all(t.done() for t in pending):
                     break
+        # asyncio.to_thread ran on qasync's QThread executor: stop its threads before the loop goes,
+        # or Qt aborts at exit ("QThread: Destroyed while thread is still running").
+        for name, executor in list(vars(loop).items()):
+            if name.endswith("__default_executor") and executor is not None:
+                executor.shutdown(wait=True)
+                setattr(loop, name, None)
         asyncio.events._set_running_loop(None)
 
 
