@@ -75,3 +75,35 @@ async def test_refusals_are_readable_pages_with_a_way_home(tmp_path):
         )
         missing = await console.client.get("/console/matters/no-such-call")
         assert missing.status == 404 and "没有这条记录" in await missing.text()
+
+
+async def test_applications_and_terminal_health_pages(tmp_path):
+    from content.forms.session import new_idempotency_key
+    from content.forms.tracking import new_tracking_number
+    from kiosk.heartbeat_data import DeviceState, collect
+    from tests.test_outbox_delivery import submission
+
+    async with console_client(server_settings(tmp_path)) as console:
+        storage = console.app[STORAGE]
+        _, token = await register_kiosk(storage, "一号终端", "东村")
+        await register_kiosk(storage, "二号终端", "西村")  # never reports
+        auth = {"Authorization": f"Bearer {token}"}
+        body = submission(form_id="callback", phone="13912345678")
+        body |= {"idempotency_key": new_idempotency_key(), "tracking_number": new_tracking_number()}
+        sent = await console.client.post("/api/submissions", json=body, headers=auth)
+        assert sent.status == 201
+        tracking = (await sent.json())["tracking_number"]
+        beat = collect(
+            state_dir=tmp_path,
+            content_pack_version="p1",
+            camera=DeviceState.MISSING,
+            microphone=DeviceState.OK,
+        )
+        assert (await console.client.post("/api/terminals/heartbeat", json=beat, headers=auth)).status == 200
+        await console.add_user("viewer", StaffRole.VIEWER)
+        await console.login("viewer")
+        page = await (await console.client.get("/console/applications")).text()
+        assert tracking in page and "回拨请求" in page and "已提交" in page
+        assert "看不到申请人姓名" in page
+        terminals = await (await console.client.get("/console/terminals")).text()
+        assert "摄像头故障" in terminals and "登记后从未联系" in terminals

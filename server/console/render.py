@@ -30,6 +30,8 @@ NAV = (
     ("roster", "/console/roster", "值班排班", Permission.VIEW),
     ("matters", "/console/matters", "事项记录", Permission.VIEW),
     ("callbacks", "/console/callbacks", "回电登记", Permission.VIEW),
+    ("applications", "/console/applications", "村民申请", Permission.VIEW),
+    ("terminals", "/console/terminals", "终端状态", Permission.VIEW),
     ("figures", "/console/figures", "服务统计", Permission.VIEW),
     ("accounts", "/console/accounts", "账号管理", Permission.MANAGE_ACCOUNTS),
 )
