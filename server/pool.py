@@ -366,8 +366,13 @@ class Pool(CallRelay):
             else:
                 deadlines.append(call.wait_deadline)
                 if self.adviser_of or self.specialties:  # narrower tiers exist: they open in time
-                    first_tier_ends = call.requested_at + self.routing.adviser_wait_s
-                    deadlines += [first_tier_ends, first_tier_ends + self.routing.specialist_wait_s]
+                    # A tier with nobody on duty is skipped, so a boundary may fall at any of these.
+                    adviser, specialist = self.routing.adviser_wait_s, self.routing.specialist_wait_s
+                    deadlines += [
+                        call.requested_at + adviser,
+                        call.requested_at + specialist,
+                        call.requested_at + adviser + specialist,
+                    ]
         deadlines += [lw.wrap_up_until for lw in self.lawyers.values() if lw.state is LawyerState.WRAP_UP]
         next_update = self.reporter.next_due()
         if next_update is not None:
