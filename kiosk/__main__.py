@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import tempfile
+from pathlib import Path
 
 from config.loader import ConfigError, build_parser, load_settings
 from config.settings import KioskSettings
@@ -52,7 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     session = Session(data_dir(settings) / "sessions")  # sweeps folders a crash or power cut left
     try:
         asyncio.run(
-            _run(settings, args.automation, session, smoke_test=args.smoke_test),
+            _run(
+                settings,
+                args.automation,
+                session,
+                smoke_test=args.smoke_test,
+                config_file=args.config or _env_config(),
+            ),
             loop_factory=lambda: qasync.QEventLoop(app),
         )
     finally:
@@ -63,13 +70,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _run(
-    settings: KioskSettings, automation: bool, session: Session, *, smoke_test: bool = False
+    settings: KioskSettings,
+    automation: bool,
+    session: Session,
+    *,
+    smoke_test: bool = False,
+    config_file: Path | None = None,
 ) -> None:
     """Build the flow, the view-models and the window; quit cleanly (hang up, release devices)."""
     from PySide6.QtQml import QQmlApplicationEngine
 
     from kiosk.access_wiring import build_access
-    from kiosk.forms_wiring import start_forms
+    from kiosk.forms_wiring import data_dir, start_forms
+    from kiosk.heartbeat import start_heartbeat
     from kiosk.watchdog import Watchdog
     from kiosk.wiring import build_caller
     from ui.app import QML_DIR, QuitRequest, keyboard_locale, load_window, run_until_closed, show_kiosk_window
@@ -112,12 +125,21 @@ async def _run(
     show_kiosk_window(window, fullscreen=settings.fullscreen)
     if settings.selftest_at_start:
         parts.selftest.run()  # results go to the centre; the screen shows them when staff open it
-    cleanups = [runner.shutdown, flow.close, forms.close, watchdog.stop]
+    if smoke_test:
+        settings.token = ""  # a bundle's smoke test talks to nobody
+    stop_heartbeat = start_heartbeat(settings, config_file, data_dir(settings))
+    cleanups = [runner.shutdown, flow.close, forms.close, watchdog.stop, stop_heartbeat]
     await run_until_closed(window, quit_request, cleanups)
     parts.failsafe.uninstall()
     if channel is not None:
         channel.stop()
     del engine
+
+
+def _env_config() -> Path | None:
+    """The settings file named by KIOSK_CONFIG, where pushed settings are kept."""
+    value = os.environ.get("KIOSK_CONFIG")
+    return Path(value) if value else None
 
 
 if __name__ == "__main__":

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
+
+from config.settings import KioskSettings
+from content.pack import BUNDLED_PACK, PackError, read_manifest
+from kiosk.heartbeat_data import DeviceState, collect
+from kiosk.registration import Enrolment, save
 
 log = logging.getLogger(__name__)
 
@@ -69,3 +77,52 @@ class Heartbeat:
             while True:
                 await self.beat_once(http)
                 await asyncio.sleep(self.every_s)
+
+
+def start_heartbeat(
+    settings: KioskSettings, config_file: Path | None, data_dir: Path
+) -> Callable[[], Awaitable[None]]:
+    """Start the terminal's heartbeat when it is registered; returns the coroutine that stops it.
+
+    Settings pushed by the centre are written into the terminal's settings file for the next start.
+    """
+    if not settings.token:
+        return _nothing
+    started = time.monotonic()
+    try:
+        pack_version = read_manifest(BUNDLED_PACK).version
+    except (PackError, OSError):
+        pack_version = ""
+
+    def payload() -> dict[str, Any]:
+        return collect(
+            state_dir=data_dir,
+            content_pack_version=pack_version,
+            camera=DeviceState.UNKNOWN,  # the last self-test in the payload says what was found
+            microphone=DeviceState.UNKNOWN,
+            started_monotonic=started,
+        )
+
+    def apply(config: dict[str, Any]) -> None:
+        if config_file is None:
+            log.warning("settings pushed by the centre, but this terminal has no settings file to keep them")
+            return
+        identity = Enrolment(
+            settings.server_url, settings.token, settings.terminal_id, settings.village, config
+        )
+        applied = save(identity, config_file)
+        log.info("settings from the centre applied at next start: %s", ", ".join(applied.applied) or "none")
+
+    beat = Heartbeat(settings.server_url, settings.token, payload, apply, settings.heartbeat_s)
+    task = asyncio.get_running_loop().create_task(beat.run(), name="heartbeat")
+
+    async def stop() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return stop
+
+
+async def _nothing() -> None:
+    """Stopping a heartbeat that never started."""

@@ -94,3 +94,6 @@ def test_nobody_on_duty_shows_the_hotline(tmp_path: Path):
         assert event["info"]["hotline"] == "12348"
     (row,) = _call_rows(stack.server.db_path)
     assert row["outcome"] == "no_lawyer"
+    with sqlite3.connect(stack.server.db_path) as conn:  # the running kiosk reported its health
+        (beat,) = conn.execute("SELECT heartbeat FROM terminal_status").fetchone()
+    assert '"content_pack_version"' in beat
