@@ -58,19 +58,45 @@ async def _run(settings: KioskSettings, automation: bool, session_dir: Path) -> 
     keyboard_dir = session_dir / "keyboard"
     keyboard_dir.mkdir()
     vm = KioskViewModel(flow, runner, hotline=settings.hotline, keyboard_data_path=str(keyboard_dir))
+    # 法律咨询: FAQ at once, statutes searchable once the index is built in the background (issue 4).
+    from ui.consult_setup import build_consult
+
+    consult = build_consult(
+        vm,
+        runner,
+        data_dir=Path(settings.data_dir),
+        session_dir=session_dir,
+        share_base_url=settings.answer_link_base,
+    )
+    consult.start_engine()
+    if settings.token:
+        from kiosk.content_updater import ContentUpdater
+
+        updater = ContentUpdater(
+            settings.server_url,
+            settings.token,
+            consult.pack_store,
+            on_installed=lambda _pack: consult.reloadContent(),
+            missed_log=consult.missed_log,
+        )
+        runner.run(updater.run_forever(), name="content-updates")
     engine = QQmlApplicationEngine()
     window = load_window(
         engine,
         QML_DIR / "kiosk" / "Main.qml",
-        {"vm": vm, "keyboardLocale": keyboard_locale(settings.language)},
+        {"vm": vm, "consultVm": consult, "keyboardLocale": keyboard_locale(settings.language)},
     )
     quit_request = QuitRequest(window)
     channel = None
     if automation:
-        channel = AutomationChannel(window, vm, kiosk_commands(vm), on_quit=quit_request.request)
+        channel = AutomationChannel(window, vm, kiosk_commands(vm, consult), on_quit=quit_request.request)
         channel.start()
     show_kiosk_window(window, fullscreen=settings.fullscreen)
-    cleanups = [runner.shutdown, flow.close]
+
+    async def close_consult() -> None:
+        consult.close()
+
+    cleanups = [close_consult, runner.shutdown, flow.close]
     await run_until_closed(window, quit_request, cleanups)
     if channel is not None:
         channel.stop()

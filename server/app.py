@@ -10,6 +10,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from config.settings import ServerSettings
 from server.auth import token_hash
+from server.content_routes import mount_content_routes
 from server.datakey import data_cipher
 from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS
@@ -43,6 +44,7 @@ def create_app(settings: ServerSettings) -> web.Application:
         ]
     )
     app.add_routes(submission_routes(lambda request: request.app[SUBMISSIONS], _kiosk_of(app)))
+    mount_content_routes(app)  # statute packs for terminals, missed-search uploads (issue 4)
     return app
 
 

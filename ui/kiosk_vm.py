@@ -27,6 +27,7 @@ class KioskScreen(StrEnum):
     NO_LAWYER = "no_lawyer"
     FAILED = "failed"
     ENDED = "ended"
+    CONSULT = "consult"  # 法律咨询: FAQ, search, law browse (ui/consult_vm.py)
 
 
 SCREEN_FOR_STATE: dict[CallerState, KioskScreen] = {
@@ -46,7 +47,7 @@ DISMISSABLE = frozenset({KioskScreen.ENDED, KioskScreen.NO_LAWYER, KioskScreen.F
 # Home tiles: id -> built yet? Later issues flip their tile to True and give it a screen.
 DEFAULT_HOTLINE = CallInfo().hotline
 
-TILES: dict[str, bool] = {"consult": False, "apply": False, "call": True, "help": False}
+TILES: dict[str, bool] = {"consult": True, "apply": False, "call": True, "help": False}
 
 
 class KioskViewModel(QObject):
@@ -82,6 +83,7 @@ class KioskViewModel(QObject):
         self._notice = ""
         self._error = ""
         self._last_state = CallerState(flow.state)
+        self._section: KioskScreen | None = None  # a home tile's screens while no call is under way
         self.remote_video = VideoFrameBridge("remoteVideo", self)
         self.local_video = VideoFrameBridge("localVideo", self, max_fps=LOCAL_PREVIEW_FPS)
         self._home_timer = QTimer(self)
@@ -119,7 +121,11 @@ class KioskViewModel(QObject):
         if self._error:
             return KioskScreen.FAILED
         screen = SCREEN_FOR_STATE[CallerState(self.flow.state)]
-        return KioskScreen.HOME if self._dismissed and screen in DISMISSABLE else screen
+        if self._dismissed and screen in DISMISSABLE:
+            screen = KioskScreen.HOME
+        if screen is KioskScreen.HOME and self._section is not None:
+            return self._section
+        return screen
 
     def _screen(self) -> str:
         return self.kiosk_screen.value
@@ -187,6 +193,10 @@ class KioskViewModel(QObject):
         """A home tile was tapped: 律师视频 calls; tiles not built yet say so."""
         if tile == "call":
             self.call()
+        elif tile == "consult":
+            self._section = KioskScreen.CONSULT
+            self._dismissed = True  # an old end screen does not come back over the consult screens
+            self.changed.emit()
         elif not TILES.get(tile, False):
             self._notice = texts.not_built_notice()
             self.changed.emit()
@@ -210,6 +220,20 @@ class KioskViewModel(QObject):
         self._error = ""
         self._notice = ""
         self._runner.run(self.flow.call(), name="call", on_failure=self._on_failure)
+
+    @Slot(str)
+    def callAbout(self, topic: str) -> None:
+        """找律师视频 from an answer: ask for the on-duty lawyer, telling the pool what it is about."""
+        if self.flow.state not in (
+            CallerState.IDLE,
+            CallerState.ENDED,
+            CallerState.NO_LAWYER,
+            CallerState.FAILED,
+        ):
+            return
+        self._error = ""
+        self._notice = ""
+        self._runner.run(self.flow.call(topic=topic or "general"), name="call", on_failure=self._on_failure)
 
     @Slot()
     def retry(self) -> None:
@@ -235,4 +259,5 @@ class KioskViewModel(QObject):
         self._home_timer.stop()
         self._dismissed = True
         self._error = ""
+        self._section = None
         self.changed.emit()

@@ -9,6 +9,7 @@ import common
 Window {
     id: root
     required property QtObject vm
+    property QtObject consultVm: null  // 法律咨询 (ui/consult_vm.py)
     property string keyboardLocale: "zh_CN"
     // Where the keyboard keeps learned words (read by tests; the session wipe empties it).
     readonly property string keyboardUserDataPath: VirtualKeyboardSettings.userDataPath
@@ -42,6 +43,7 @@ Window {
                 case "no_lawyer": return noLawyerScreen
                 case "failed": return failedScreen
                 case "ended": return endedScreen
+                case "consult": return consultScreen
                 default: return homeScreen
                 }
             }
@@ -54,6 +56,7 @@ Window {
     Component { id: noLawyerScreen; NoLawyerScreen { vm: root.vm } }
     Component { id: failedScreen; FailedScreen { vm: root.vm } }
     Component { id: endedScreen; EndedScreen { vm: root.vm } }
+    Component { id: consultScreen; ConsultScreen { vm: root.vm; consult: root.consultVm } }
 
     InputPanel {
         id: inputPanel
