@@ -48,6 +48,7 @@ class ServerSettings:
     storage: StorageKind = StorageKind.SQLITE
     database_url: str = "sqlite+aiosqlite:///var/pool.sqlite3"
     data_key: str = ""  # base64 key for personal data at rest; generated into the data dir if empty
+    content_dir: str = "var/content"  # the statute pack terminals download (content_dir/statutes.pack)
     hotline: str = "12348"
     centre_name: str = "县法律援助中心"
     ring_timeout_s: float = 20.0
@@ -110,6 +111,8 @@ class KioskSettings:
     terminal_id: str = ""  # issued by the server at registration (kiosk/registration.py)
     village: str = ""  # the village the server registered this terminal to, shown on the home screen
     update_public_key: str = ""  # base64 Ed25519 key that signs application updates (kiosk/updater.py)
+    data_dir: str = "var/kiosk"  # content packs, the search index cache, missed-search counts
+    answer_link_base: str = ""  # if set, an answer's QR code is a link <base>/faq/<id>, else the text itself
     fullscreen: bool = True
     language: str = "zh_CN"
     hotline: str = "12348"

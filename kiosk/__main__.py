@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from config.loader import ConfigError, build_parser, load_settings
 from config.settings import KioskSettings
@@ -97,12 +98,18 @@ async def _run(
     parts = build_access(settings, session, runner, vm, flow)
     forms.vm.use_staff(parts.staff.gate)  # staff-assisted submissions record who helped
     session.on_end(forms.vm.reset)  # a form in progress goes with the person
-    # Other view-models register their wipers with the session here: session.on_end(search_vm.clear)
+    consult = _start_consult(settings, runner, vm, session)  # 法律咨询 (issue 4)
+    session.on_end(consult.reset)  # search text and the open answer go with the person
     engine = QQmlApplicationEngine()
     window = load_window(
         engine,
         QML_DIR / "kiosk" / "Main.qml",
-        {"vm": vm, "keyboardLocale": keyboard_locale(settings.language), **parts.properties()},
+        {
+            "vm": vm,
+            "consultVm": consult,
+            "keyboardLocale": keyboard_locale(settings.language),
+            **parts.properties(),
+        },
     )
     parts.languages.attach(engine)
     parts.access.watch_window(window)
@@ -120,7 +127,7 @@ async def _run(
     window.frameSwapped.connect(first_frame)
     channel = None
     if automation:
-        channel = AutomationChannel(window, vm, kiosk_commands(vm), on_quit=quit_request.request)
+        channel = AutomationChannel(window, vm, kiosk_commands(vm, consult), on_quit=quit_request.request)
         channel.start()
     show_kiosk_window(window, fullscreen=settings.fullscreen)
     if settings.selftest_at_start:
@@ -128,12 +135,43 @@ async def _run(
     if smoke_test:
         settings.token = ""  # a bundle's smoke test talks to nobody
     stop_heartbeat = start_heartbeat(settings, config_file, data_dir(settings))
-    cleanups = [runner.shutdown, flow.close, forms.close, watchdog.stop, stop_heartbeat]
+
+    async def close_consult() -> None:
+        consult.close()
+
+    cleanups = [close_consult, runner.shutdown, flow.close, forms.close, watchdog.stop, stop_heartbeat]
     await run_until_closed(window, quit_request, cleanups)
     parts.failsafe.uninstall()
     if channel is not None:
         channel.stop()
     del engine
+
+
+def _start_consult(settings: KioskSettings, runner: Any, vm: Any, session: Session) -> Any:
+    """法律咨询: FAQ at once, statutes searchable once the index is built; newer packs fetched."""
+    from kiosk.forms_wiring import data_dir
+    from ui.consult_setup import build_consult
+
+    consult = build_consult(
+        vm,
+        runner,
+        data_dir=data_dir(settings) / "content",
+        session_dir=lambda: session.folder / "consult",
+        share_base_url=settings.answer_link_base,
+    )
+    consult.start_engine()
+    if settings.token:
+        from kiosk.content_updater import ContentUpdater
+
+        updater = ContentUpdater(
+            settings.server_url,
+            settings.token,
+            consult.pack_store,
+            on_installed=lambda _pack: consult.reloadContent(),
+            missed_log=consult.missed_log,
+        )
+        runner.run(updater.run_forever(), name="content-updates")
+    return consult
 
 
 def _env_config() -> Path | None:

@@ -13,6 +13,7 @@ from config.settings import ServerSettings
 from server.auth import token_hash
 from server.console import setup_console
 from server.crypto import DataCipher
+from server.content_routes import mount_content_routes
 from server.datakey import data_cipher
 from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
@@ -59,6 +60,7 @@ def create_app(settings: ServerSettings) -> web.Application:
     setup_console(app)
     app.add_routes(desk_submission_routes())  # lawyers: list, open, change status (issue 5, desk)
     mount_terminal_health(app, _kiosk_of(app))
+    mount_content_routes(app)  # statute packs for terminals, missed-search uploads (issue 4)
     return app
 
 

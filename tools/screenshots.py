@@ -53,7 +53,7 @@ async def _kiosk(out: Path, language: str) -> None:
 
     steps: list[tuple[str, Callable[[], None]]] = [
         ("kiosk_1_home", lambda: None),
-        ("kiosk_2_not_built_notice", lambda: vm.tapTile("consult")),
+        ("kiosk_2_not_built_notice", lambda: vm.tapTile("apply")),
         ("kiosk_3_requesting", dismiss_and_call),
         ("kiosk_4_waiting_position", lambda: flow.move_to(CallerState.WAITING, position=3)),
         ("kiosk_5_lawyer_answered", flow.answer),
@@ -149,6 +149,7 @@ def main() -> int:
         await _desk(args.out)
         await shoot_forms(args.out, args.language)  # 办事申请 (tools/screenshots_formui.py)
         await shoot_access(args.out, _shoot)  # every kiosk screen again, normal and elder mode
+        await __import__("tools.screenshots_faqui", fromlist=["x"]).consult_screens(args.out, args.language)
 
     asyncio.run(run(), loop_factory=lambda: qasync.QEventLoop(app))
     return 0

@@ -7,6 +7,7 @@ Commands invoke the same view-model slots a tap does. Every line out is one JSON
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sys
 import threading
@@ -39,8 +40,8 @@ def _target(command: dict[str, Any], key: str) -> Any:
     return command[key]
 
 
-def kiosk_commands(vm: Any) -> dict[str, Command]:
-    """The kiosk's commands: tap {target}, cancel, hangup, retry, home."""
+def kiosk_commands(vm: Any, consult: Any = None) -> dict[str, Command]:
+    """The kiosk's commands: tap {target}, cancel, hangup, retry, home (and consult_* taps)."""
     taps: dict[str, Callable[[], None]] = {
         "call": lambda: vm.tapTile("call"),
         "consult": lambda: vm.tapTile("consult"),
@@ -53,6 +54,8 @@ def kiosk_commands(vm: Any) -> dict[str, Command]:
         "home": vm.goHome,
         "notice_ok": vm.dismissNotice,
     }
+    if consult is not None:  # 法律咨询 (issue 4): browse -> answer -> call, search, laws
+        taps.update(consult_taps(consult))
 
     def tap(command: dict[str, Any]) -> None:
         target = _target(command, "target")
@@ -197,3 +200,32 @@ class AutomationChannel(QObject):
             "local_frames": self._vm.local_video.frames,
         }
         self.emit_event("stats", **stats, ui=ui)
+
+
+def consult_taps(consult: Any) -> dict[str, Callable[[], None]]:
+    """Tap targets of the consult screens; topic_<slug>, question_<n>, article_<n> are added per item."""
+    taps: dict[str, Callable[[], None]] = {
+        "consult_back": consult.back,
+        "consult_home": consult.home,
+        "consult_search": consult.openSearch,
+        "consult_laws": consult.openLaws,
+        "answer_read": consult.readAnswer,
+        "answer_stop": consult.read_aloud.stop,
+        "answer_call": consult.callLawyer,
+        "answer_form": consult.openAnswerForm,
+        "text_bigger": consult.biggerText,
+        "text_smaller": consult.smallerText,
+    }
+    for topic in consult.topics:
+        taps[f"topic_{topic['slug']}"] = functools.partial(consult.openTopic, topic["slug"])
+    for n in range(40):
+        taps[f"question_{n}"] = functools.partial(_open_nth, consult, n)
+        taps[f"law_row_{n}"] = functools.partial(consult.law_browser.open, n)
+    return taps
+
+
+def _open_nth(consult: Any, n: int) -> None:
+    questions = consult.questions
+    if n >= len(questions):
+        raise AutomationError(f"the list has {len(questions)} questions")
+    consult.openQuestion(questions[n]["id"])

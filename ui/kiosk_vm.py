@@ -28,6 +28,7 @@ class KioskScreen(StrEnum):
     FAILED = "failed"
     ENDED = "ended"
     APPLY = "apply"  # 办事申请: the form screens (ui/forms_vm.py)
+    CONSULT = "consult"  # 法律咨询: FAQ, search, law browse (ui/consult_vm.py)
 
 
 SCREEN_FOR_STATE: dict[CallerState, KioskScreen] = {
@@ -47,7 +48,7 @@ DISMISSABLE = frozenset({KioskScreen.ENDED, KioskScreen.NO_LAWYER, KioskScreen.F
 # Home tiles: id -> built yet? Later issues flip their tile to True and give it a screen.
 DEFAULT_HOTLINE = CallInfo().hotline
 
-TILES: dict[str, bool] = {"consult": False, "apply": True, "call": True, "help": True}
+TILES: dict[str, bool] = {"consult": True, "apply": True, "call": True, "help": True}
 
 
 class KioskViewModel(QObject):
@@ -85,6 +86,7 @@ class KioskViewModel(QObject):
         self._notice = ""
         self._error = ""
         self._last_state = CallerState(flow.state)
+        self._activity: KioskScreen | None = None  # a home tile's screens while no call is under way
         self.remote_video = VideoFrameBridge("remoteVideo", self)
         self.local_video = VideoFrameBridge("localVideo", self, max_fps=LOCAL_PREVIEW_FPS)
         self._home_timer = QTimer(self)
@@ -95,7 +97,6 @@ class KioskViewModel(QObject):
         flow.set_video_listeners(self.remote_video.push, self.local_video.push)
         # 办事申请 (ui/forms_vm.py): shown over home while no call is under way.
         self._forms = forms
-        self._activity: KioskScreen | None = None
         if forms is not None:
             forms.finished.connect(self.goHome)  # type: ignore[attr-defined]
 
@@ -201,6 +202,10 @@ class KioskViewModel(QObject):
             self._forms.showChooser()  # type: ignore[attr-defined]
             self._activity = KioskScreen.APPLY
             self.changed.emit()
+        elif tile == "consult":
+            self._activity = KioskScreen.CONSULT
+            self._dismissed = True  # an old end screen does not come back over the consult screens
+            self.changed.emit()
         elif not TILES.get(tile, False) or (tile == "apply" and self._forms is None):
             self._notice = texts.not_built_notice()
             self.changed.emit()
@@ -235,6 +240,20 @@ class KioskViewModel(QObject):
         self._error = ""
         self._notice = ""
         self._runner.run(self.flow.call(), name="call", on_failure=self._on_failure)
+
+    @Slot(str)
+    def callAbout(self, topic: str) -> None:
+        """找律师视频 from an answer: ask for the on-duty lawyer, telling the pool what it is about."""
+        if self.flow.state not in (
+            CallerState.IDLE,
+            CallerState.ENDED,
+            CallerState.NO_LAWYER,
+            CallerState.FAILED,
+        ):
+            return
+        self._error = ""
+        self._notice = ""
+        self._runner.run(self.flow.call(topic=topic or "general"), name="call", on_failure=self._on_failure)
 
     @Slot()
     def retry(self) -> None:

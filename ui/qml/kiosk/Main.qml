@@ -14,6 +14,7 @@ Window {
     property QtObject staff: null
     property QtObject selftest: null
     property QtObject handwriting: null
+    property QtObject consultVm: null  // 法律咨询 (ui/consult_vm.py)
     property string keyboardLocale: "zh_CN"
     // Where the keyboard keeps learned words (read by tests; the session wipe empties it).
     readonly property string keyboardUserDataPath: VirtualKeyboardSettings.userDataPath
@@ -58,6 +59,7 @@ Window {
                 case "failed": return failedScreen
                 case "ended": return endedScreen
                 case "apply": return applyScreen
+                case "consult": return consultScreen
                 default: return homeScreen
                 }
             }
@@ -186,6 +188,7 @@ Window {
     Component { id: failedScreen; FailedScreen { vm: root.vm } }
     Component { id: endedScreen; EndedScreen { vm: root.vm } }
     Component { id: applyScreen; ApplyScreen { forms: root.vm.forms } }
+    Component { id: consultScreen; ConsultScreen { vm: root.vm; consult: root.consultVm } }
 
     InputPanel {
         id: inputPanel
