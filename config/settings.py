@@ -111,7 +111,6 @@ class KioskSettings:
     terminal_id: str = ""  # issued by the server at registration (kiosk/registration.py)
     village: str = ""  # the village the server registered this terminal to, shown on the home screen
     update_public_key: str = ""  # base64 Ed25519 key that signs application updates (kiosk/updater.py)
-    data_dir: str = "var/kiosk"  # content packs, the search index cache, missed-search counts
     answer_link_base: str = ""  # if set, an answer's QR code is a link <base>/faq/<id>, else the text itself
     fullscreen: bool = True
     language: str = "zh_CN"

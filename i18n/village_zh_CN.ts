@@ -190,6 +190,178 @@
         </message>
     </context>
     <context>
+        <name>ConsultAnswer</name>
+        <message>
+            <source>您可以这样做：</source>
+            <translation>您可以这样做：</translation>
+        </message>
+        <message>
+            <source>法律依据（点一下看条文）：</source>
+            <translation>法律依据（点一下看条文）：</translation>
+        </message>
+        <message>
+            <source>用手机扫一扫，把答案带回家</source>
+            <translation>用手机扫一扫，把答案带回家</translation>
+        </message>
+        <message>
+            <source>找律师视频</source>
+            <translation>找律师视频</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultQuestions</name>
+        <message>
+            <source>请点您想问的问题：</source>
+            <translation>请点您想问的问题：</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultScreen</name>
+        <message>
+            <source>法律咨询</source>
+            <translation>法律咨询</translation>
+        </message>
+        <message>
+            <source>搜索问题</source>
+            <translation>搜索问题</translation>
+        </message>
+        <message>
+            <source>法律条文</source>
+            <translation>法律条文</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>首页</source>
+            <translation>首页</translation>
+        </message>
+        <message>
+            <source>知道了</source>
+            <translation>知道了</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultSearch</name>
+        <message>
+            <source>说说您遇到的事，比如：老板欠我工资不给怎么办</source>
+            <translation>说说您遇到的事，比如：老板欠我工资不给怎么办</translation>
+        </message>
+        <message>
+            <source>看结果</source>
+            <translation>看结果</translation>
+        </message>
+        <message>
+            <source>法律条文还在准备中，准备好就马上为您查找。</source>
+            <translation>法律条文还在准备中，准备好就马上为您查找。</translation>
+        </message>
+        <message>
+            <source>正在查找…</source>
+            <translation>正在查找…</translation>
+        </message>
+        <message>
+            <source>没有找到相关的内容。
+您可以换个说法再试，或者点“律师视频”直接问律师。</source>
+            <translation>没有找到相关的内容。
+您可以换个说法再试，或者点“律师视频”直接问律师。</translation>
+        </message>
+        <message>
+            <source>用几个字说说您的事就行，比如“离婚”“欠工资”“交通事故”。
+也可以输入法律条文，比如“民法典1079”。</source>
+            <translation>用几个字说说您的事就行，比如“离婚”“欠工资”“交通事故”。
+也可以输入法律条文，比如“民法典1079”。</translation>
+        </message>
+        <message>
+            <source>打开 %1</source>
+            <translation>打开 %1</translation>
+        </message>
+        <message>
+            <source>常见问题</source>
+            <translation>常见问题</translation>
+        </message>
+        <message>
+            <source>法律条文</source>
+            <translation>法律条文</translation>
+        </message>
+        <message>
+            <source>没找到合适的答案。可以把您搜的话告诉法律服务中心，帮我们补上吗？</source>
+            <translation>没找到合适的答案。可以把您搜的话告诉法律服务中心，帮我们补上吗？</translation>
+        </message>
+        <message>
+            <source>可以</source>
+            <translation>可以</translation>
+        </message>
+        <message>
+            <source>不用</source>
+            <translation>不用</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultSpeechButton</name>
+        <message>
+            <source>停止</source>
+            <translation>停止</translation>
+        </message>
+        <message>
+            <source>朗读</source>
+            <translation>朗读</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultTextSize</name>
+        <message>
+            <source>A−</source>
+            <translation>A−</translation>
+        </message>
+        <message>
+            <source>字变小</source>
+            <translation>字变小</translation>
+        </message>
+        <message>
+            <source>A+</source>
+            <translation>A+</translation>
+        </message>
+        <message>
+            <source>字变大</source>
+            <translation>字变大</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultTopics</name>
+        <message>
+            <source>搜索问题</source>
+            <translation>搜索问题</translation>
+        </message>
+        <message>
+            <source>点这里输入您的问题，比如：老板欠工资</source>
+            <translation>点这里输入您的问题，比如：老板欠工资</translation>
+        </message>
+        <message>
+            <source>按法律查找</source>
+            <translation>按法律查找</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultViewModel</name>
+        <message>
+            <source>法律条文暂时打不开，常见问题仍可查看。</source>
+            <translation>法律条文暂时打不开，常见问题仍可查看。</translation>
+        </message>
+        <message>
+            <source>正在准备法律条文… %1%</source>
+            <translation>正在准备法律条文… %1%</translation>
+        </message>
+        <message>
+            <source>法律条文还在准备中，请稍等一会儿再点。</source>
+            <translation>法律条文还在准备中，请稍等一会儿再点。</translation>
+        </message>
+        <message>
+            <source>也搜索了：%1</source>
+            <translation>也搜索了：%1</translation>
+        </message>
+    </context>
+    <context>
         <name>DutyScreen</name>
         <message>
             <source>律师工作台</source>
@@ -532,6 +704,28 @@
         </message>
     </context>
     <context>
+        <name>LawBrowse</name>
+        <message>
+            <source>法律条文还在准备中，请稍等。</source>
+            <translation>法律条文还在准备中，请稍等。</translation>
+        </message>
+    </context>
+    <context>
+        <name>LawBrowser</name>
+        <message>
+            <source>%1 条</source>
+            <translation>%1 条</translation>
+        </message>
+        <message>
+            <source>%1 部</source>
+            <translation>%1 部</translation>
+        </message>
+        <message>
+            <source>按法律查找</source>
+            <translation>按法律查找</translation>
+        </message>
+    </context>
+    <context>
         <name>LoginScreen</name>
         <message>
             <source>律师工作台 · 登录</source>
@@ -605,6 +799,13 @@
         <message>
             <source>%1 秒后重新开始</source>
             <translation>%1 秒后重新开始</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReadAloud</name>
+        <message>
+            <source>声音放不出来，请找工作人员检查喇叭。</source>
+            <translation>声音放不出来，请找工作人员检查喇叭。</translation>
         </message>
     </context>
     <context>

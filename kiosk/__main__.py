@@ -136,10 +136,7 @@ async def _run(
         settings.token = ""  # a bundle's smoke test talks to nobody
     stop_heartbeat = start_heartbeat(settings, config_file, data_dir(settings))
 
-    async def close_consult() -> None:
-        consult.close()
-
-    cleanups = [close_consult, runner.shutdown, flow.close, forms.close, watchdog.stop, stop_heartbeat]
+    cleanups = [consult.aclose, runner.shutdown, flow.close, forms.close, watchdog.stop, stop_heartbeat]
     await run_until_closed(window, quit_request, cleanups)
     parts.failsafe.uninstall()
     if channel is not None:

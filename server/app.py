@@ -12,8 +12,8 @@ from aiohttp.abc import AbstractAccessLogger
 from config.settings import ServerSettings
 from server.auth import token_hash
 from server.console import setup_console
-from server.crypto import DataCipher
 from server.content_routes import mount_content_routes
+from server.crypto import DataCipher
 from server.datakey import data_cipher
 from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS

@@ -198,6 +198,10 @@ class ConsultViewModel(QObject):
         if not self._quitting.is_set():
             self._engineBuilt.emit(engine, generation)
 
+    async def aclose(self) -> None:
+        """close() as a quit-time cleanup step."""
+        self.close()
+
     def close(self) -> None:
         """Stop background work (the app is quitting)."""
         self._quitting.set()
