@@ -6,6 +6,7 @@ import asyncio
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 async def _shoot(window: object, out: Path, name: str, settle_s: float = 0.4) -> None:
@@ -64,6 +65,16 @@ async def consult_screens(out: Path, language: str = "zh_CN") -> None:
     for name, action in steps:
         action()
         await _shoot(window, out, name)
+    await _search_and_laws(window, out, consult, vm)
+    consult.close()
+    window.close()
+    del engine
+
+
+async def _search_and_laws(window: object, out: Path, consult: Any, vm: Any) -> None:
+    """The search pages (typed, results, nothing found) and the law browse down to an article."""
+    from PySide6.QtGui import QGuiApplication
+
     consult.dismissNotice()
     consult.home()
     vm.tapTile("consult")
@@ -76,6 +87,9 @@ async def consult_screens(out: Path, language: str = "zh_CN") -> None:
     ):
         consult.setQuery(text)
         await _shoot(window, out, name, 1.0)
+        QGuiApplication.inputMethod().hide()  # 看结果
+        await _shoot(window, out, name + "_results")
+        consult.openSearch() if consult.page != "search" else None
     consult.home()
     vm.tapTile("consult")
     consult.openLaws()
@@ -90,6 +104,3 @@ async def consult_screens(out: Path, language: str = "zh_CN") -> None:
     consult.readArticle()
     await _until(lambda: bool(consult.read_aloud.speaking or consult.read_aloud.message), 60)
     await _shoot(window, out, "consult_17_article_reading")
-    consult.close()
-    window.close()
-    del engine

@@ -68,13 +68,17 @@ ENGINE_MOVES: dict[EngineState, frozenset[EngineState]] = {
     EngineState.FAILED: frozenset({EngineState.LOADING}),
 }
 
-FORM_LABELS = {
-    "form:legal_aid": "申请法律援助",
-    "form:mediation": "申请人民调解",
-    "form:notary": "公证预约",
-    "form:adviser": "预约法律顾问",
-    "form:callback": "请律师回电话",
-}
+
+def form_label(step: str) -> str:
+    """The words on an answer's form button (each a literal translate call so lupdate finds it)."""
+    labels = {
+        "form:legal_aid": translate("ConsultViewModel", "申请法律援助"),
+        "form:mediation": translate("ConsultViewModel", "申请人民调解"),
+        "form:notary": translate("ConsultViewModel", "公证预约"),
+        "form:adviser": translate("ConsultViewModel", "预约法律顾问"),
+        "form:callback": translate("ConsultViewModel", "请律师回电话"),
+    }
+    return labels.get(step, "")
 
 
 class CallerOfKiosk(Protocol):
@@ -380,7 +384,7 @@ class ConsultViewModel(QObject):
             "laws": [ref.label() for ref in entry.laws],
             "canCall": "call" in entry.next_steps,
             "formId": forms[0].removeprefix("form:") if forms else "",
-            "formLabel": translate("ConsultViewModel", FORM_LABELS[forms[0]]) if forms else "",
+            "formLabel": form_label(forms[0]) if forms else "",
         }
 
     def share_payload(self) -> str:

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Q_ARG, Property, QCoreApplication, QMetaObject, QObject, Qt, QUrl, Signal, Slot
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
 from ui.background import BackgroundRunner
 from ui.speech import SpeechRenderer, SpeechUnavailableError, Voice
@@ -20,10 +20,12 @@ class ReadAloud(QObject):
 
     Signals:
         changed: speaking, preparing or message changed.
+        rendered: the text was rendered to a WAV (its path), before playing.
         playbackStarted: the player began playing a rendered WAV (its path).
     """
 
     changed = Signal()
+    rendered = Signal(str)
     playbackStarted = Signal(str)
 
     def __init__(
@@ -105,6 +107,11 @@ class ReadAloud(QObject):
             return
         self._preparing = False
         self.last_wav = Path(path)
+        self.rendered.emit(str(path))
+        if not QMediaDevices.audioOutputs():  # no speaker: say so instead of playing into nothing
+            self._message = translate("ReadAloud", "这台终端没有找到喇叭，暂时不能朗读。请找工作人员。")
+            self.changed.emit()
+            return
         self._player_call("setSource", QUrl.fromLocalFile(str(path)))
         self._player_call("play")
         self.playbackStarted.emit(str(path))

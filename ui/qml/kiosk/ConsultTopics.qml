@@ -94,28 +94,32 @@ Item {
                     color: tile.down ? Qt.darker(page.colours[tile.index % page.colours.length], 1.3)
                                      : page.colours[tile.index % page.colours.length]
                 }
-                contentItem: Column {
-                    spacing: Theme.px(6)
-                    Image {
-                        anchors.horizontalCenter: parent.horizontalCenter
-                        source: "../common/icons/topics/" + tile.modelData.slug + ".svg"
-                        width: Math.min(Theme.px(72), tile.height * 0.4)
-                        height: width
-                        sourceSize.width: width
-                        sourceSize.height: height
-                    }
-                    Text {
+                contentItem: Item {
+                    Column {
+                        anchors.centerIn: parent
                         width: parent.width
-                        horizontalAlignment: Text.AlignHCenter
-                        text: tile.modelData.name
-                        color: Theme.onColour
-                        font.pixelSize: Theme.fontBody
-                        font.bold: true
-                        wrapMode: Text.WrapAnywhere
-                        maximumLineCount: 2
-                        fontSizeMode: Text.Fit
-                        minimumPixelSize: Theme.text(26)
-                        height: Math.min(implicitHeight, tile.height * 0.55)
+                        spacing: Theme.px(6)
+                        Image {
+                            anchors.horizontalCenter: parent.horizontalCenter
+                            source: "../common/icons/topics/" + tile.modelData.slug + ".svg"
+                            width: Math.min(Theme.px(80), tile.height * 0.4)
+                            height: width
+                            sourceSize.width: width
+                            sourceSize.height: height
+                        }
+                        Text {
+                            width: parent.width
+                            height: Math.min(tile.height * 0.5, Theme.fontBody * 2.6)
+                            horizontalAlignment: Text.AlignHCenter
+                            verticalAlignment: Text.AlignVCenter
+                            text: tile.modelData.name
+                            color: Theme.onColour
+                            font.pixelSize: Theme.text(32)
+                            font.bold: true
+                            wrapMode: Text.Wrap
+                            fontSizeMode: Text.Fit
+                            minimumPixelSize: Theme.text(24)
+                        }
                     }
                 }
                 onClicked: page.consult.openTopic(modelData.slug)
