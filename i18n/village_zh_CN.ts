@@ -345,6 +345,26 @@
     <context>
         <name>ConsultViewModel</name>
         <message>
+            <source>申请法律援助</source>
+            <translation>申请法律援助</translation>
+        </message>
+        <message>
+            <source>申请人民调解</source>
+            <translation>申请人民调解</translation>
+        </message>
+        <message>
+            <source>公证预约</source>
+            <translation>公证预约</translation>
+        </message>
+        <message>
+            <source>预约法律顾问</source>
+            <translation>预约法律顾问</translation>
+        </message>
+        <message>
+            <source>请律师回电话</source>
+            <translation>请律师回电话</translation>
+        </message>
+        <message>
             <source>法律条文暂时打不开，常见问题仍可查看。</source>
             <translation>法律条文暂时打不开，常见问题仍可查看。</translation>
         </message>
@@ -803,6 +823,10 @@
     </context>
     <context>
         <name>ReadAloud</name>
+        <message>
+            <source>这台终端没有找到喇叭，暂时不能朗读。请找工作人员。</source>
+            <translation>这台终端没有找到喇叭，暂时不能朗读。请找工作人员。</translation>
+        </message>
         <message>
             <source>声音放不出来，请找工作人员检查喇叭。</source>
             <translation>声音放不出来，请找工作人员检查喇叭。</translation>

@@ -1,1237 +1,1263 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW" sourcelanguage="zh_CN">
-<context>
-    <name>AccessBar</name>
-    <message>
-        <source>小字</source>
-        <translation>小字</translation>
-    </message>
-    <message>
-        <source>大字</source>
-        <translation>大字</translation>
-    </message>
-    <message>
-        <source>停止朗读</source>
-        <translation>停止朗讀</translation>
-    </message>
-    <message>
-        <source>朗读</source>
-        <translation>朗讀</translation>
-    </message>
-</context>
-<context>
-    <name>ApplicationsTab</name>
-    <message>
-        <source>村民申请</source>
-        <translation>村民申請</translation>
-    </message>
-    <message>
-        <source>正在加载…</source>
-        <translation>正在載入…</translation>
-    </message>
-    <message>
-        <source>返回值班</source>
-        <translation>返回值班</translation>
-    </message>
-    <message>
-        <source>刷新</source>
-        <translation>重新整理</translation>
-    </message>
-    <message>
-        <source> · 绿色通道</source>
-        <translation> · 綠色通道</translation>
-    </message>
-    <message>
-        <source> · 代填</source>
-        <translation> · 代填</translation>
-    </message>
-    <message>
-        <source>受理号 %1 · 现在：%2</source>
-        <translation>受理號 %1 · 現在：%2</translation>
-    </message>
-    <message>
-        <source>给群众的说明（可不填），例如：请带户口簿到中心</source>
-        <translation>給群眾的說明（可不填），例如：請帶戶口簿到中心</translation>
-    </message>
-    <message>
-        <source>打开PDF</source>
-        <translation>開啟PDF</translation>
-    </message>
-</context>
-<context>
-    <name>ApplyChooser</name>
-    <message>
-        <source>查询办理进度</source>
-        <translation>查詢辦理進度</translation>
-    </message>
-    <message>
-        <source>用受理号查</source>
-        <translation>用受理號查</translation>
-    </message>
-    <message>
-        <source>返回首页</source>
-        <translation>返回首頁</translation>
-    </message>
-</context>
-<context>
-    <name>ApplyScreen</name>
-    <message>
-        <source>办事申请</source>
-        <translation>辦事申請</translation>
-    </message>
-    <message>
-        <source>第 %1 步，共 %2 步</source>
-        <translation>第 %1 步，共 %2 步</translation>
-    </message>
-    <message>
-        <source>正在保存您的申请，请稍等…</source>
-        <translation>正在儲存您的申請，請稍等…</translation>
-    </message>
-</context>
-<context>
-    <name>AttractScreen</name>
-    <message>
-        <source>请点击屏幕开始</source>
-        <translation>請點擊螢幕開始</translation>
-    </message>
-    <message>
-        <source>法律咨询</source>
-        <translation>法律諮詢</translation>
-    </message>
-    <message>
-        <source>办事申请</source>
-        <translation>辦事申請</translation>
-    </message>
-    <message>
-        <source>律师视频</source>
-        <translation>律師視訊</translation>
-    </message>
-    <message>
-        <source>使用帮助</source>
-        <translation>使用說明</translation>
-    </message>
-    <message>
-        <source>免费 · 不用排队 · 法律服务热线 %1</source>
-        <translation>免費 · 不用排隊 · 法律服務熱線 %1</translation>
-    </message>
-</context>
-<context>
-    <name>CallScreen</name>
-    <message>
-        <source>正在打开村民的画面…</source>
-        <translation>正在打開村民的畫面…</translation>
-    </message>
-    <message>
-        <source>您自己</source>
-        <translation>您自己</translation>
-    </message>
-    <message>
-        <source>问题：%1</source>
-        <translation>問題：%1</translation>
-    </message>
-    <message>
-        <source>挂断</source>
-        <translation>掛斷</translation>
-    </message>
-    <message>
-        <source>正在打开律师的画面…</source>
-        <translation>正在打開律師的畫面…</translation>
-    </message>
-    <message>
-        <source>通话中 %1</source>
-        <translation>通話中 %1</translation>
-    </message>
-</context>
-<context>
-    <name>ChineseTextField</name>
-    <message>
-        <source>拼音</source>
-        <translation>鍵盤</translation>
-    </message>
-    <message>
-        <source>手写</source>
-        <translation>手寫</translation>
-    </message>
-</context>
-<context>
-    <name>ConnectingScreen</name>
-    <message>
-        <source>律师视频</source>
-        <translation>律師視訊</translation>
-    </message>
-    <message>
-        <source>律师已接听，正在打开视频…</source>
-        <translation>律師已接聽，正在打開視訊…</translation>
-    </message>
-    <message>
-        <source>正在为您接通值班律师…</source>
-        <translation>正在為您接通值班律師…</translation>
-    </message>
-    <message>
-        <source>您排在第</source>
-        <translation>您排在第</translation>
-    </message>
-    <message>
-        <source>位</source>
-        <translation>位</translation>
-    </message>
-    <message>
-        <source>%1 正在和您连线</source>
-        <translation>%1 正在和您連線</translation>
-    </message>
-    <message>
-        <source>请稍等，律师马上就来</source>
-        <translation>請稍等，律師馬上就來</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>取消</translation>
-    </message>
-</context>
-<context>
-    <name>ConsultAnswer</name>
-    <message>
-        <source>您可以这样做：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>法律依据（点一下看条文）：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>用手机扫一扫，把答案带回家</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>找律师视频</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ConsultQuestions</name>
-    <message>
-        <source>请点您想问的问题：</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ConsultScreen</name>
-    <message>
-        <source>法律咨询</source>
-        <translation type="unfinished">法律諮詢</translation>
-    </message>
-    <message>
-        <source>搜索问题</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>法律条文</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>返回</source>
-        <translation type="unfinished">返回</translation>
-    </message>
-    <message>
-        <source>首页</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>知道了</source>
-        <translation type="unfinished">知道了</translation>
-    </message>
-</context>
-<context>
-    <name>ConsultSearch</name>
-    <message>
-        <source>说说您遇到的事，比如：老板欠我工资不给怎么办</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>看结果</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>法律条文还在准备中，准备好就马上为您查找。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>正在查找…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>没有找到相关的内容。
+    <context>
+        <name>AccessBar</name>
+        <message>
+            <source>小字</source>
+            <translation>小字</translation>
+        </message>
+        <message>
+            <source>大字</source>
+            <translation>大字</translation>
+        </message>
+        <message>
+            <source>停止朗读</source>
+            <translation>停止朗讀</translation>
+        </message>
+        <message>
+            <source>朗读</source>
+            <translation>朗讀</translation>
+        </message>
+    </context>
+    <context>
+        <name>ApplicationsTab</name>
+        <message>
+            <source>村民申请</source>
+            <translation>村民申請</translation>
+        </message>
+        <message>
+            <source>正在加载…</source>
+            <translation>正在載入…</translation>
+        </message>
+        <message>
+            <source>返回值班</source>
+            <translation>返回值班</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>重新整理</translation>
+        </message>
+        <message>
+            <source> · 绿色通道</source>
+            <translation> · 綠色通道</translation>
+        </message>
+        <message>
+            <source> · 代填</source>
+            <translation> · 代填</translation>
+        </message>
+        <message>
+            <source>受理号 %1 · 现在：%2</source>
+            <translation>受理號 %1 · 現在：%2</translation>
+        </message>
+        <message>
+            <source>给群众的说明（可不填），例如：请带户口簿到中心</source>
+            <translation>給群眾的說明（可不填），例如：請帶戶口簿到中心</translation>
+        </message>
+        <message>
+            <source>打开PDF</source>
+            <translation>開啟PDF</translation>
+        </message>
+    </context>
+    <context>
+        <name>ApplyChooser</name>
+        <message>
+            <source>查询办理进度</source>
+            <translation>查詢辦理進度</translation>
+        </message>
+        <message>
+            <source>用受理号查</source>
+            <translation>用受理號查</translation>
+        </message>
+        <message>
+            <source>返回首页</source>
+            <translation>返回首頁</translation>
+        </message>
+    </context>
+    <context>
+        <name>ApplyScreen</name>
+        <message>
+            <source>办事申请</source>
+            <translation>辦事申請</translation>
+        </message>
+        <message>
+            <source>第 %1 步，共 %2 步</source>
+            <translation>第 %1 步，共 %2 步</translation>
+        </message>
+        <message>
+            <source>正在保存您的申请，请稍等…</source>
+            <translation>正在儲存您的申請，請稍等…</translation>
+        </message>
+    </context>
+    <context>
+        <name>AttractScreen</name>
+        <message>
+            <source>请点击屏幕开始</source>
+            <translation>請點擊螢幕開始</translation>
+        </message>
+        <message>
+            <source>法律咨询</source>
+            <translation>法律諮詢</translation>
+        </message>
+        <message>
+            <source>办事申请</source>
+            <translation>辦事申請</translation>
+        </message>
+        <message>
+            <source>律师视频</source>
+            <translation>律師視訊</translation>
+        </message>
+        <message>
+            <source>使用帮助</source>
+            <translation>使用說明</translation>
+        </message>
+        <message>
+            <source>免费 · 不用排队 · 法律服务热线 %1</source>
+            <translation>免費 · 不用排隊 · 法律服務熱線 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallScreen</name>
+        <message>
+            <source>正在打开村民的画面…</source>
+            <translation>正在打開村民的畫面…</translation>
+        </message>
+        <message>
+            <source>您自己</source>
+            <translation>您自己</translation>
+        </message>
+        <message>
+            <source>问题：%1</source>
+            <translation>問題：%1</translation>
+        </message>
+        <message>
+            <source>挂断</source>
+            <translation>掛斷</translation>
+        </message>
+        <message>
+            <source>正在打开律师的画面…</source>
+            <translation>正在打開律師的畫面…</translation>
+        </message>
+        <message>
+            <source>通话中 %1</source>
+            <translation>通話中 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChineseTextField</name>
+        <message>
+            <source>拼音</source>
+            <translation>鍵盤</translation>
+        </message>
+        <message>
+            <source>手写</source>
+            <translation>手寫</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConnectingScreen</name>
+        <message>
+            <source>律师视频</source>
+            <translation>律師視訊</translation>
+        </message>
+        <message>
+            <source>律师已接听，正在打开视频…</source>
+            <translation>律師已接聽，正在打開視訊…</translation>
+        </message>
+        <message>
+            <source>正在为您接通值班律师…</source>
+            <translation>正在為您接通值班律師…</translation>
+        </message>
+        <message>
+            <source>您排在第</source>
+            <translation>您排在第</translation>
+        </message>
+        <message>
+            <source>位</source>
+            <translation>位</translation>
+        </message>
+        <message>
+            <source>%1 正在和您连线</source>
+            <translation>%1 正在和您連線</translation>
+        </message>
+        <message>
+            <source>请稍等，律师马上就来</source>
+            <translation>請稍等，律師馬上就來</translation>
+        </message>
+        <message>
+            <source>取消</source>
+            <translation>取消</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultAnswer</name>
+        <message>
+            <source>您可以这样做：</source>
+            <translation>您可以這樣做：</translation>
+        </message>
+        <message>
+            <source>法律依据（点一下看条文）：</source>
+            <translation>法律依據（點一下看條文）：</translation>
+        </message>
+        <message>
+            <source>用手机扫一扫，把答案带回家</source>
+            <translation>用手機掃一掃，把答案帶回家</translation>
+        </message>
+        <message>
+            <source>找律师视频</source>
+            <translation>找律師影片</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultQuestions</name>
+        <message>
+            <source>请点您想问的问题：</source>
+            <translation>請點您想問的問題：</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultScreen</name>
+        <message>
+            <source>法律咨询</source>
+            <translation>法律諮詢</translation>
+        </message>
+        <message>
+            <source>搜索问题</source>
+            <translation>搜尋問題</translation>
+        </message>
+        <message>
+            <source>法律条文</source>
+            <translation>法律條文</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>首页</source>
+            <translation>首頁</translation>
+        </message>
+        <message>
+            <source>知道了</source>
+            <translation>知道了</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultSearch</name>
+        <message>
+            <source>说说您遇到的事，比如：老板欠我工资不给怎么办</source>
+            <translation>說說您遇到的事，比如：老闆欠我工資不給怎麼辦</translation>
+        </message>
+        <message>
+            <source>看结果</source>
+            <translation>看結果</translation>
+        </message>
+        <message>
+            <source>法律条文还在准备中，准备好就马上为您查找。</source>
+            <translation>法律條文還在準備中，準備好就馬上為您查詢。</translation>
+        </message>
+        <message>
+            <source>正在查找…</source>
+            <translation>正在查詢…</translation>
+        </message>
+        <message>
+            <source>没有找到相关的内容。
 您可以换个说法再试，或者点“律师视频”直接问律师。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>用几个字说说您的事就行，比如“离婚”“欠工资”“交通事故”。
+            <translation>沒有找到相關的內容。
+您可以換個說法再試，或者點“律師影片”直接問律師。</translation>
+        </message>
+        <message>
+            <source>用几个字说说您的事就行，比如“离婚”“欠工资”“交通事故”。
 也可以输入法律条文，比如“民法典1079”。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>打开 %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>常见问题</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>法律条文</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>没找到合适的答案。可以把您搜的话告诉法律服务中心，帮我们补上吗？</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>可以</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>不用</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ConsultSpeechButton</name>
-    <message>
-        <source>停止</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>朗读</source>
-        <translation type="unfinished">朗讀</translation>
-    </message>
-</context>
-<context>
-    <name>ConsultTextSize</name>
-    <message>
-        <source>A−</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>字变小</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A+</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>字变大</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ConsultTopics</name>
-    <message>
-        <source>搜索问题</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>点这里输入您的问题，比如：老板欠工资</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>按法律查找</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ConsultViewModel</name>
-    <message>
-        <source>法律条文暂时打不开，常见问题仍可查看。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>正在准备法律条文… %1%</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>法律条文还在准备中，请稍等一会儿再点。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>也搜索了：%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>DutyScreen</name>
-    <message>
-        <source>律师工作台</source>
-        <translation>律師工作台</translation>
-    </message>
-    <message>
-        <source>您在岗，正在等待村民来电</source>
-        <translation>您在崗，正在等待村民來電</translation>
-    </message>
-    <message>
-        <source>您已离岗，不会有来电</source>
-        <translation>您已離崗，不會有來電</translation>
-    </message>
-    <message>
-        <source>在岗</source>
-        <translation>在崗</translation>
-    </message>
-    <message>
-        <source>离岗</source>
-        <translation>離崗</translation>
-    </message>
-</context>
-<context>
-    <name>EndedScreen</name>
-    <message>
-        <source>通话已结束</source>
-        <translation>通話已結束</translation>
-    </message>
-    <message>
-        <source>谢谢您的使用。有需要可以随时再来。</source>
-        <translation>謝謝您的使用。有需要可以隨時再來。</translation>
-    </message>
-    <message>
-        <source>%1 秒后回到首页</source>
-        <translation>%1 秒後回到首頁</translation>
-    </message>
-    <message>
-        <source>回到首页</source>
-        <translation>回到首頁</translation>
-    </message>
-</context>
-<context>
-    <name>FailedScreen</name>
-    <message>
-        <source>律师视频</source>
-        <translation>律師視訊</translation>
-    </message>
-    <message>
-        <source>没能接通</source>
-        <translation>沒能接通</translation>
-    </message>
-    <message>
-        <source>您可以再试一次，或拨打法律服务热线 %1。</source>
-        <translation>您可以再試一次，或撥打法律服務熱線 %1。</translation>
-    </message>
-    <message>
-        <source>重试</source>
-        <translation>重試</translation>
-    </message>
-    <message>
-        <source>返回首页</source>
-        <translation>返回首頁</translation>
-    </message>
-</context>
-<context>
-    <name>FormConsent</name>
-    <message>
-        <source>不同意</source>
-        <translation>不同意</translation>
-    </message>
-    <message>
-        <source>同意，继续填</source>
-        <translation>同意，繼續填</translation>
-    </message>
-</context>
-<context>
-    <name>FormDatePicker</name>
-    <message>
-        <source>前两周</source>
-        <translation>前兩週</translation>
-    </message>
-    <message>
-        <source>后两周</source>
-        <translation>後兩週</translation>
-    </message>
-</context>
-<context>
-    <name>FormEligibility</name>
-    <message>
-        <source>✔ 您可以申请法律援助</source>
-        <translation>✔ 您可以申請法律援助</translation>
-    </message>
-    <message>
-        <source>需要中心审查后决定</source>
-        <translation>需要中心審查後決定</translation>
-    </message>
-    <message>
-        <source>农民工讨薪绿色通道：不审查经济困难条件，优先办理</source>
-        <translation>農民工討薪綠色通道：不審查經濟困難條件，優先辦理</translation>
-    </message>
-    <message>
-        <source>依据：%1</source>
-        <translation>依據：%1</translation>
-    </message>
-    <message>
-        <source>继续申请</source>
-        <translation>繼續申請</translation>
-    </message>
-    <message>
-        <source>仍然申请</source>
-        <translation>仍然申請</translation>
-    </message>
-</context>
-<context>
-    <name>FormNavBar</name>
-    <message>
-        <source>下一步</source>
-        <translation>下一步</translation>
-    </message>
-    <message>
-        <source>上一步</source>
-        <translation>上一步</translation>
-    </message>
-    <message>
-        <source>返回首页</source>
-        <translation>返回首頁</translation>
-    </message>
-</context>
-<context>
-    <name>FormNumberPad</name>
-    <message>
-        <source>请按下面的数字</source>
-        <translation>請按下面的數字</translation>
-    </message>
-    <message>
-        <source>删除</source>
-        <translation>刪除</translation>
-    </message>
-    <message>
-        <source>清空</source>
-        <translation>清空</translation>
-    </message>
-</context>
-<context>
-    <name>FormPhotos</name>
-    <message>
-        <source>正在拍…</source>
-        <translation>正在拍…</translation>
-    </message>
-    <message>
-        <source>拍一张</source>
-        <translation>拍一張</translation>
-    </message>
-    <message>
-        <source>把材料放在摄像头前面，再点“拍一张”。已拍 %1 张，最多 %2 张。</source>
-        <translation>把材料放在攝像頭前面，再點“拍一張”。已拍 %1 張，最多 %2 張。</translation>
-    </message>
-    <message>
-        <source>删掉</source>
-        <translation>刪掉</translation>
-    </message>
-</context>
-<context>
-    <name>FormRefused</name>
-    <message>
-        <source>好的，不填了</source>
-        <translation>好的，不填了</translation>
-    </message>
-    <message>
-        <source>返回首页</source>
-        <translation>返回首頁</translation>
-    </message>
-</context>
-<context>
-    <name>FormReview</name>
-    <message>
-        <source>请核对。要改哪一项，就点哪一项。</source>
-        <translation>請核對。要改哪一項，就點哪一項。</translation>
-    </message>
-    <message>
-        <source>朗读</source>
-        <translation>朗讀</translation>
-    </message>
-    <message>
-        <source>改</source>
-        <translation>改</translation>
-    </message>
-    <message>
-        <source>确认提交</source>
-        <translation>確認提交</translation>
-    </message>
-</context>
-<context>
-    <name>FormSignaturePad</name>
-    <message>
-        <source>请用手指在这里写上您的名字</source>
-        <translation>請用手指在這裡寫上您的名字</translation>
-    </message>
-    <message>
-        <source>擦掉重写</source>
-        <translation>擦掉重寫</translation>
-    </message>
-</context>
-<context>
-    <name>FormTextInput</name>
-    <message>
-        <source>点这里，用下面的键盘输入</source>
-        <translation>點這裡，用下面的鍵盤輸入</translation>
-    </message>
-</context>
-<context>
-    <name>FormYesNo</name>
-    <message>
-        <source>是</source>
-        <translation>是</translation>
-    </message>
-    <message>
-        <source>不是</source>
-        <translation>不是</translation>
-    </message>
-</context>
-<context>
-    <name>HandwritingPad</name>
-    <message>
-        <source>请在下面的方框里写一个字</source>
-        <translation>請在下面的方框裡寫一個字</translation>
-    </message>
-    <message>
-        <source>重写</source>
-        <translation>重寫</translation>
-    </message>
-    <message>
-        <source>删一个字</source>
-        <translation>刪一個字</translation>
-    </message>
-</context>
-<context>
-    <name>HelpScreen</name>
-    <message>
-        <source>使用帮助</source>
-        <translation>使用說明</translation>
-    </message>
-    <message>
-        <source>1. 用手指点一下大方块，就能进去。</source>
-        <translation>1. 用手指點一下大方塊，就能進去。</translation>
-    </message>
-    <message>
-        <source>2. 点“律师视频”，就能和律师面对面说话。</source>
-        <translation>2. 點「律師視訊」，就能和律師面對面說話。</translation>
-    </message>
-    <message>
-        <source>3. 点“办事申请”，一步一步填写，最后点确认。</source>
-        <translation>3. 點「辦事申請」，一步一步填寫，最後點確認。</translation>
-    </message>
-    <message>
-        <source>4. 字太小就点下面的“大字”，听不清字就点“朗读”。</source>
-        <translation>4. 字太小就點下面的「大字」，看不清字就點「朗讀」。</translation>
-    </message>
-    <message>
-        <source>返回首页</source>
-        <translation>返回首頁</translation>
-    </message>
-    <message>
-        <source>自动朗读：开</source>
-        <translation>自動朗讀：開</translation>
-    </message>
-    <message>
-        <source>自动朗读：关</source>
-        <translation>自動朗讀：關</translation>
-    </message>
-    <message>
-        <source>工作人员</source>
-        <translation>工作人員</translation>
-    </message>
-</context>
-<context>
-    <name>HomeScreen</name>
-    <message>
-        <source>村居公共法律服务</source>
-        <translation>村居公共法律服務</translation>
-    </message>
-    <message>
-        <source>法律服务热线 %1</source>
-        <translation>法律服務熱線 %1</translation>
-    </message>
-    <message>
-        <source>法律咨询</source>
-        <translation>法律諮詢</translation>
-    </message>
-    <message>
-        <source>常见问题和法律条文</source>
-        <translation>常見問題和法律條文</translation>
-    </message>
-    <message>
-        <source>办事申请</source>
-        <translation>辦事申請</translation>
-    </message>
-    <message>
-        <source>法律援助、调解、公证预约</source>
-        <translation>法律援助、調解、公證預約</translation>
-    </message>
-    <message>
-        <source>律师视频</source>
-        <translation>律師視訊</translation>
-    </message>
-    <message>
-        <source>和值班律师面对面说话</source>
-        <translation>和值班律師面對面說話</translation>
-    </message>
-    <message>
-        <source>使用帮助</source>
-        <translation>使用幫助</translation>
-    </message>
-    <message>
-        <source>一步一步教您使用</source>
-        <translation>一步一步教您使用</translation>
-    </message>
-    <message>
-        <source>知道了</source>
-        <translation>知道了</translation>
-    </message>
-</context>
-<context>
-    <name>IdleDialog</name>
-    <message>
-        <source>还需要更多时间吗？</source>
-        <translation>還需要更多時間嗎？</translation>
-    </message>
-    <message>
-        <source>到时没有点屏幕，您填写和查看的内容会全部清除，回到开始的画面。</source>
-        <translation>到時沒有點螢幕，您填寫和查看的內容會全部清除，回到開始的畫面。</translation>
-    </message>
-    <message>
-        <source>还要用</source>
-        <translation>還要用</translation>
-    </message>
-    <message>
-        <source>不用了</source>
-        <translation>不用了</translation>
-    </message>
-</context>
-<context>
-    <name>LawBrowse</name>
-    <message>
-        <source>法律条文还在准备中，请稍等。</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>LawBrowser</name>
-    <message>
-        <source>%1 条</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 部</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>按法律查找</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>LoginScreen</name>
-    <message>
-        <source>律师工作台 · 登录</source>
-        <translation>律師工作台 · 登入</translation>
-    </message>
-    <message>
-        <source>用户名</source>
-        <translation>用戶名</translation>
-    </message>
-    <message>
-        <source>密码</source>
-        <translation>密碼</translation>
-    </message>
-    <message>
-        <source>正在登录…</source>
-        <translation>正在登入…</translation>
-    </message>
-    <message>
-        <source>登录</source>
-        <translation>登入</translation>
-    </message>
-</context>
-<context>
-    <name>Main</name>
-    <message>
-        <source>律师工作台</source>
-        <translation>律師工作台</translation>
-    </message>
-    <message>
-        <source>村民申请</source>
-        <translation>村民申請</translation>
-    </message>
-    <message>
-        <source>村居公共法律服务</source>
-        <translation>村居公共法律服務</translation>
-    </message>
-    <message>
-        <source>知道了</source>
-        <translation>知道了</translation>
-    </message>
-</context>
-<context>
-    <name>NoLawyerScreen</name>
-    <message>
-        <source>律师视频</source>
-        <translation>律師視訊</translation>
-    </message>
-    <message>
-        <source>请用电话拨打法律服务热线：</source>
-        <translation>請用電話撥打法律服務熱線：</translation>
-    </message>
-    <message>
-        <source>返回首页</source>
-        <translation>返回首頁</translation>
-    </message>
-</context>
-<context>
-    <name>OutOfServiceScreen</name>
-    <message>
-        <source>暂停服务</source>
-        <translation>暫停服務</translation>
-    </message>
-    <message>
-        <source>机器出了点问题，马上会自动重新开始，请稍等。</source>
-        <translation>機器出了點問題，馬上會自動重新開始，請稍等。</translation>
-    </message>
-    <message>
-        <source>有急事请拨打法律服务热线</source>
-        <translation>有急事請撥打法律服務熱線</translation>
-    </message>
-    <message>
-        <source>%1 秒后重新开始</source>
-        <translation>%1 秒後重新開始</translation>
-    </message>
-</context>
-<context>
-    <name>ReadAloud</name>
-    <message>
-        <source>声音放不出来，请找工作人员检查喇叭。</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ReceiptScreen</name>
-    <message>
-        <source>✔ 您的申请已经保存好了</source>
-        <translation>✔ 您的申請已經儲存好了</translation>
-    </message>
-    <message>
-        <source>受理号（请记下来，查询进度要用）</source>
-        <translation>受理號（請記下來，查詢進度要用）</translation>
-    </message>
-    <message>
-        <source>手机扫码记下受理号</source>
-        <translation>手機掃碼記下受理號</translation>
-    </message>
-    <message>
-        <source>打印回执</source>
-        <translation>列印回執</translation>
-    </message>
-    <message>
-        <source>办完了，返回首页</source>
-        <translation>辦完了，返回首頁</translation>
-    </message>
-</context>
-<context>
-    <name>RingingScreen</name>
-    <message>
-        <source>村民来电</source>
-        <translation>村民來電</translation>
-    </message>
-    <message>
-        <source>地点：%1</source>
-        <translation>地點：%1</translation>
-    </message>
-    <message>
-        <source>问题：%1</source>
-        <translation>問題：%1</translation>
-    </message>
-    <message>
-        <source>接听</source>
-        <translation>接聽</translation>
-    </message>
-    <message>
-        <source>拒接</source>
-        <translation>拒接</translation>
-    </message>
-</context>
-<context>
-    <name>SelfTestScreen</name>
-    <message>
-        <source>正常</source>
-        <translation>正常</translation>
-    </message>
-    <message>
-        <source>请注意</source>
-        <translation>請注意</translation>
-    </message>
-    <message>
-        <source>有问题</source>
-        <translation>有問題</translation>
-    </message>
-    <message>
-        <source>未配置</source>
-        <translation>未設定</translation>
-    </message>
-    <message>
-        <source>设备自检</source>
-        <translation>設備自檢</translation>
-    </message>
-    <message>
-        <source>摄像头画面</source>
-        <translation>攝影機畫面</translation>
-    </message>
-    <message>
-        <source>麦克风音量</source>
-        <translation>麥克風音量</translation>
-    </message>
-    <message>
-        <source>重新检测</source>
-        <translation>重新檢測</translation>
-    </message>
-    <message>
-        <source>开始检测</source>
-        <translation>開始檢測</translation>
-    </message>
-    <message>
-        <source>返回</source>
-        <translation>返回</translation>
-    </message>
-    <message>
-        <source>点“开始检测”，检查摄像头、麦克风、喇叭、网络和打印机。</source>
-        <translation>點「開始檢測」，檢查攝影機、麥克風、喇叭、網路和印表機。</translation>
-    </message>
-</context>
-<context>
-    <name>StaffMattersScreen</name>
-    <message>
-        <source>本机事项</source>
-        <translation>本機事項</translation>
-    </message>
-    <message>
-        <source>还有 %1 项，请在县法律援助中心的管理页面查看。</source>
-        <translation>還有 %1 項，請在縣法律援助中心的管理頁面查看。</translation>
-    </message>
-    <message>
-        <source>返回</source>
-        <translation>返回</translation>
-    </message>
-</context>
-<context>
-    <name>StaffMenuScreen</name>
-    <message>
-        <source>工作人员模式</source>
-        <translation>工作人員模式</translation>
-    </message>
-    <message>
-        <source>工号 %1</source>
-        <translation>工號 %1</translation>
-    </message>
-    <message>
-        <source>代为呼叫律师</source>
-        <translation>代為呼叫律師</translation>
-    </message>
-    <message>
-        <source>协助填表</source>
-        <translation>協助填表</translation>
-    </message>
-    <message>
-        <source>本机事项</source>
-        <translation>本機事項</translation>
-    </message>
-    <message>
-        <source>设备自检</source>
-        <translation>設備自檢</translation>
-    </message>
-    <message>
-        <source>回到首页</source>
-        <translation>回到首頁</translation>
-    </message>
-    <message>
-        <source>退出工作人员模式</source>
-        <translation>退出工作人員模式</translation>
-    </message>
-</context>
-<context>
-    <name>StaffPinScreen</name>
-    <message>
-        <source>工作人员登录</source>
-        <translation>工作人員登入</translation>
-    </message>
-    <message>
-        <source>请输入工作人员密码</source>
-        <translation>請輸入工作人員密碼</translation>
-    </message>
-    <message>
-        <source>出示工作证</source>
-        <translation>出示工作證</translation>
-    </message>
-    <message>
-        <source>返回</source>
-        <translation>返回</translation>
-    </message>
-    <message>
-        <source>删除</source>
-        <translation>刪除</translation>
-    </message>
-    <message>
-        <source>确定</source>
-        <translation>確定</translation>
-    </message>
-</context>
-<context>
-    <name>StatusLookup</name>
-    <message>
-        <source>请输入回执上的受理号（8位）</source>
-        <translation>請輸入回執上的受理號（8位）</translation>
-    </message>
-    <message>
-        <source>请输入您填的手机号码的最后4位</source>
-        <translation>請輸入您填的手機號碼的最後4位</translation>
-    </message>
-    <message>
-        <source>正在查询，请稍等…</source>
-        <translation>正在查詢，請稍等…</translation>
-    </message>
-    <message>
-        <source>删除</source>
-        <translation>刪除</translation>
-    </message>
-    <message>
-        <source>清空</source>
-        <translation>清空</translation>
-    </message>
-    <message>
-        <source>查询</source>
-        <translation>查詢</translation>
-    </message>
-    <message>
-        <source>下一步</source>
-        <translation>下一步</translation>
-    </message>
-</context>
-<context>
-    <name>access</name>
-    <message>
-        <source>朗读功能暂时不能用。</source>
-        <translation>朗讀功能暫時不能用。</translation>
-    </message>
-    <message>
-        <source>朗读没有声音：喇叭没有接好，请告诉工作人员。</source>
-        <translation>朗讀沒有聲音：喇叭沒有接好，請告訴工作人員。</translation>
-    </message>
-</context>
-<context>
-    <name>forms</name>
-    <message>
-        <source>没有保存成功，您填的内容还在。请再点一次“确认提交”；还不行请打12348。</source>
-        <translation>沒有儲存成功，您填的內容還在。請再點一次“確認提交”；還不行請打12348。</translation>
-    </message>
-    <message>
-        <source>打印没有成功，请记下屏幕上的受理号，或者用手机拍下二维码。</source>
-        <translation>列印沒有成功，請記下螢幕上的受理號，或者用手機拍下二維碼。</translation>
-    </message>
-    <message>
-        <source>回执正在打印，请在打印机出口取。</source>
-        <translation>回執正在列印，請在印表機出口取。</translation>
-    </message>
-    <message>
-        <source>拍照没有成功，请再试一次；没有材料也可以不拍。</source>
-        <translation>拍照沒有成功，請再試一次；沒有材料也可以不拍。</translation>
-    </message>
-    <message>
-        <source>最多拍%1张。</source>
-        <translation>最多拍%1張。</translation>
-    </message>
-    <message>
-        <source>朗读功能现在用不了，请看屏幕上的字。</source>
-        <translation>朗讀功能現在用不了，請看螢幕上的字。</translation>
-    </message>
-    <message>
-        <source>现在连不上中心，请过一会儿再查，或者打12348问。</source>
-        <translation>現在連不上中心，請過一會兒再查，或者打12348問。</translation>
-    </message>
-    <message>
-        <source>受理号是8位，由数字和字母组成，请再核对一下。</source>
-        <translation>受理號是8位，由數字和字母組成，請再核對一下。</translation>
-    </message>
-    <message>
-        <source>请填写手机号码的最后4位数字。</source>
-        <translation>請填寫手機號碼的最後4位數字。</translation>
-    </message>
-    <message>
-        <source>查不到</source>
-        <translation>查不到</translation>
-    </message>
-    <message>
-        <source>没有查到</source>
-        <translation>沒有查到</translation>
-    </message>
-    <message>
-        <source>受理号 %1</source>
-        <translation>受理號 %1</translation>
-    </message>
-    <message>
-        <source>今天</source>
-        <translation>今天</translation>
-    </message>
-    <message>
-        <source>星期一</source>
-        <translation>星期一</translation>
-    </message>
-    <message>
-        <source>星期二</source>
-        <translation>星期二</translation>
-    </message>
-    <message>
-        <source>星期三</source>
-        <translation>星期三</translation>
-    </message>
-    <message>
-        <source>星期四</source>
-        <translation>星期四</translation>
-    </message>
-    <message>
-        <source>星期五</source>
-        <translation>星期五</translation>
-    </message>
-    <message>
-        <source>星期六</source>
-        <translation>星期六</translation>
-    </message>
-    <message>
-        <source>星期日</source>
-        <translation>星期日</translation>
-    </message>
-    <message>
-        <source>休息</source>
-        <translation>休息</translation>
-    </message>
-    <message>
-        <source>已过</source>
-        <translation>已過</translation>
-    </message>
-    <message>
-        <source>不能选</source>
-        <translation>不能選</translation>
-    </message>
-    <message>
-        <source>请带上：%1。</source>
-        <translation>請帶上：%1。</translation>
-    </message>
-    <message>
-        <source>中心收到后会打电话联系您。</source>
-        <translation>中心收到後會打電話聯絡您。</translation>
-    </message>
-    <message>
-        <source>以后可以在“办事申请”里点“查询办理进度”，用受理号和手机号码后四位查询。</source>
-        <translation>以後可以在“辦事申請”裡點“查詢辦理進度”，用受理號和手機號碼後四位查詢。</translation>
-    </message>
-</context>
-<context>
-    <name>selftest</name>
-    <message>
-        <source>正在检测…</source>
-        <translation>正在檢測…</translation>
-    </message>
-    <message>
-        <source>有 %1 项需要处理</source>
-        <translation>有 %1 項需要處理</translation>
-    </message>
-    <message>
-        <source>全部正常</source>
-        <translation>全部正常</translation>
-    </message>
-    <message>
-        <source>（没能上报中心）</source>
-        <translation>（沒能上報中心）</translation>
-    </message>
-</context>
-<context>
-    <name>staff</name>
-    <message>
-        <source>正在核对…</source>
-        <translation>正在核對…</translation>
-    </message>
-    <message>
-        <source>请把工作证上的二维码对准摄像头</source>
-        <translation>請把工作證上的二維碼對準攝影機</translation>
-    </message>
-    <message>
-        <source>没有看到工作证，请再试一次，或输入密码</source>
-        <translation>沒有看到工作證，請再試一次，或輸入密碼</translation>
-    </message>
-    <message>
-        <source>正在读取…</source>
-        <translation>正在讀取…</translation>
-    </message>
-    <message>
-        <source>没有等待处理的事项。</source>
-        <translation>沒有等待處理的事項。</translation>
-    </message>
-</context>
-<context>
-    <name>texts</name>
-    <message>
-        <source>等了太久没有回应，请稍后再试。</source>
-        <translation>等了太久沒有回應，請稍後再試。</translation>
-    </message>
-    <message>
-        <source>连不上服务器，请检查网络后再试。</source>
-        <translation>連不上伺服器，請檢查網路後再試。</translation>
-    </message>
-    <message>
-        <source>出了点问题，请稍后再试。</source>
-        <translation>出了點問題，請稍後再試。</translation>
-    </message>
-    <message>
-        <source>此功能正在建设中，请先使用“律师视频”，或拨打 12348 法律服务热线。</source>
-        <translation>此功能正在建設中，請先使用「律師視訊」，或撥打 12348 法律服務熱線。</translation>
-    </message>
-    <message>
-        <source>一般咨询</source>
-        <translation>一般諮詢</translation>
-    </message>
-    <message>
-        <source>婚姻家庭</source>
-        <translation>婚姻家庭</translation>
-    </message>
-    <message>
-        <source>劳动争议、欠薪</source>
-        <translation>勞動爭議、欠薪</translation>
-    </message>
-    <message>
-        <source>交通事故</source>
-        <translation>交通事故</translation>
-    </message>
-    <message>
-        <source>借贷合同</source>
-        <translation>借貸合同</translation>
-    </message>
-    <message>
-        <source>土地承包</source>
-        <translation>土地承包</translation>
-    </message>
-    <message>
-        <source>房产物业</source>
-        <translation>房產物業</translation>
-    </message>
-    <message>
-        <source>继承赡养</source>
-        <translation>繼承贍養</translation>
-    </message>
-    <message>
-        <source>刑事</source>
-        <translation>刑事</translation>
-    </message>
-    <message>
-        <source>没能接通，请稍后再试。</source>
-        <translation>沒能接通，請稍後再試。</translation>
-    </message>
-    <message>
-        <source>现在没有值班律师。</source>
-        <translation>現在沒有值班律師。</translation>
-    </message>
-    <message>
-        <source>请填写用户名和密码。</source>
-        <translation>請填寫用戶名和密碼。</translation>
-    </message>
-</context>
+            <translation>用幾個字說說您的事就行，比如“離婚”“欠工資”“交通事故”。
+也可以輸入法律條文，比如“民法典1079”。</translation>
+        </message>
+        <message>
+            <source>打开 %1</source>
+            <translation>開啟 %1</translation>
+        </message>
+        <message>
+            <source>常见问题</source>
+            <translation>常見問題</translation>
+        </message>
+        <message>
+            <source>法律条文</source>
+            <translation>法律條文</translation>
+        </message>
+        <message>
+            <source>没找到合适的答案。可以把您搜的话告诉法律服务中心，帮我们补上吗？</source>
+            <translation>沒找到合適的答案。可以把您搜的話告訴法律服務中心，幫我們補上嗎？</translation>
+        </message>
+        <message>
+            <source>可以</source>
+            <translation>可以</translation>
+        </message>
+        <message>
+            <source>不用</source>
+            <translation>不用</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultSpeechButton</name>
+        <message>
+            <source>停止</source>
+            <translation>停止</translation>
+        </message>
+        <message>
+            <source>朗读</source>
+            <translation>朗讀</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultTextSize</name>
+        <message>
+            <source>A−</source>
+            <translation>A−</translation>
+        </message>
+        <message>
+            <source>字变小</source>
+            <translation>字變小</translation>
+        </message>
+        <message>
+            <source>A+</source>
+            <translation>A+</translation>
+        </message>
+        <message>
+            <source>字变大</source>
+            <translation>字變大</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultTopics</name>
+        <message>
+            <source>搜索问题</source>
+            <translation>搜尋問題</translation>
+        </message>
+        <message>
+            <source>点这里输入您的问题，比如：老板欠工资</source>
+            <translation>點這裡輸入您的問題，比如：老闆欠工資</translation>
+        </message>
+        <message>
+            <source>按法律查找</source>
+            <translation>按法律查詢</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConsultViewModel</name>
+        <message>
+            <source>申请法律援助</source>
+            <translation>申請法律援助</translation>
+        </message>
+        <message>
+            <source>申请人民调解</source>
+            <translation>申請人民調解</translation>
+        </message>
+        <message>
+            <source>公证预约</source>
+            <translation>公證預約</translation>
+        </message>
+        <message>
+            <source>预约法律顾问</source>
+            <translation>預約法律顧問</translation>
+        </message>
+        <message>
+            <source>请律师回电话</source>
+            <translation>請律師回電話</translation>
+        </message>
+        <message>
+            <source>法律条文暂时打不开，常见问题仍可查看。</source>
+            <translation>法律條文暫時打不開，常見問題仍可檢視。</translation>
+        </message>
+        <message>
+            <source>正在准备法律条文… %1%</source>
+            <translation>正在準備法律條文… %1%</translation>
+        </message>
+        <message>
+            <source>法律条文还在准备中，请稍等一会儿再点。</source>
+            <translation>法律條文還在準備中，請稍等一會兒再點。</translation>
+        </message>
+        <message>
+            <source>也搜索了：%1</source>
+            <translation>也搜尋了：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>DutyScreen</name>
+        <message>
+            <source>律师工作台</source>
+            <translation>律師工作台</translation>
+        </message>
+        <message>
+            <source>您在岗，正在等待村民来电</source>
+            <translation>您在崗，正在等待村民來電</translation>
+        </message>
+        <message>
+            <source>您已离岗，不会有来电</source>
+            <translation>您已離崗，不會有來電</translation>
+        </message>
+        <message>
+            <source>在岗</source>
+            <translation>在崗</translation>
+        </message>
+        <message>
+            <source>离岗</source>
+            <translation>離崗</translation>
+        </message>
+    </context>
+    <context>
+        <name>EndedScreen</name>
+        <message>
+            <source>通话已结束</source>
+            <translation>通話已結束</translation>
+        </message>
+        <message>
+            <source>谢谢您的使用。有需要可以随时再来。</source>
+            <translation>謝謝您的使用。有需要可以隨時再來。</translation>
+        </message>
+        <message>
+            <source>%1 秒后回到首页</source>
+            <translation>%1 秒後回到首頁</translation>
+        </message>
+        <message>
+            <source>回到首页</source>
+            <translation>回到首頁</translation>
+        </message>
+    </context>
+    <context>
+        <name>FailedScreen</name>
+        <message>
+            <source>律师视频</source>
+            <translation>律師視訊</translation>
+        </message>
+        <message>
+            <source>没能接通</source>
+            <translation>沒能接通</translation>
+        </message>
+        <message>
+            <source>您可以再试一次，或拨打法律服务热线 %1。</source>
+            <translation>您可以再試一次，或撥打法律服務熱線 %1。</translation>
+        </message>
+        <message>
+            <source>重试</source>
+            <translation>重試</translation>
+        </message>
+        <message>
+            <source>返回首页</source>
+            <translation>返回首頁</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormConsent</name>
+        <message>
+            <source>不同意</source>
+            <translation>不同意</translation>
+        </message>
+        <message>
+            <source>同意，继续填</source>
+            <translation>同意，繼續填</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormDatePicker</name>
+        <message>
+            <source>前两周</source>
+            <translation>前兩週</translation>
+        </message>
+        <message>
+            <source>后两周</source>
+            <translation>後兩週</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormEligibility</name>
+        <message>
+            <source>✔ 您可以申请法律援助</source>
+            <translation>✔ 您可以申請法律援助</translation>
+        </message>
+        <message>
+            <source>需要中心审查后决定</source>
+            <translation>需要中心審查後決定</translation>
+        </message>
+        <message>
+            <source>农民工讨薪绿色通道：不审查经济困难条件，优先办理</source>
+            <translation>農民工討薪綠色通道：不審查經濟困難條件，優先辦理</translation>
+        </message>
+        <message>
+            <source>依据：%1</source>
+            <translation>依據：%1</translation>
+        </message>
+        <message>
+            <source>继续申请</source>
+            <translation>繼續申請</translation>
+        </message>
+        <message>
+            <source>仍然申请</source>
+            <translation>仍然申請</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormNavBar</name>
+        <message>
+            <source>下一步</source>
+            <translation>下一步</translation>
+        </message>
+        <message>
+            <source>上一步</source>
+            <translation>上一步</translation>
+        </message>
+        <message>
+            <source>返回首页</source>
+            <translation>返回首頁</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormNumberPad</name>
+        <message>
+            <source>请按下面的数字</source>
+            <translation>請按下面的數字</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>刪除</translation>
+        </message>
+        <message>
+            <source>清空</source>
+            <translation>清空</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormPhotos</name>
+        <message>
+            <source>正在拍…</source>
+            <translation>正在拍…</translation>
+        </message>
+        <message>
+            <source>拍一张</source>
+            <translation>拍一張</translation>
+        </message>
+        <message>
+            <source>把材料放在摄像头前面，再点“拍一张”。已拍 %1 张，最多 %2 张。</source>
+            <translation>把材料放在攝像頭前面，再點“拍一張”。已拍 %1 張，最多 %2 張。</translation>
+        </message>
+        <message>
+            <source>删掉</source>
+            <translation>刪掉</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormRefused</name>
+        <message>
+            <source>好的，不填了</source>
+            <translation>好的，不填了</translation>
+        </message>
+        <message>
+            <source>返回首页</source>
+            <translation>返回首頁</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormReview</name>
+        <message>
+            <source>请核对。要改哪一项，就点哪一项。</source>
+            <translation>請核對。要改哪一項，就點哪一項。</translation>
+        </message>
+        <message>
+            <source>朗读</source>
+            <translation>朗讀</translation>
+        </message>
+        <message>
+            <source>改</source>
+            <translation>改</translation>
+        </message>
+        <message>
+            <source>确认提交</source>
+            <translation>確認提交</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormSignaturePad</name>
+        <message>
+            <source>请用手指在这里写上您的名字</source>
+            <translation>請用手指在這裡寫上您的名字</translation>
+        </message>
+        <message>
+            <source>擦掉重写</source>
+            <translation>擦掉重寫</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormTextInput</name>
+        <message>
+            <source>点这里，用下面的键盘输入</source>
+            <translation>點這裡，用下面的鍵盤輸入</translation>
+        </message>
+    </context>
+    <context>
+        <name>FormYesNo</name>
+        <message>
+            <source>是</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>不是</source>
+            <translation>不是</translation>
+        </message>
+    </context>
+    <context>
+        <name>HandwritingPad</name>
+        <message>
+            <source>请在下面的方框里写一个字</source>
+            <translation>請在下面的方框裡寫一個字</translation>
+        </message>
+        <message>
+            <source>重写</source>
+            <translation>重寫</translation>
+        </message>
+        <message>
+            <source>删一个字</source>
+            <translation>刪一個字</translation>
+        </message>
+    </context>
+    <context>
+        <name>HelpScreen</name>
+        <message>
+            <source>使用帮助</source>
+            <translation>使用說明</translation>
+        </message>
+        <message>
+            <source>1. 用手指点一下大方块，就能进去。</source>
+            <translation>1. 用手指點一下大方塊，就能進去。</translation>
+        </message>
+        <message>
+            <source>2. 点“律师视频”，就能和律师面对面说话。</source>
+            <translation>2. 點「律師視訊」，就能和律師面對面說話。</translation>
+        </message>
+        <message>
+            <source>3. 点“办事申请”，一步一步填写，最后点确认。</source>
+            <translation>3. 點「辦事申請」，一步一步填寫，最後點確認。</translation>
+        </message>
+        <message>
+            <source>4. 字太小就点下面的“大字”，听不清字就点“朗读”。</source>
+            <translation>4. 字太小就點下面的「大字」，看不清字就點「朗讀」。</translation>
+        </message>
+        <message>
+            <source>返回首页</source>
+            <translation>返回首頁</translation>
+        </message>
+        <message>
+            <source>自动朗读：开</source>
+            <translation>自動朗讀：開</translation>
+        </message>
+        <message>
+            <source>自动朗读：关</source>
+            <translation>自動朗讀：關</translation>
+        </message>
+        <message>
+            <source>工作人员</source>
+            <translation>工作人員</translation>
+        </message>
+    </context>
+    <context>
+        <name>HomeScreen</name>
+        <message>
+            <source>村居公共法律服务</source>
+            <translation>村居公共法律服務</translation>
+        </message>
+        <message>
+            <source>法律服务热线 %1</source>
+            <translation>法律服務熱線 %1</translation>
+        </message>
+        <message>
+            <source>法律咨询</source>
+            <translation>法律諮詢</translation>
+        </message>
+        <message>
+            <source>常见问题和法律条文</source>
+            <translation>常見問題和法律條文</translation>
+        </message>
+        <message>
+            <source>办事申请</source>
+            <translation>辦事申請</translation>
+        </message>
+        <message>
+            <source>法律援助、调解、公证预约</source>
+            <translation>法律援助、調解、公證預約</translation>
+        </message>
+        <message>
+            <source>律师视频</source>
+            <translation>律師視訊</translation>
+        </message>
+        <message>
+            <source>和值班律师面对面说话</source>
+            <translation>和值班律師面對面說話</translation>
+        </message>
+        <message>
+            <source>使用帮助</source>
+            <translation>使用幫助</translation>
+        </message>
+        <message>
+            <source>一步一步教您使用</source>
+            <translation>一步一步教您使用</translation>
+        </message>
+        <message>
+            <source>知道了</source>
+            <translation>知道了</translation>
+        </message>
+    </context>
+    <context>
+        <name>IdleDialog</name>
+        <message>
+            <source>还需要更多时间吗？</source>
+            <translation>還需要更多時間嗎？</translation>
+        </message>
+        <message>
+            <source>到时没有点屏幕，您填写和查看的内容会全部清除，回到开始的画面。</source>
+            <translation>到時沒有點螢幕，您填寫和查看的內容會全部清除，回到開始的畫面。</translation>
+        </message>
+        <message>
+            <source>还要用</source>
+            <translation>還要用</translation>
+        </message>
+        <message>
+            <source>不用了</source>
+            <translation>不用了</translation>
+        </message>
+    </context>
+    <context>
+        <name>LawBrowse</name>
+        <message>
+            <source>法律条文还在准备中，请稍等。</source>
+            <translation>法律條文還在準備中，請稍等。</translation>
+        </message>
+    </context>
+    <context>
+        <name>LawBrowser</name>
+        <message>
+            <source>%1 条</source>
+            <translation>%1 條</translation>
+        </message>
+        <message>
+            <source>%1 部</source>
+            <translation>%1 部</translation>
+        </message>
+        <message>
+            <source>按法律查找</source>
+            <translation>按法律查詢</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginScreen</name>
+        <message>
+            <source>律师工作台 · 登录</source>
+            <translation>律師工作台 · 登入</translation>
+        </message>
+        <message>
+            <source>用户名</source>
+            <translation>用戶名</translation>
+        </message>
+        <message>
+            <source>密码</source>
+            <translation>密碼</translation>
+        </message>
+        <message>
+            <source>正在登录…</source>
+            <translation>正在登入…</translation>
+        </message>
+        <message>
+            <source>登录</source>
+            <translation>登入</translation>
+        </message>
+    </context>
+    <context>
+        <name>Main</name>
+        <message>
+            <source>律师工作台</source>
+            <translation>律師工作台</translation>
+        </message>
+        <message>
+            <source>村民申请</source>
+            <translation>村民申請</translation>
+        </message>
+        <message>
+            <source>村居公共法律服务</source>
+            <translation>村居公共法律服務</translation>
+        </message>
+        <message>
+            <source>知道了</source>
+            <translation>知道了</translation>
+        </message>
+    </context>
+    <context>
+        <name>NoLawyerScreen</name>
+        <message>
+            <source>律师视频</source>
+            <translation>律師視訊</translation>
+        </message>
+        <message>
+            <source>请用电话拨打法律服务热线：</source>
+            <translation>請用電話撥打法律服務熱線：</translation>
+        </message>
+        <message>
+            <source>返回首页</source>
+            <translation>返回首頁</translation>
+        </message>
+    </context>
+    <context>
+        <name>OutOfServiceScreen</name>
+        <message>
+            <source>暂停服务</source>
+            <translation>暫停服務</translation>
+        </message>
+        <message>
+            <source>机器出了点问题，马上会自动重新开始，请稍等。</source>
+            <translation>機器出了點問題，馬上會自動重新開始，請稍等。</translation>
+        </message>
+        <message>
+            <source>有急事请拨打法律服务热线</source>
+            <translation>有急事請撥打法律服務熱線</translation>
+        </message>
+        <message>
+            <source>%1 秒后重新开始</source>
+            <translation>%1 秒後重新開始</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReadAloud</name>
+        <message>
+            <source>这台终端没有找到喇叭，暂时不能朗读。请找工作人员。</source>
+            <translation>這臺終端沒有找到喇叭，暫時不能朗讀。請找工作人員。</translation>
+        </message>
+        <message>
+            <source>声音放不出来，请找工作人员检查喇叭。</source>
+            <translation>聲音放不出來，請找工作人員檢查喇叭。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReceiptScreen</name>
+        <message>
+            <source>✔ 您的申请已经保存好了</source>
+            <translation>✔ 您的申請已經儲存好了</translation>
+        </message>
+        <message>
+            <source>受理号（请记下来，查询进度要用）</source>
+            <translation>受理號（請記下來，查詢進度要用）</translation>
+        </message>
+        <message>
+            <source>手机扫码记下受理号</source>
+            <translation>手機掃碼記下受理號</translation>
+        </message>
+        <message>
+            <source>打印回执</source>
+            <translation>列印回執</translation>
+        </message>
+        <message>
+            <source>办完了，返回首页</source>
+            <translation>辦完了，返回首頁</translation>
+        </message>
+    </context>
+    <context>
+        <name>RingingScreen</name>
+        <message>
+            <source>村民来电</source>
+            <translation>村民來電</translation>
+        </message>
+        <message>
+            <source>地点：%1</source>
+            <translation>地點：%1</translation>
+        </message>
+        <message>
+            <source>问题：%1</source>
+            <translation>問題：%1</translation>
+        </message>
+        <message>
+            <source>接听</source>
+            <translation>接聽</translation>
+        </message>
+        <message>
+            <source>拒接</source>
+            <translation>拒接</translation>
+        </message>
+    </context>
+    <context>
+        <name>SelfTestScreen</name>
+        <message>
+            <source>正常</source>
+            <translation>正常</translation>
+        </message>
+        <message>
+            <source>请注意</source>
+            <translation>請注意</translation>
+        </message>
+        <message>
+            <source>有问题</source>
+            <translation>有問題</translation>
+        </message>
+        <message>
+            <source>未配置</source>
+            <translation>未設定</translation>
+        </message>
+        <message>
+            <source>设备自检</source>
+            <translation>設備自檢</translation>
+        </message>
+        <message>
+            <source>摄像头画面</source>
+            <translation>攝影機畫面</translation>
+        </message>
+        <message>
+            <source>麦克风音量</source>
+            <translation>麥克風音量</translation>
+        </message>
+        <message>
+            <source>重新检测</source>
+            <translation>重新檢測</translation>
+        </message>
+        <message>
+            <source>开始检测</source>
+            <translation>開始檢測</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>点“开始检测”，检查摄像头、麦克风、喇叭、网络和打印机。</source>
+            <translation>點「開始檢測」，檢查攝影機、麥克風、喇叭、網路和印表機。</translation>
+        </message>
+    </context>
+    <context>
+        <name>StaffMattersScreen</name>
+        <message>
+            <source>本机事项</source>
+            <translation>本機事項</translation>
+        </message>
+        <message>
+            <source>还有 %1 项，请在县法律援助中心的管理页面查看。</source>
+            <translation>還有 %1 項，請在縣法律援助中心的管理頁面查看。</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>返回</translation>
+        </message>
+    </context>
+    <context>
+        <name>StaffMenuScreen</name>
+        <message>
+            <source>工作人员模式</source>
+            <translation>工作人員模式</translation>
+        </message>
+        <message>
+            <source>工号 %1</source>
+            <translation>工號 %1</translation>
+        </message>
+        <message>
+            <source>代为呼叫律师</source>
+            <translation>代為呼叫律師</translation>
+        </message>
+        <message>
+            <source>协助填表</source>
+            <translation>協助填表</translation>
+        </message>
+        <message>
+            <source>本机事项</source>
+            <translation>本機事項</translation>
+        </message>
+        <message>
+            <source>设备自检</source>
+            <translation>設備自檢</translation>
+        </message>
+        <message>
+            <source>回到首页</source>
+            <translation>回到首頁</translation>
+        </message>
+        <message>
+            <source>退出工作人员模式</source>
+            <translation>退出工作人員模式</translation>
+        </message>
+    </context>
+    <context>
+        <name>StaffPinScreen</name>
+        <message>
+            <source>工作人员登录</source>
+            <translation>工作人員登入</translation>
+        </message>
+        <message>
+            <source>请输入工作人员密码</source>
+            <translation>請輸入工作人員密碼</translation>
+        </message>
+        <message>
+            <source>出示工作证</source>
+            <translation>出示工作證</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>刪除</translation>
+        </message>
+        <message>
+            <source>确定</source>
+            <translation>確定</translation>
+        </message>
+    </context>
+    <context>
+        <name>StatusLookup</name>
+        <message>
+            <source>请输入回执上的受理号（8位）</source>
+            <translation>請輸入回執上的受理號（8位）</translation>
+        </message>
+        <message>
+            <source>请输入您填的手机号码的最后4位</source>
+            <translation>請輸入您填的手機號碼的最後4位</translation>
+        </message>
+        <message>
+            <source>正在查询，请稍等…</source>
+            <translation>正在查詢，請稍等…</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>刪除</translation>
+        </message>
+        <message>
+            <source>清空</source>
+            <translation>清空</translation>
+        </message>
+        <message>
+            <source>查询</source>
+            <translation>查詢</translation>
+        </message>
+        <message>
+            <source>下一步</source>
+            <translation>下一步</translation>
+        </message>
+    </context>
+    <context>
+        <name>access</name>
+        <message>
+            <source>朗读功能暂时不能用。</source>
+            <translation>朗讀功能暫時不能用。</translation>
+        </message>
+        <message>
+            <source>朗读没有声音：喇叭没有接好，请告诉工作人员。</source>
+            <translation>朗讀沒有聲音：喇叭沒有接好，請告訴工作人員。</translation>
+        </message>
+    </context>
+    <context>
+        <name>forms</name>
+        <message>
+            <source>没有保存成功，您填的内容还在。请再点一次“确认提交”；还不行请打12348。</source>
+            <translation>沒有儲存成功，您填的內容還在。請再點一次“確認提交”；還不行請打12348。</translation>
+        </message>
+        <message>
+            <source>打印没有成功，请记下屏幕上的受理号，或者用手机拍下二维码。</source>
+            <translation>列印沒有成功，請記下螢幕上的受理號，或者用手機拍下二維碼。</translation>
+        </message>
+        <message>
+            <source>回执正在打印，请在打印机出口取。</source>
+            <translation>回執正在列印，請在印表機出口取。</translation>
+        </message>
+        <message>
+            <source>拍照没有成功，请再试一次；没有材料也可以不拍。</source>
+            <translation>拍照沒有成功，請再試一次；沒有材料也可以不拍。</translation>
+        </message>
+        <message>
+            <source>最多拍%1张。</source>
+            <translation>最多拍%1張。</translation>
+        </message>
+        <message>
+            <source>朗读功能现在用不了，请看屏幕上的字。</source>
+            <translation>朗讀功能現在用不了，請看螢幕上的字。</translation>
+        </message>
+        <message>
+            <source>现在连不上中心，请过一会儿再查，或者打12348问。</source>
+            <translation>現在連不上中心，請過一會兒再查，或者打12348問。</translation>
+        </message>
+        <message>
+            <source>受理号是8位，由数字和字母组成，请再核对一下。</source>
+            <translation>受理號是8位，由數字和字母組成，請再核對一下。</translation>
+        </message>
+        <message>
+            <source>请填写手机号码的最后4位数字。</source>
+            <translation>請填寫手機號碼的最後4位數字。</translation>
+        </message>
+        <message>
+            <source>查不到</source>
+            <translation>查不到</translation>
+        </message>
+        <message>
+            <source>没有查到</source>
+            <translation>沒有查到</translation>
+        </message>
+        <message>
+            <source>受理号 %1</source>
+            <translation>受理號 %1</translation>
+        </message>
+        <message>
+            <source>今天</source>
+            <translation>今天</translation>
+        </message>
+        <message>
+            <source>星期一</source>
+            <translation>星期一</translation>
+        </message>
+        <message>
+            <source>星期二</source>
+            <translation>星期二</translation>
+        </message>
+        <message>
+            <source>星期三</source>
+            <translation>星期三</translation>
+        </message>
+        <message>
+            <source>星期四</source>
+            <translation>星期四</translation>
+        </message>
+        <message>
+            <source>星期五</source>
+            <translation>星期五</translation>
+        </message>
+        <message>
+            <source>星期六</source>
+            <translation>星期六</translation>
+        </message>
+        <message>
+            <source>星期日</source>
+            <translation>星期日</translation>
+        </message>
+        <message>
+            <source>休息</source>
+            <translation>休息</translation>
+        </message>
+        <message>
+            <source>已过</source>
+            <translation>已過</translation>
+        </message>
+        <message>
+            <source>不能选</source>
+            <translation>不能選</translation>
+        </message>
+        <message>
+            <source>请带上：%1。</source>
+            <translation>請帶上：%1。</translation>
+        </message>
+        <message>
+            <source>中心收到后会打电话联系您。</source>
+            <translation>中心收到後會打電話聯絡您。</translation>
+        </message>
+        <message>
+            <source>以后可以在“办事申请”里点“查询办理进度”，用受理号和手机号码后四位查询。</source>
+            <translation>以後可以在“辦事申請”裡點“查詢辦理進度”，用受理號和手機號碼後四位查詢。</translation>
+        </message>
+    </context>
+    <context>
+        <name>selftest</name>
+        <message>
+            <source>正在检测…</source>
+            <translation>正在檢測…</translation>
+        </message>
+        <message>
+            <source>有 %1 项需要处理</source>
+            <translation>有 %1 項需要處理</translation>
+        </message>
+        <message>
+            <source>全部正常</source>
+            <translation>全部正常</translation>
+        </message>
+        <message>
+            <source>（没能上报中心）</source>
+            <translation>（沒能上報中心）</translation>
+        </message>
+    </context>
+    <context>
+        <name>staff</name>
+        <message>
+            <source>正在核对…</source>
+            <translation>正在核對…</translation>
+        </message>
+        <message>
+            <source>请把工作证上的二维码对准摄像头</source>
+            <translation>請把工作證上的二維碼對準攝影機</translation>
+        </message>
+        <message>
+            <source>没有看到工作证，请再试一次，或输入密码</source>
+            <translation>沒有看到工作證，請再試一次，或輸入密碼</translation>
+        </message>
+        <message>
+            <source>正在读取…</source>
+            <translation>正在讀取…</translation>
+        </message>
+        <message>
+            <source>没有等待处理的事项。</source>
+            <translation>沒有等待處理的事項。</translation>
+        </message>
+    </context>
+    <context>
+        <name>texts</name>
+        <message>
+            <source>等了太久没有回应，请稍后再试。</source>
+            <translation>等了太久沒有回應，請稍後再試。</translation>
+        </message>
+        <message>
+            <source>连不上服务器，请检查网络后再试。</source>
+            <translation>連不上伺服器，請檢查網路後再試。</translation>
+        </message>
+        <message>
+            <source>出了点问题，请稍后再试。</source>
+            <translation>出了點問題，請稍後再試。</translation>
+        </message>
+        <message>
+            <source>此功能正在建设中，请先使用“律师视频”，或拨打 12348 法律服务热线。</source>
+            <translation>此功能正在建設中，請先使用「律師視訊」，或撥打 12348 法律服務熱線。</translation>
+        </message>
+        <message>
+            <source>一般咨询</source>
+            <translation>一般諮詢</translation>
+        </message>
+        <message>
+            <source>婚姻家庭</source>
+            <translation>婚姻家庭</translation>
+        </message>
+        <message>
+            <source>劳动争议、欠薪</source>
+            <translation>勞動爭議、欠薪</translation>
+        </message>
+        <message>
+            <source>交通事故</source>
+            <translation>交通事故</translation>
+        </message>
+        <message>
+            <source>借贷合同</source>
+            <translation>借貸合同</translation>
+        </message>
+        <message>
+            <source>土地承包</source>
+            <translation>土地承包</translation>
+        </message>
+        <message>
+            <source>房产物业</source>
+            <translation>房產物業</translation>
+        </message>
+        <message>
+            <source>继承赡养</source>
+            <translation>繼承贍養</translation>
+        </message>
+        <message>
+            <source>刑事</source>
+            <translation>刑事</translation>
+        </message>
+        <message>
+            <source>没能接通，请稍后再试。</source>
+            <translation>沒能接通，請稍後再試。</translation>
+        </message>
+        <message>
+            <source>现在没有值班律师。</source>
+            <translation>現在沒有值班律師。</translation>
+        </message>
+        <message>
+            <source>请填写用户名和密码。</source>
+            <translation>請填寫用戶名和密碼。</translation>
+        </message>
+    </context>
 </TS>
