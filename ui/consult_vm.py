@@ -427,7 +427,7 @@ class ConsultViewModel(QObject):
         if not forms:
             return
         self.read_aloud.stop()
-        if callable(open_form):
+        if callable(open_form) and getattr(self._kiosk, "forms", None) is not None:
             open_form(forms[0].removeprefix("form:"))
         else:
             self._notice = texts.not_built_notice()
