@@ -41,9 +41,9 @@ def walkthrough(out: Path) -> None:
     with running_stack(out / "run") as stack:
         kiosk, desk = stack.kiosk, stack.desk
         kiosk.wait_state("idle", timeout=60)
-        shoot(kiosk, shots, "01-kiosk-home")
         say(f"lawyer {DEMO_LAWYER[1]} logs in at the desk and goes on duty")
         desk_on_duty(desk)
+        shoot(kiosk, shots, "01-kiosk-home")  # by now the kiosk has drawn its home screen
         shoot(desk, shots, "02-desk-on-duty")
         say("the villager taps 律师视频")
         kiosk.send("tap", target="call")

@@ -16,11 +16,12 @@ Rectangle {
     }
 
     Column {
+        id: content
         anchors.top: bar.bottom
-        anchors.topMargin: Theme.px(48) / Theme.textScale
+        anchors.topMargin: Theme.px(24) / Theme.textScale
         anchors.horizontalCenter: parent.horizontalCenter
         width: parent.width - 2 * Theme.margin
-        spacing: Theme.px(24)
+        spacing: Theme.px(16)
 
         Text {
             objectName: "noLawyerMessage"
@@ -62,7 +63,7 @@ Rectangle {
                 objectName: "hotlineNumber"
                 text: screen.vm ? screen.vm.hotline : "12348"
                 color: Theme.primary
-                font.pixelSize: Theme.fontHuge * 1.3 / Theme.textScale  // the words above grow instead
+                font.pixelSize: Theme.fontHuge / Theme.textScale  // the words above grow instead
                 font.bold: true
                 lineHeight: 0.8  // digits need no room for the CJK line spacing
             }
@@ -71,8 +72,8 @@ Rectangle {
 
     BigButton {
         objectName: "backButton"
-        anchors.bottom: parent.bottom
-        anchors.bottomMargin: Theme.px(48)
+        // Near the bottom, but never over the hotline when the message runs to more lines.
+        y: Math.max(content.y + content.height + Theme.px(24), parent.height - height - Theme.px(48))
         anchors.horizontalCenter: parent.horizontalCenter
         width: Theme.px(440)
         text: qsTr("返回首页")
