@@ -22,7 +22,7 @@ test: lint
 demo: bootstrap
 	@$(if $(DISPLAY),$(PY) tools/demo.py,$(XRUN) $(PY) tools/demo.py --walkthrough)
 
-bench: bench-call bench-search bench-outbox
+bench: bench-call bench-search bench-outbox bench-pool bench-resilience
 
 bench-call: bootstrap
 	@$(XRUN) $(PY) bench/bench_call.py
