@@ -16,7 +16,7 @@ lint: bootstrap
 	@echo "== dependency rule (import-linter)"; $(VENV)/bin/lint-imports --no-cache
 
 test: lint
-	@echo "== pytest"; $(XRUN) $(PY) -m pytest $(PYTEST_ARGS)
+	@$(XRUN) bash tools/run_tests.sh $(PY) $(PYTEST_ARGS)
 
 # With a display: windows. Without one: a scripted walkthrough on a virtual screen, with screenshots.
 demo: bootstrap
