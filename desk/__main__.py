@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -19,7 +21,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--automation", action="store_true", help="JSON-line commands on stdin, events on stdout"
     )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help='start offscreen, print {"event":"ready","screen":"login"} once the window drew, exit 0',
+    )
     args = parser.parse_args(argv)
+    if args.smoke_test:  # a bundle's first start: no screen, nobody to talk to
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     try:
         settings = load_settings(DeskSettings, "desk", args.config, args.set)
     except ConfigError as exc:
@@ -37,13 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     app = create_application(sys.argv[:1], name="desk", language=settings.language)
     work_dir = Path(tempfile.mkdtemp(prefix="desk-"))
     try:
-        asyncio.run(_run(settings, args.automation, work_dir), loop_factory=lambda: qasync.QEventLoop(app))
+        asyncio.run(
+            _run(settings, args.automation, work_dir, smoke_test=args.smoke_test),
+            loop_factory=lambda: qasync.QEventLoop(app),
+        )
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     return 0
 
 
-async def _run(settings: DeskSettings, automation: bool, work_dir: Path) -> None:
+async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smoke_test: bool = False) -> None:
     """Build the flow, the view-model and the window; quit cleanly (hang up, go off duty)."""
     from PySide6.QtQml import QQmlApplicationEngine
 
@@ -65,6 +77,14 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path) -> None
     applications = DeskFormsViewModel(runner, settings.server_url, token, work_dir / "applications")
     window = load_window(engine, QML_DIR / "desk" / "Main.qml", {"vm": vm, "applications": applications})
     quit_request = QuitRequest(window)
+    if smoke_test:
+
+        def first_frame() -> None:
+            window.frameSwapped.disconnect(first_frame)
+            print(json.dumps({"event": "ready", "screen": "login"}), flush=True)
+            quit_request.request()
+
+        window.frameSwapped.connect(first_frame)
     channel = None
     if automation:
         channel = AutomationChannel(window, vm, desk_commands(vm), on_quit=quit_request.request)

@@ -36,3 +36,20 @@ def test_desk_process_logs_in_answers_and_quits_cleanly():
     assert exited["flow_closed"] is True
     assert exited["actions"][-3:] == ["accept", "hangup", "close"]
     assert "Traceback" not in stderr
+
+
+def test_smoke_test_flag_reports_ready_and_exits():
+    """What a bundle's smoke test relies on: one ready line once the window drew, exit 0."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "desk", "--smoke-test"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"event": "ready", "screen": "login"}
