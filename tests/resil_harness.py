@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import subprocess
-import typing
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,36 +22,6 @@ from tools.netimpair import ImpairedUdpRelay
 
 IN_CALL_RELAYED = (p.Redial, p.RedialAnswer, p.MediaMode, p.PushContent, p.FormPatch, p.RecordingConsent)
 WAIT_S = 30.0  # a hang guard for one awaited event on a loaded machine, never a timing assertion
-
-
-class WideCoturn(CoturnProcess):
-    """coturn with room for the relay allocations of many redials."""
-
-    def _spawn(self, log: typing.BinaryIO, relay_lo: int) -> subprocess.Popen[bytes]:
-        """turnserver as tools.coturn starts it, with 200 relay ports instead of 10."""
-        args = [
-            self.binary,
-            "-n",
-            "--listening-ip=127.0.0.1",
-            "--relay-ip=127.0.0.1",
-            f"--listening-port={self.port}",
-            f"--min-port={relay_lo}",
-            f"--max-port={relay_lo + 199}",
-            "--use-auth-secret",
-            f"--static-auth-secret={self.secret}",
-            "--realm=kiosk.test",
-            "--no-tls",
-            "--no-dtls",
-            "--no-cli",
-            "--allow-loopback-peers",
-            "--fingerprint",
-            "--no-software-attribute",
-            f"--pidfile={self.work_dir / 'turnserver.pid'}",
-            f"--userdb={self.work_dir / 'turndb'}",
-            "--log-file=stdout",
-            "--simple-log",
-        ]
-        return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
 
 
 class RelayingPool(FakePool):
@@ -159,7 +127,7 @@ async def impaired_call(
     redial_attempt_s: float = 5.0,
 ) -> AsyncIterator[ImpairedCall]:
     """coturn + impairment relay + RelayingPool + kiosk and desk (both relay-only), call connected."""
-    coturn = WideCoturn(work / "turn")
+    coturn = CoturnProcess(work / "turn", relay_ports=200)  # room for the allocations of many redials
     coturn.start()
     relay = ImpairedUdpRelay(coturn.port)
     relay.start()

@@ -19,13 +19,14 @@ class CoturnUnavailableError(RuntimeError):
 class CoturnProcess:
     """A turnserver with use-auth-secret listening on 127.0.0.1, relaying on 127.0.0.1."""
 
-    def __init__(self, work_dir: Path, secret: str = "kiosk-test-secret") -> None:
+    def __init__(self, work_dir: Path, secret: str = "kiosk-test-secret", relay_ports: int = 10) -> None:
         binary = shutil.which("turnserver")
         if binary is None:
             raise CoturnUnavailableError("turnserver not found: apt-get install coturn")
         self.binary = binary
         self.work_dir = work_dir
         self.secret = secret
+        self.relay_ports = relay_ports  # relay allocations at once (many redials need more)
         self.port = free_port()
         self.url = f"turn:127.0.0.1:{self.port}?transport=udp"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -55,7 +56,7 @@ class CoturnProcess:
                 "--relay-ip=127.0.0.1",
                 f"--listening-port={self.port}",
                 f"--min-port={relay_lo}",
-                f"--max-port={relay_lo + 9}",
+                f"--max-port={relay_lo + self.relay_ports - 1}",
                 "--use-auth-secret",
                 f"--static-auth-secret={self.secret}",
                 "--realm=kiosk.test",
