@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from config.settings import TurnSettings
+from media.flows import CallerState, DeskState
 from protocol.messages import (
     CallQueued,
     CallRequest,
@@ -17,8 +21,16 @@ from protocol.messages import (
     Role,
     SetDuty,
 )
+from tests.media_fixtures import use_loopback_host_candidates
 from tests.server_helpers import RunningServer, SignalClient, running_server, server_settings
+from tests.test_resilience_server import LAWYER, connect
 from tests.test_server_calls import connected_call
+
+
+@pytest.fixture
+def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_loopback_host_candidates(monkeypatch)
+
 
 CANDIDATE = "candidate:1 1 udp 2122260223 192.0.2.7 50000 typ host"
 
@@ -97,3 +109,33 @@ async def test_a_kiosk_not_back_within_the_grace_ends_the_call_and_frees_the_law
         await server.hub.records_flushed()
         record = await server.storage.get_call(call_id)
         assert record is not None and (record.outcome, record.ended_by) == ("disconnected", "kiosk")
+
+
+async def test_the_kiosk_app_whose_socket_is_cut_mid_call_rejoins_by_itself_and_the_picture_goes_on(
+    tmp_path, loopback: None
+) -> None:
+    settings = server_settings(tmp_path, turn=TurnSettings())
+    async with running_server(settings) as server:
+        await server.add_lawyer(LAWYER[0], LAWYER[1], LAWYER[2], LAWYER[3])
+        call = await connect(server.url, await server.add_kiosk("红星村服务室", "红星村"))
+        call_id = call.kiosk.info.call_id
+        try:
+            kiosk_id = next(party for role, party in server.hub.connections if role is Role.KIOSK)
+            cut = server.hub.connections[(Role.KIOSK, kiosk_id)]
+            assert cut._transport is not None
+            cut._transport.abort()  # the village link drops the TCP connection; the server stays up
+            await call.kiosk_info.until(lambda s, i: call.kiosk.rejoined)  # reconnected and rejoined
+            assert call.desk.state == DeskState.IN_CALL and call.kiosk.state == CallerState.IN_CALL
+            call.at_kiosk.enough.clear()
+            call.at_kiosk._wanted = len(call.at_kiosk.seqs) + 15  # the lawyer's picture still arrives
+            async with asyncio.timeout(30):
+                await call.at_kiosk.enough.wait()
+            await call.kiosk.hangup()
+            await call.desk_log.reach(DeskState.AVAILABLE)
+        finally:
+            await call.kiosk.close()
+            await call.desk.close()
+        await server.hub.records_flushed()
+        record = await server.storage.get_call(call_id)
+        assert record is not None and (record.outcome, record.ended_by) == ("completed", "kiosk")
+        assert record.stats["rejoins"] == 1
