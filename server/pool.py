@@ -142,10 +142,11 @@ class Pool(CallRelay):
     # ---- presence ------------------------------------------------------------------------------
 
     def lawyer_connected(self, lawyer_id: int, display_name: str, law_firm: str) -> list[Action]:
-        """A lawyer's connection opened; they start off duty (back mid-call: the call waits for Rejoin)."""
+        """A lawyer's connection opened; they start off duty (back mid-call: on duty as before, the
+        call waiting for their Rejoin)."""
         away = self.lawyers.get(lawyer_id)
         if away is not None and not away.online:
-            away.online = True
+            away.online, away.on_duty, away.away_on_duty = True, away.away_on_duty, False
             return [self._duty_state(away)]
         if away is not None:
             raise IllegalTransitionError(f"lawyer {lawyer_id} is already connected")
@@ -230,12 +231,7 @@ class Pool(CallRelay):
         if call.away_until.pop(role.value, None) is None:
             return []  # never away (a rejoin after a blip the server did not notice)
         call.stats["rejoins"] = int(call.stats.get("rejoins", 0)) + 1
-        actions: list[Action] = []
-        if role is Role.LAWYER:
-            lawyer = self._lawyer(party_id)
-            lawyer.on_duty, lawyer.away_on_duty = lawyer.away_on_duty, False
-            actions.append(self._duty_state(lawyer))
-        return [*actions, SaveCall(call.record()), *self._dispatch(now)]
+        return [SaveCall(call.record())]
 
     def end_rejoin_waits(self, now: float) -> list[Action]:
         """End every call still waiting for a side to rejoin (the server is shutting down)."""

@@ -155,7 +155,7 @@ class Lawyer:
     missed_in_row: int = 0  # rings timed out since they last answered
     wrap_up_until: float = 0.0  # in WRAP_UP: when it ends by itself
     online: bool = True  # False while their dropped signaling may still rejoin a connected call
-    away_on_duty: bool = False  # their duty when the connection dropped mid-call (restored on rejoin)
+    away_on_duty: bool = False  # their duty when the connection dropped mid-call (restored on return)
 
     def move(self, new: LawyerState) -> None:
         """Change state, refusing changes the table does not allow."""

@@ -123,14 +123,13 @@ def test_a_kiosk_back_that_asks_a_new_call_instead_ends_the_old_one():
     assert [type(m) for m in to_kiosk(actions, 7)] == [CallQueued]
 
 
-def test_a_lawyer_back_within_the_grace_rejoins_and_is_on_duty_again():
+def test_a_lawyer_back_within_the_grace_is_on_duty_again_and_rejoins():
     pool = make_pool()
     call_id = connected_call(pool)
     assert to_kiosk(pool.lawyer_disconnected(1, 20.0), 7) == []
     assert pool.lawyers[1].state is LawyerState.IN_CALL
-    assert pool.lawyer_connected(1, "律师1", "律所") == [SendToLawyer(1, DutyState("in_call", False))]
-    actions = pool.rejoin(Role.LAWYER, 1, call_id, 30.0)
-    assert SendToLawyer(1, DutyState("in_call", True)) in actions
+    assert pool.lawyer_connected(1, "律师1", "律所") == [SendToLawyer(1, DutyState("in_call", True))]
+    pool.rejoin(Role.LAWYER, 1, call_id, 30.0)
     assert pool.expire(20.0 + GRACE_S) == []
     pool.hangup(Role.LAWYER, 1, call_id, "completed", 90.0)
     pool.expire(90.0 + WRAP_UP_S)
@@ -156,6 +155,18 @@ def test_a_call_the_kiosk_ends_while_the_lawyer_is_away_never_rings_the_absent_l
     assert 1 not in pool.lawyers
     pool.kiosk_connected(8, "终端8", "东村")
     assert not [a for a in pool.request_call(8, "r2", "general", 26.0) if isinstance(a, SendToLawyer)]
+
+
+def test_a_lawyer_back_but_never_rejoining_is_freed_when_the_grace_ends():
+    pool = make_pool()
+    call_id = connected_call(pool)
+    pool.lawyer_disconnected(1, 20.0)
+    pool.lawyer_connected(1, "律师1", "律所")  # the desk program restarted and forgot the call
+    actions = pool.expire(20.0 + GRACE_S)
+    assert to_lawyer(actions, 1) == [Hangup(call_id, "disconnected")]
+    assert to_kiosk(actions, 7) == [Hangup(call_id, "disconnected")]
+    assert ended(actions) == [("disconnected", "lawyer")]
+    assert SendToLawyer(1, DutyState("wrap_up", True, "", 20.0 + GRACE_S + WRAP_UP_S)) in actions
 
 
 def test_shutting_down_ends_calls_still_waiting_for_a_rejoin():
