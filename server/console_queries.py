@@ -290,6 +290,35 @@ async def find_calls(
     storage: Storage, matter_filter: MatterFilter, limit: int | None = None, tz: ZoneInfo = CENTRE_TZ
 ) -> list[CallRow]:
     """Calls matching the filter, newest first (notes decrypted with the storage's key)."""
+    query = _filtered(matter_filter, limit, tz)
+    async with storage.engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    return [_row(r, _decrypter(storage)) for r in rows]
+
+
+async def find_calls_with_stats(
+    storage: Storage, matter_filter: MatterFilter, tz: ZoneInfo = CENTRE_TZ
+) -> list[tuple[CallRow, dict[str, Any]]]:
+    """Calls matching the filter with their media stats, newest first (notes left out, not decrypted)."""
+    async with storage.engine.connect() as conn:
+        rows = (await conn.execute(_filtered(matter_filter, None, tz))).all()
+    return [(_row(r, _no_notes), _stats(r)) for r in rows]
+
+
+def _no_notes(token: str) -> str:
+    return ""
+
+
+def _stats(row: Any) -> dict[str, Any]:
+    try:
+        stats = json.loads(row.stats or "{}")
+    except ValueError:
+        return {}
+    return stats if isinstance(stats, dict) else {}
+
+
+def _filtered(matter_filter: MatterFilter, limit: int | None, tz: ZoneInfo) -> Any:
+    """The calls query narrowed by the filter, newest first."""
     c = schema.calls
     query = _calls_query()
     f = matter_filter
@@ -309,9 +338,7 @@ async def find_calls(
     query = query.order_by(c.c.requested_at.desc(), c.c.id)
     if limit is not None:
         query = query.limit(limit)
-    async with storage.engine.connect() as conn:
-        rows = (await conn.execute(query)).all()
-    return [_row(r, _decrypter(storage)) for r in rows]
+    return query
 
 
 async def find_call(storage: Storage, call_id: str) -> MatterDetail | None:
@@ -325,11 +352,7 @@ async def find_call(storage: Storage, call_id: str) -> MatterDetail | None:
         {"lawyer_id": e["lawyer_id"], "name": names.get(e["lawyer_id"], "?"), "reason": e.get("reason", "")}
         for e in _declined(row)
     ]
-    try:
-        stats = json.loads(row.stats or "{}")
-    except ValueError:
-        stats = {}
-    return MatterDetail(_row(row, _decrypter(storage)), declined, stats if isinstance(stats, dict) else {})
+    return MatterDetail(_row(row, _decrypter(storage)), declined, _stats(row))
 
 
 async def _lawyer_names(conn: Any) -> dict[int, str]:

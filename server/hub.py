@@ -212,8 +212,9 @@ class Hub:
         ]
 
     async def stop(self) -> None:
-        """Stop the timer and write every record still queued."""
+        """End calls still waiting for a side to rejoin, stop the timer, write every record still queued."""
         await self.background_done()
+        self._perform(self.pool.end_rejoin_waits(self.clock()))
         for task in self._tasks:
             if task.get_name() != "call-records":  # the writer ends by itself once the queue is empty
                 task.cancel()

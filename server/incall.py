@@ -36,7 +36,15 @@ from protocol.messages import (
     Role,
 )
 from server.pool import Pool
-from server.pool_model import Action, CallRecord, CallState, SaveCall, SendToKiosk, SendToLawyer
+from server.pool_model import (
+    Action,
+    CallRecord,
+    CallState,
+    PoolRefusedError,
+    SaveCall,
+    SendToKiosk,
+    SendToLawyer,
+)
 from server.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -152,7 +160,12 @@ class InCall:
     async def _rejoin(self, conn: Client, call_id: str) -> None:
         """Confirm the call, adopting it from its stored record when this server does not know it."""
         parties = self._parties(call_id)
-        if parties is None:
+        if parties is not None and _is_party(parties, conn) and call_id not in self.adopted:
+            try:  # back within the pool's grace after a signaling drop: the call goes on
+                self._perform(self.pool.rejoin(conn.role, conn.party_id, call_id, self._clock()))
+            except PoolRefusedError:
+                parties = None
+        if parties is None and self.pool.find_call(call_id) is None:  # unknown here: a restart?
             record = await self.storage.get_call(call_id)
             if record is not None and self._may_adopt(record):
                 self.adopted[call_id] = AdoptedCall(
@@ -169,6 +182,8 @@ class InCall:
             return False
         if record.outcome is None:
             return True
+        if record.stats.get("rejoin_timed_out"):
+            return False  # the side did not come back within the grace: the call is really over
         recent = record.ended_at is not None and self._clock() - record.ended_at < REJOIN_WINDOW_S
         return record.outcome == EndReason.DISCONNECTED.value and recent
 

@@ -64,6 +64,7 @@ class Pool(CallRelay):
         missed_calls_break: int = 0,
         wrap_up_s: float = 0.0,
         hold_place_s: float = 0.0,
+        rejoin_grace_s: float = 0.0,
         queue_update_s: float = 10.0,
         callback_offer_wait_s: float = 300.0,
         mean_handle_s: float = 300.0,
@@ -78,6 +79,7 @@ class Pool(CallRelay):
         self.missed_calls_break = missed_calls_break
         self.wrap_up_s = wrap_up_s
         self.hold_place_s = hold_place_s
+        self.rejoin_grace_s = rejoin_grace_s
         self.timezone = timezone
         self._new_call_id = new_call_id
         self._new_tracking = new_tracking
@@ -108,6 +110,7 @@ class Pool(CallRelay):
             missed_calls_break=settings.missed_calls_break,
             wrap_up_s=settings.wrap_up_s,
             hold_place_s=settings.hold_place_s,
+            rejoin_grace_s=settings.call_rejoin_grace_s,
             queue_update_s=settings.queue_update_s,
             callback_offer_wait_s=settings.callback_offer_wait_s,
             mean_handle_s=settings.mean_handle_s,
@@ -139,21 +142,30 @@ class Pool(CallRelay):
     # ---- presence ------------------------------------------------------------------------------
 
     def lawyer_connected(self, lawyer_id: int, display_name: str, law_firm: str) -> list[Action]:
-        """A lawyer's connection opened; they start off duty."""
-        if lawyer_id in self.lawyers:
+        """A lawyer's connection opened; they start off duty (back mid-call: on duty as before, the
+        call waiting for their Rejoin)."""
+        away = self.lawyers.get(lawyer_id)
+        if away is not None and not away.online:
+            away.online, away.on_duty, away.away_on_duty = True, away.away_on_duty, False
+            return [self._duty_state(away)]
+        if away is not None:
             raise IllegalTransitionError(f"lawyer {lawyer_id} is already connected")
         lawyer = Lawyer(lawyer_id, display_name, law_firm)
         self.lawyers[lawyer_id] = lawyer
         return [self._duty_state(lawyer)]
 
     def lawyer_disconnected(self, lawyer_id: int, now: float) -> list[Action]:
-        """A lawyer's connection closed: re-offer a ringing call, end a connected one."""
+        """A lawyer's connection closed: re-offer a ringing call; a connected one waits for a rejoin."""
         lawyer = self.lawyers.get(lawyer_id)
-        if lawyer is None:
+        if lawyer is None or not lawyer.online:
             return []
-        lawyer.on_duty = False
+        away_on_duty, lawyer.on_duty = lawyer.on_duty, False
         actions: list[Action] = []
         call = self.calls.get(lawyer.call_id) if lawyer.call_id else None
+        if call is not None and call.state is CallState.CONNECTED and self.rejoin_grace_s > 0:
+            lawyer.online, lawyer.away_on_duty = False, away_on_duty
+            call.away_until.setdefault(Role.LAWYER.value, now + self.rejoin_grace_s)
+            return self._dispatch(now)  # media goes on peer to peer; the desk may Rejoin
         if call is not None and call.state is CallState.RINGING:
             actions += self._withdraw_ring(call, lawyer, "disconnected", now)
         elif call is not None and call.state is CallState.CONNECTED:
@@ -179,6 +191,10 @@ class Pool(CallRelay):
         if kiosk is None or not kiosk.online:
             return []
         call = self.calls.get(kiosk.call_id) if kiosk.call_id else None
+        if call is not None and call.state is CallState.CONNECTED and self.rejoin_grace_s > 0:
+            kiosk.online = False
+            call.away_until.setdefault(Role.KIOSK.value, now + self.rejoin_grace_s)
+            return []  # media goes on peer to peer; the kiosk may Rejoin
         if call is not None and call.state is not CallState.CONNECTED and self.hold_place_s > 0:
             kiosk.online = False
             call.held_until = now + self.hold_place_s
@@ -204,6 +220,25 @@ class Pool(CallRelay):
         queued = CallQueued(call.request_id, call_id, self.queue_position(call_id), [], call.tracking_number)
         self.reporter.forget(call_id)  # the next update goes out at once
         return [SendToKiosk(kiosk_id, queued), *self._dispatch(now)]
+
+    def rejoin(self, role: Role, party_id: int, call_id: str, now: float) -> list[Action]:
+        """A side whose signaling dropped mid-call is back within the grace: the call goes on."""
+        call = self._own_call(role, party_id, call_id)
+        if call is None or call.state is not CallState.CONNECTED:
+            raise PoolRefusedError(ErrorCode.NOT_FOUND, "这个通话已经结束。", call_id)
+        if role is Role.LAWYER and call.lawyer_id != party_id:
+            raise PoolRefusedError(ErrorCode.NOT_FOUND, "这个通话已经结束。", call_id)
+        if call.away_until.pop(role.value, None) is None:
+            return []  # never away (a rejoin after a blip the server did not notice)
+        call.stats["rejoins"] = int(call.stats.get("rejoins", 0)) + 1
+        return [SaveCall(call.record())]
+
+    def end_rejoin_waits(self, now: float) -> list[Action]:
+        """End every call still waiting for a side to rejoin (the server is shutting down)."""
+        actions: list[Action] = []
+        for call in [c for c in self.calls.values() if c.away_until]:
+            actions += self._end_away(call, now)
+        return actions
 
     def set_duty(self, lawyer_id: int, on_duty: bool, now: float) -> list[Action]:
         """A lawyer goes on or off duty (also back from a break); a call ringing them moves on."""
@@ -250,9 +285,13 @@ class Pool(CallRelay):
         actions: list[Action] = []
         if kiosk.call_id is not None:
             held = self.calls.get(kiosk.call_id)
-            if held is None or held.held_until is None:
+            if held is not None and Role.KIOSK.value in held.away_until:  # came back but never rejoined
+                actions += self._tell_lawyers_call_over(held, EndReason.DISCONNECTED.value)
+                actions += self._finish(held, EndReason.DISCONNECTED, EndedBy.KIOSK, now)
+            elif held is None or held.held_until is None:
                 raise PoolRefusedError(ErrorCode.WRONG_STATE, "这台终端已经在通话或等待中。", kiosk.call_id)
-            actions += self._finish(held, EndReason.CANCELLED, EndedBy.KIOSK, now)  # asked anew instead
+            else:
+                actions += self._finish(held, EndReason.CANCELLED, EndedBy.KIOSK, now)  # asked anew instead
         call = Call(
             call_id=self._new_call_id(),
             kiosk_id=kiosk_id,
@@ -374,6 +413,7 @@ class Pool(CallRelay):
                         call.requested_at + adviser + specialist,
                     ]
         deadlines += [lw.wrap_up_until for lw in self.lawyers.values() if lw.state is LawyerState.WRAP_UP]
+        deadlines += [min(call.away_until.values()) for call in self.calls.values() if call.away_until]
         next_update = self.reporter.next_due()
         if next_update is not None:
             deadlines.append(next_update)
@@ -381,9 +421,13 @@ class Pool(CallRelay):
         return min((d for d in deadlines if d > last), default=None)
 
     def expire(self, now: float) -> list[Action]:
-        """Pass on rings that timed out (breaks for repeated misses), end held places and wrap-ups."""
+        """Pass on rings that timed out (breaks for repeated misses), end held places, wrap-ups and
+        connected calls whose dropped side did not rejoin in time."""
         actions: list[Action] = []
         self.reporter.last_expired = now
+        for call in [c for c in self.calls.values() if c.away_until and min(c.away_until.values()) <= now]:
+            call.stats["rejoin_timed_out"] = True  # never to be adopted by a restarted server
+            actions += self._end_away(call, now)
         for call_id in list(self._queue):
             call = self.calls[call_id]
             if call.held_until is not None and call.held_until <= now:
@@ -537,6 +581,20 @@ class Pool(CallRelay):
         lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
         return [self._duty_state(lawyer), SaveCall(call.record())]
 
+    def _end_away(self, call: Call, now: float) -> list[Action]:
+        """A side did not rejoin in time: the call ends as disconnected by the side that left first."""
+        first_away = min(call.away_until, key=lambda side: (call.away_until[side], side))
+        ended_by = EndedBy.KIOSK if first_away == Role.KIOSK.value else EndedBy.LAWYER
+        hangup = Hangup(call.call_id, EndReason.DISCONNECTED.value)
+        actions: list[Action] = []
+        kiosk = self.kiosks.get(call.kiosk_id)
+        if kiosk is not None and kiosk.online:  # also one back but never rejoined: it learns the end
+            actions.append(SendToKiosk(call.kiosk_id, hangup))
+        lawyer = self.lawyers.get(call.lawyer_id) if call.lawyer_id is not None else None
+        if lawyer is not None and lawyer.online:
+            actions.append(SendToLawyer(lawyer.lawyer_id, hangup))
+        return actions + self._finish(call, EndReason.DISCONNECTED, ended_by, now)
+
     def _leave_wrap_up(self, lawyer: Lawyer, now: float) -> list[Action]:
         lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
         lawyer.idle_since = now
@@ -565,6 +623,7 @@ class Pool(CallRelay):
             ringing.move(LawyerState.AVAILABLE if ringing.on_duty else LawyerState.OFFLINE)
             actions.append(self._duty_state(ringing))
         call.ringing = set()
+        call.away_until.clear()
         call.move(CallState.ENDED)
         call.ended_at = now
         call.outcome = outcome
@@ -578,13 +637,17 @@ class Pool(CallRelay):
         if was_connected and lawyer is not None and lawyer.call_id == call.call_id:
             lawyer.call_id = None
             self.reporter.handled(now - (call.answered_at or now) + self.wrap_up_s)
-            if self.wrap_up_s > 0:
+            if not lawyer.online:  # dropped mid-call and never came back: they leave the pool now
+                lawyer.move(LawyerState.OFFLINE)
+                del self.lawyers[lawyer.lawyer_id]
+            elif self.wrap_up_s > 0:
                 lawyer.move(LawyerState.WRAP_UP)
                 lawyer.wrap_up_until = now + self.wrap_up_s
             else:
                 lawyer.move(LawyerState.AVAILABLE if lawyer.on_duty else LawyerState.OFFLINE)
             lawyer.idle_since = now
-            actions.append(self._duty_state(lawyer))
+            if lawyer.online:
+                actions.append(self._duty_state(lawyer))
         kiosk = self.kiosks.get(call.kiosk_id)
         if kiosk is not None and kiosk.call_id == call.call_id:
             kiosk.call_id = None
@@ -602,7 +665,7 @@ class Pool(CallRelay):
 
     def _lawyer(self, lawyer_id: int) -> Lawyer:
         lawyer = self.lawyers.get(lawyer_id)
-        if lawyer is None:
+        if lawyer is None or not lawyer.online:
             raise IllegalTransitionError(f"lawyer {lawyer_id} is not connected")
         return lawyer
 

@@ -154,6 +154,8 @@ class Lawyer:
     last_offered: int = 0  # offer counter at their last ring (round robin)
     missed_in_row: int = 0  # rings timed out since they last answered
     wrap_up_until: float = 0.0  # in WRAP_UP: when it ends by itself
+    online: bool = True  # False while their dropped signaling may still rejoin a connected call
+    away_on_duty: bool = False  # their duty when the connection dropped mid-call (restored on return)
 
     def move(self, new: LawyerState) -> None:
         """Change state, refusing changes the table does not allow."""
@@ -191,6 +193,7 @@ class Call:
     ringing: set[int] = field(default_factory=set)  # lawyers this call rings now
     offered_to: set[int] = field(default_factory=set)  # every lawyer it ever rang
     held_until: float | None = None  # kiosk away: the place is kept until then
+    away_until: dict[str, float] = field(default_factory=dict)  # side that dropped mid-call -> deadline
     notes: str | None = None
     rating: int | None = None
     ring_deadline: float = 0.0

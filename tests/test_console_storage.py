@@ -10,6 +10,13 @@ from sqlalchemy import text
 from server.auth import register_kiosk, register_lawyer
 from server.console.roster_store import ConsoleRoster
 from server.console_auth import LoginRefusal, StaffAccounts, StaffRole, StaffUser
+from server.console_quality import (
+    call_quality,
+    measured,
+    quality_by_day,
+    quality_by_terminal,
+    quality_figures,
+)
 from server.console_queries import (
     CENTRE_TZ,
     MatterFilter,
@@ -18,6 +25,7 @@ from server.console_queries import (
     figures_by_lawyer,
     find_call,
     find_calls,
+    find_calls_with_stats,
 )
 from server.crypto import DataCipher
 from server.pool_model import CallRecord
@@ -136,6 +144,87 @@ async def test_figures_from_stored_calls_match_on_every_engine(storage):
     assert first is not None and first.row.tracking_number == "20261124-0001" and first.row.rating == 3
     assert detail.declined == [{"lawyer_id": li, "name": "李律师", "reason": "timeout"}]
     assert await find_call(storage, "nope") is None
+
+
+def quality(loss: float, rtt_ms: float, mode: str = "full", reconnections: int = 0) -> dict:
+    """One side's CallStats as a terminal or desk sends it at hang-up (quality summary only)."""
+    return {
+        "quality": {
+            "recv_kbps_avg": 900.0,
+            "send_kbps_avg": 850.0,
+            "loss_avg": loss,
+            "loss_max": loss * 2,
+            "jitter_ms_avg": 12.0,
+            "rtt_ms_avg": rtt_ms,
+            "resolutions": ["320x240", "640x480"],
+            "mode_changes": 0 if mode == "full" else 2,
+            "worst_mode": mode,
+            "redial_attempts": reconnections,
+            "reconnections": reconnections,
+        },
+        "timings": {},
+    }
+
+
+async def test_quality_figures_from_stored_calls_match_on_every_engine(storage):
+    wang = await register_lawyer(storage, "wang", "王律师", "明理所", "pw-123456")
+    east, _ = await register_kiosk(storage, "红星村服务室", "红星村")
+    west, _ = await register_kiosk(storage, "白杨村服务室", "白杨村")
+    yesterday = datetime(2026, 11, 23, 23, 50, tzinfo=CENTRE_TZ).timestamp()
+
+    def record(call_id, kiosk, at, stats, *, answered=True, outcome="completed"):
+        return CallRecord(
+            call_id, kiosk, wang if answered else None, "land", at, at + 1, at + 5 if answered else None,
+            at + 300, outcome, "kiosk", stats, [],
+        )  # fmt: skip
+
+    for rec in (
+        record("q0", east, yesterday, {"kiosk": quality(0.04, 200.0, "low")}),
+        record("q1", east, T0, {"kiosk": quality(0.02, 120.0), "lawyer": quality(0.01, 130.0)}),
+        record(
+            "q2",
+            west,
+            T0 + 600,
+            {"kiosk": quality(0.12, 450.0, "low", 1), "lawyer": quality(0.08, 440.0, "audio_only", 2)},
+        ),
+        record(
+            "q3", west, T0 + 1200, {"kiosk": quality(0.30, 800.0, "audio_only", 3)}, outcome="disconnected"
+        ),
+        record("q4", east, T0 + 1800, {}),  # answered, but neither side reported figures
+        record("q5", west, T0 + 2400, {"kiosk": quality(0.5, 900.0)}, answered=False, outcome="cancelled"),
+    ):
+        await storage.save_call(rec)
+
+    today = date(2026, 11, 24)
+    calls = measured(await find_calls_with_stats(storage, MatterFilter(start=today, end=today)))
+    assert sorted(row.call_id for row, _ in calls) == ["q1", "q2", "q3"]
+    q2 = next(q for row, q in calls if row.call_id == "q2")
+    assert (q2.loss, q2.rtt_ms, q2.worst_mode, q2.reconnections) == (0.12, 450.0, "audio_only", 2)
+    day = quality_figures(q for _, q in calls)
+    assert day.calls == 3
+    assert (day.loss_median, day.loss_p90) == (0.12, pytest.approx(0.264))
+    assert (day.rtt_median_ms, day.rtt_p90_ms) == (450.0, pytest.approx(730.0))
+    assert (day.stepped_down_share, day.audio_only_share) == (pytest.approx(2 / 3), pytest.approx(2 / 3))
+    assert day.reconnections_per_call == pytest.approx(5 / 3)
+    assert (day.link_ended, day.bad_calls) == (1, 2)
+
+    both = measured(await find_calls_with_stats(storage, MatterFilter(start=date(2026, 11, 23), end=today)))
+    assert [(d, x.calls, x.bad_calls) for d, x in quality_by_day(both)] == [
+        (date(2026, 11, 23), 1, 1),
+        (today, 3, 2),
+    ]
+    terminals = quality_by_terminal(both)
+    assert [(t.village, t.figures.calls, t.figures.bad_calls, t.needs_better_link) for t in terminals] == [
+        ("白杨村", 2, 2, True),  # the village with repeatedly bad links comes first
+        ("红星村", 2, 1, False),
+    ]
+    assert terminals[1].figures.loss_median == pytest.approx(0.03)
+
+    detail = await find_call(storage, "q2")
+    assert detail is not None
+    shown = call_quality(detail.stats, detail.row.outcome)
+    assert shown is not None and shown.sides["lawyer"].worst_mode == "audio_only"
+    assert shown.sides["kiosk"].resolutions == ("320x240", "640x480")
 
 
 async def test_roster_store_keeps_specialties_advisers_shifts_and_changes(storage):

@@ -1,5 +1,6 @@
 """Property test of the pool: random arrivals, hang-ups, declines, ring timeouts, drops and returns,
-duty changes, breaks and priorities never lose a call, double-book a lawyer or serve out of order."""
+duty changes, breaks and priorities never lose a call, double-book a lawyer or serve out of order;
+with a rejoin grace, a side dropped mid-call either rejoins in time or the call ends as disconnected."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class PoolMachine(RuleBasedStateMachine):
     """Drives one pool with random events and checks its promises after every step."""
 
     strategy = Strategy.LONGEST_IDLE
+    grace_s = 0.0  # rejoin grace after a signaling drop mid-call
     specialties: dict[int, frozenset[str]] = {}  # noqa: RUF012 - read only
     advisers: dict[str, int] = {}  # noqa: RUF012 - read only
 
@@ -39,12 +41,14 @@ class PoolMachine(RuleBasedStateMachine):
             missed_calls_break=2,
             wrap_up_s=15.0,
             hold_place_s=30.0,
+            rejoin_grace_s=self.grace_s,
             new_call_id=lambda: next(ids),
         )
         self.now = 0.0
         self.requested: set[str] = set()
         self.outcome: dict[str, str] = {}  # call id -> its one outcome
         self.answered_by: dict[str, int] = {}
+        self.dropped_at: dict[str, float] = {}  # connected call -> when a side first dropped, unrejoined
         self.request_ids = (f"r{n}" for n in itertools.count(1))
         self.last_actions: list[Action] = []
         self.pool.set_roster(Roster(), self.specialties, self.advisers, 0.0)
@@ -67,6 +71,9 @@ class PoolMachine(RuleBasedStateMachine):
             if isinstance(action, SaveCall) and action.record.outcome is not None:
                 first = self.outcome.setdefault(action.record.call_id, action.record.outcome)
                 assert first == action.record.outcome, "a call ended twice, differently"
+                dropped = self.dropped_at.pop(action.record.call_id, None)
+                if dropped is not None and action.record.ended_at == dropped + self.grace_s:
+                    assert first == "disconnected", "a call whose side never came back ended otherwise"
             told = action.message if isinstance(action, SendToKiosk) else None
             if isinstance(told, CallQueued | NoLawyerAvailable) and told.call_id:
                 self.requested.add(told.call_id)
@@ -111,17 +118,33 @@ class PoolMachine(RuleBasedStateMachine):
             self.lawyer_comes(lawyer_id)
             self.duty(lawyer_id, True)
 
-    @rule(kiosk_id=st.sampled_from(KIOSKS))
-    def kiosk_comes(self, kiosk_id: int) -> None:
+    def _note_drop(self, call_id: str | None) -> None:
+        call = self.pool.calls.get(call_id or "")
+        if call is not None and call.away_until:
+            self.dropped_at.setdefault(call.call_id, self.now)
+
+    def _rejoin(self, role: Role, party_id: int, call_id: str) -> None:
+        self._take(self.pool.rejoin(role, party_id, call_id, self.now))
+        if not self.pool.calls[call_id].away_until:
+            self.dropped_at.pop(call_id, None)
+
+    @rule(kiosk_id=st.sampled_from(KIOSKS), rejoin=st.booleans())
+    def kiosk_comes(self, kiosk_id: int, rejoin: bool = True) -> None:
         kiosk = self.pool.kiosks.get(kiosk_id)
         if kiosk is None or not kiosk.online:
             self._take(self.pool.kiosk_connected(kiosk_id, f"终端{kiosk_id}", "东村"))
-            if kiosk is not None and kiosk.call_id is not None:
-                self._take(self.pool.resume(kiosk_id, kiosk.call_id, self.now))
+            call = self.pool.calls.get(kiosk.call_id or "") if kiosk is not None else None
+            if call is not None and call.state is CallState.CONNECTED:
+                if rejoin:
+                    self._rejoin(Role.KIOSK, kiosk_id, call.call_id)
+            elif call is not None:
+                self._take(self.pool.resume(kiosk_id, call.call_id, self.now))
 
     @rule(kiosk_id=st.sampled_from(KIOSKS))
     def kiosk_drops(self, kiosk_id: int) -> None:
+        kiosk = self.pool.kiosks.get(kiosk_id)
         self._take(self.pool.kiosk_disconnected(kiosk_id, self.now))
+        self._note_drop(kiosk.call_id if kiosk is not None else None)
 
     @rule(
         kiosk_id=st.sampled_from(KIOSKS),
@@ -144,18 +167,24 @@ class PoolMachine(RuleBasedStateMachine):
         if kiosk is not None and kiosk.online and kiosk.call_id is not None:
             self._take(self.pool.hangup(Role.KIOSK, kiosk_id, kiosk.call_id, "completed", self.now))
 
-    @rule(lawyer_id=st.sampled_from(LAWYERS))
-    def lawyer_comes(self, lawyer_id: int) -> None:
-        if lawyer_id not in self.pool.lawyers:
+    @rule(lawyer_id=st.sampled_from(LAWYERS), rejoin=st.booleans())
+    def lawyer_comes(self, lawyer_id: int, rejoin: bool = True) -> None:
+        lawyer = self.pool.lawyers.get(lawyer_id)
+        if lawyer is None or not lawyer.online:
             self._take(self.pool.lawyer_connected(lawyer_id, f"律师{lawyer_id}", "律所"))
+            if lawyer is not None and lawyer.call_id is not None and rejoin:
+                self._rejoin(Role.LAWYER, lawyer_id, lawyer.call_id)
 
     @rule(lawyer_id=st.sampled_from(LAWYERS))
     def lawyer_drops(self, lawyer_id: int) -> None:
+        lawyer = self.pool.lawyers.get(lawyer_id)
         self._take(self.pool.lawyer_disconnected(lawyer_id, self.now))
+        self._note_drop(lawyer.call_id if lawyer is not None else None)
 
     @rule(lawyer_id=st.sampled_from(LAWYERS), on=st.booleans())
     def duty(self, lawyer_id: int, on: bool) -> None:
-        if lawyer_id in self.pool.lawyers:
+        lawyer = self.pool.lawyers.get(lawyer_id)
+        if lawyer is not None and lawyer.online:
             self._take(self.pool.set_duty(lawyer_id, on, self.now))
 
     @rule(lawyer_id=st.sampled_from(LAWYERS), accept=st.booleans())
@@ -185,7 +214,8 @@ class PoolMachine(RuleBasedStateMachine):
 
     @rule(lawyer_id=st.sampled_from(LAWYERS))
     def lawyer_ends_wrap_up(self, lawyer_id: int) -> None:
-        if lawyer_id in self.pool.lawyers:
+        lawyer = self.pool.lawyers.get(lawyer_id)
+        if lawyer is not None and lawyer.online:
             self._take(self.pool.end_wrap_up(lawyer_id, self.now))
 
     @rule(seconds=st.sampled_from([0.5, 3.0, 12.0, 25.0, 40.0]))
@@ -228,6 +258,23 @@ class PoolMachine(RuleBasedStateMachine):
                 assert not could, f"{call.call_id} waits while {could} are free for it"
 
     @invariant()
+    def a_dropped_side_is_waited_for_only_within_the_grace(self) -> None:
+        for call in self.pool.calls.values():
+            if call.away_until:
+                assert call.state is CallState.CONNECTED
+                assert all(
+                    self.now < deadline <= self.now + self.grace_s for deadline in call.away_until.values()
+                )
+        for lawyer in self.pool.lawyers.values():
+            if not lawyer.online:  # away: only ever in a connected call waiting for them
+                away_call = self.pool.calls[lawyer.call_id or ""]
+                assert lawyer.state is LawyerState.IN_CALL and Role.LAWYER.value in away_call.away_until
+        for kiosk in self.pool.kiosks.values():
+            held = self.pool.calls.get(kiosk.call_id or "")
+            if not kiosk.online and held is not None and held.state is CallState.CONNECTED:
+                assert Role.KIOSK.value in held.away_until
+
+    @invariant()
     def states_agree(self) -> None:
         for lawyer in self.pool.lawyers.values():
             if lawyer.state in (LawyerState.AVAILABLE, LawyerState.RINGING):
@@ -249,6 +296,12 @@ class TieredMachine(PoolMachine):
     advisers = {"东村": 103}  # noqa: RUF012
 
 
+class GraceMachine(PoolMachine):
+    """The same promises when a side dropped mid-call has 30 s to rejoin."""
+
+    grace_s = 30.0
+
+
 PROFILE = settings(
     max_examples=150, stateful_step_count=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -258,3 +311,5 @@ TestPoolRingAll = RingAllMachine.TestCase
 TestPoolRingAll.settings = PROFILE
 TestPoolTiers = TieredMachine.TestCase
 TestPoolTiers.settings = PROFILE
+TestPoolRejoinGrace = GraceMachine.TestCase
+TestPoolRejoinGrace.settings = PROFILE

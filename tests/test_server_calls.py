@@ -183,7 +183,14 @@ async def test_cancelling_while_ringing_tells_the_lawyer(server):
     assert record is not None and (record.outcome, record.ended_by) == ("cancelled", "kiosk")
 
 
-async def test_a_dropped_kiosk_mid_call_hangs_up_the_lawyer(server):
+@pytest.fixture
+async def no_grace_server(tmp_path):
+    async with running_server(server_settings(tmp_path, call_rejoin_grace_s=0.0)) as running:
+        yield running
+
+
+async def test_a_dropped_kiosk_mid_call_hangs_up_the_lawyer(no_grace_server):
+    server = no_grace_server
     desk = await server.lawyer_on_duty("wang", "王律师", "明理律师事务所")
     kiosk = await server.kiosk()
     call_id = await connected_call(server, kiosk, desk)
@@ -191,7 +198,8 @@ async def test_a_dropped_kiosk_mid_call_hangs_up_the_lawyer(server):
     assert await desk.expect(Hangup) == Hangup(call_id, "disconnected")
 
 
-async def test_a_dropped_desk_mid_call_hangs_up_the_kiosk(server):
+async def test_a_dropped_desk_mid_call_hangs_up_the_kiosk(no_grace_server):
+    server = no_grace_server
     desk = await server.lawyer_on_duty("wang", "王律师", "明理律师事务所")
     kiosk = await server.kiosk()
     call_id = await connected_call(server, kiosk, desk)
@@ -230,7 +238,9 @@ async def test_messages_about_someone_elses_call_are_refused(server):
 
 
 async def test_a_desk_that_stops_reading_is_dropped_without_holding_up_others(tmp_path):
-    settings = server_settings(tmp_path, messages_per_s=1000.0, messages_burst=10_000)
+    settings = server_settings(
+        tmp_path, messages_per_s=1000.0, messages_burst=10_000, call_rejoin_grace_s=0.0
+    )
     async with running_server(settings) as server:
         stuck_desk = await server.lawyer_on_duty("wang", "王律师", "明理律师事务所")
         kiosk = await server.kiosk()

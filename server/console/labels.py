@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from protocol.messages import EndReason, Topic
+from protocol.messages import EndReason, LinkMode, Topic
 from server.pool_model import LawyerState
 from server.routing import Priority
 
@@ -63,3 +63,11 @@ def outcome_label(code: str | None) -> str:
 def state_label(code: str) -> str:
     """A lawyer state in Chinese."""
     return LAWYER_STATE_LABELS.get(code, code)
+
+
+MODE_LABELS: dict[str, str] = {
+    LinkMode.FULL.value: "高清",
+    LinkMode.LOW.value: "低清",
+    LinkMode.AUDIO_ONLY.value: "仅语音",
+    LinkMode.CALLBACK.value: "建议回拨",
+}

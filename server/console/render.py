@@ -33,6 +33,7 @@ NAV = (
     ("applications", "/console/applications", "村民申请", Permission.VIEW),
     ("terminals", "/console/terminals", "终端状态", Permission.VIEW),
     ("figures", "/console/figures", "服务统计", Permission.VIEW),
+    ("quality", "/console/quality", "通话质量", Permission.VIEW),
     ("accounts", "/console/accounts", "账号管理", Permission.MANAGE_ACCOUNTS),
 )
 
@@ -62,6 +63,11 @@ def percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.1f}%"
 
 
+def number(value: float | None, digits: int = 0, unit: str = "") -> str:
+    """A figure rounded for reading, with its unit, or a dash."""
+    return "—" if value is None else f"{value:.{digits}f}{unit}"
+
+
 def setup_templates(app: web.Application, tz: ZoneInfo) -> None:
     """Jinja2 with autoescaping over this package's templates, plus the console's filters (centre time)."""
     env = aiohttp_jinja2.setup(
@@ -75,6 +81,7 @@ def setup_templates(app: web.Application, tz: ZoneInfo) -> None:
         when=functools.partial(when, tz=tz),
         duration=duration,
         percent=percent,
+        number=number,
         topic=topic_label,
         outcome=outcome_label,
     )

@@ -14,6 +14,7 @@ from yarl import URL
 from server.console.export import matters_csv
 from server.console.labels import (
     ENDED_BY_LABELS,
+    MODE_LABELS,
     OUTCOME_LABELS,
     PRIORITY_NAME_LABELS,
     TOPIC_LABELS,
@@ -23,6 +24,7 @@ from server.console.live import live_snapshot
 from server.console.render import CONSOLE_TZ, render
 from server.console.roster_store import CONSOLE_ROSTER, parse_clock
 from server.console_auth import Permission, current_session, message_page, requires
+from server.console_quality import call_quality
 from server.console_queries import (
     MatterFilter,
     compute_figures,
@@ -36,6 +38,14 @@ from server.console_queries import (
 from server.keys import HUB, STORAGE
 from server.roster import RosterChange, Shift
 
+QUALITY_ROWS = (  # (label, SideQuality field, digits, unit) on a matter's page
+    ("接收码率", "recv_kbps", 0, " kbit/s"),
+    ("发送码率", "send_kbps", 0, " kbit/s"),
+    ("平均丢包", "loss_avg", 1, ""),
+    ("最大丢包", "loss_max", 1, ""),
+    ("抖动", "jitter_ms", 0, " 毫秒"),
+    ("往返时延", "rtt_ms", 0, " 毫秒"),
+)
 MATTERS_SHOWN = 500  # rows on the matters page; the CSV has them all
 DEFAULT_DAYS = 7
 
@@ -249,6 +259,10 @@ async def matter_page(request: web.Request) -> web.StreamResponse:
         "priorities": PRIORITY_NAME_LABELS,
         "may_see_personal": may_see_personal,
         "stats_json": json.dumps(detail.stats, ensure_ascii=False, indent=2, sort_keys=True),
+        "q": call_quality(detail.stats, detail.row.outcome) if detail.row.answered else None,
+        "modes": MODE_LABELS,
+        "side_labels": {"kiosk": "村里终端", "lawyer": "律师工作台"},
+        "quality_rows": QUALITY_ROWS,
     }
     return render(request, "matter.html", "matters", context)
 
