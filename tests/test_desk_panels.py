@@ -108,6 +108,18 @@ def test_the_wrap_up_goes_away_when_the_server_ends_it(desk):
     assert h.has("dutySwitch")
 
 
+def test_a_desk_restarted_in_wrap_up_can_still_end_it(desk):
+    flow, _panels, h = desk
+    _on_duty(flow, h)
+    flow.server_says("wrap_up", wrap_up_until=NOW + 30)  # no call seen by this desk
+    h.wait_for("wrapUpNoCall")
+    assert not h.has("notesField") and not h.has("saveNotesButton") and not h.has("wrapUpTracking")
+    _drawn(h)
+    h.tap("endWrapUpButton")
+    h.qtbot.waitUntil(lambda: not h.has("wrapUpPanel"))
+    assert flow.actions[-1] == "end_wrap_up" and "notes" not in flow.actions
+
+
 def test_a_lawyer_put_on_break_is_told_why_and_goes_back_on_duty_with_one_tap(desk):
     flow, _panels, h = desk
     _on_duty(flow, h)

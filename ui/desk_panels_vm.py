@@ -108,7 +108,7 @@ class DeskPanelsViewModel(QObject):
         """Which panel the duty screen shows now."""
         if DeskState(self.flow.state) not in _BETWEEN_CALLS:
             return DeskPanel.NONE
-        if self.flow.server_state == WRAP_UP and self._last_call.call_id:
+        if self.flow.server_state == WRAP_UP:  # also after a restart, when the call itself is unknown
             return DeskPanel.WRAP_UP
         if self.flow.server_state == BREAK and self.flow.state is DeskState.OFF_DUTY:
             return DeskPanel.BREAK
@@ -125,6 +125,9 @@ class DeskPanelsViewModel(QObject):
         if until is None or self.panel is not DeskPanel.WRAP_UP:
             return 0
         return max(0, math.ceil(until - self._server_now()))
+
+    def _has_call(self) -> bool:
+        return bool(self._last_call.call_id)
 
     def _tracking(self) -> str:
         return self._last_call.tracking_number
@@ -167,6 +170,7 @@ class DeskPanelsViewModel(QObject):
 
     panelName = Property(str, _panel, notify=changed)
     wrapUpSecondsLeft = Property(int, _seconds_left, notify=changed)
+    hasCall = Property(bool, _has_call, notify=changed)
     trackingNumber = Property(str, _tracking, notify=changed)
     callPlace = Property(str, _call_place, notify=changed)
     callTopic = Property(str, _call_topic, notify=changed)
@@ -190,7 +194,7 @@ class DeskPanelsViewModel(QObject):
         self.changed.emit()
 
         async def work() -> None:
-            if notes and notes != self._notes_saved:
+            if call_id and notes and notes != self._notes_saved:
                 if not await self.flow.write_notes(call_id, notes):
                     raise ConnectionError("notes not sent")
                 self._notes_saved = notes
@@ -217,7 +221,7 @@ class DeskPanelsViewModel(QObject):
     @Slot(str)
     def endWrapUp(self, notes: str) -> None:
         """结束整理: save unsaved notes, then be ready for the next call."""
-        if not self._notes_busy and self._last_call.call_id:
+        if not self._notes_busy and self.panel is DeskPanel.WRAP_UP:
             self._send_notes(notes, then_end=True)
 
     @Slot()

@@ -71,7 +71,10 @@ Rectangle {
         clip: true
         spacing: Theme.px(12)
         model: panel.panels ? panel.panels.callbacks : []
-        ScrollBar.vertical: ScrollBar { policy: list.contentHeight > list.height ? ScrollBar.AlwaysOn : ScrollBar.AsNeeded }
+        ScrollBar.vertical: ScrollBar {
+            visible: list.contentHeight > list.height  // only when the cards do not all fit
+            policy: ScrollBar.AlwaysOn
+        }
 
         delegate: Rectangle {
             required property var modelData

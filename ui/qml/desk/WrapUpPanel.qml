@@ -48,6 +48,7 @@ Rectangle {
 
         Text {
             objectName: "wrapUpTracking"
+            visible: panel.panels !== null && panel.panels.hasCall
             width: parent.width
             text: panel.panels ? qsTr("事项编号：%1").arg(panel.panels.trackingNumber || qsTr("（未编号）")) : ""
             color: Theme.ink
@@ -57,6 +58,7 @@ Rectangle {
         }
         Text {
             objectName: "wrapUpCall"
+            visible: panel.panels !== null && panel.panels.hasCall
             width: parent.width
             text: panel.panels ? [panel.panels.callTopic, panel.panels.callPlace].filter(s => s !== "").join(" · ") : ""
             color: Theme.inkSoft
@@ -64,7 +66,18 @@ Rectangle {
             wrapMode: Text.WordWrap
         }
 
+        Text {
+            objectName: "wrapUpNoCall"
+            visible: panel.panels !== null && !panel.panels.hasCall
+            width: parent.width
+            text: qsTr("工作台重新启动过，这里看不到刚才那次通话。准备好了请点“结束整理”。")
+            color: Theme.inkSoft
+            font.pixelSize: Theme.fontBody
+            wrapMode: Text.WordWrap
+        }
+
         ScrollView {
+            visible: panel.panels !== null && panel.panels.hasCall
             width: parent.width
             height: Theme.px(170)
             TextArea {
@@ -104,6 +117,7 @@ Rectangle {
             spacing: Theme.px(24)
             BigButton {
                 objectName: "saveNotesButton"
+                visible: panel.panels !== null && panel.panels.hasCall
                 text: qsTr("保存记录")
                 colour: Theme.primary
                 fontSize: Theme.text(34)
