@@ -23,6 +23,7 @@ from protocol.messages import (
     CallbackRequest,
     CallQueued,
     CallRequest,
+    CancelCall,
     Hangup,
     Welcome,
 )
@@ -38,10 +39,11 @@ WAIT_S = 15.0
 
 
 @pytest.fixture
-async def pool_server(tmp_path: Path) -> AsyncIterator[ServerProcess]:
+async def pool_server(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[ServerProcess]:
     work = tmp_path / "server"
     work.mkdir()
-    server = ServerProcess(work, [f"data_dir={work / 'data'}", "wrap_up_s=90", "ring_timeout_s=30"])
+    settings = getattr(request, "param", ["wrap_up_s=90", "ring_timeout_s=30"])
+    server = ServerProcess(work, [f"data_dir={work / 'data'}", *settings])
     server.add_lawyer(*LAWYER)
     server.add_kiosk(*KIOSK)
     await asyncio.to_thread(server.start)
@@ -149,3 +151,20 @@ async def test_a_villagers_callback_appears_on_the_desk_and_called_back_closes_i
     await other.login(LAWYER[0], LAWYER[3])
     assert await asyncio.wait_for(lists.get(), WAIT_S) == []  # closed for every desk
     await other.close()
+
+
+@pytest.mark.parametrize("pool_server", [["ring_timeout_s=3", "missed_calls_break=1"]], indirect=True)
+async def test_a_missed_call_puts_the_lawyer_on_break_with_a_notice_and_one_tap_brings_them_back(
+    pool_server: ServerProcess, kiosk_side: SignalClient, desk: tuple[DeskAnswerer, DeskPanelsViewModel]
+) -> None:
+    flow, panels = desk
+    await flow.set_duty(True)
+    await kiosk_side.send(CallRequest(request_id="r1", topic="land"))
+    queued = await kiosk_side.expect(CallQueued)
+    await _until(lambda: flow.state is DeskState.RINGING)
+    await _until(lambda: panels.panel is DeskPanel.BREAK)  # the lawyer let it ring out: the server's break
+    assert flow.state is DeskState.OFF_DUTY and flow.server_state == "break"
+    await kiosk_side.send(CancelCall(queued.call_id))  # the villager gives up meanwhile
+    panels.backOnDuty()
+    await _until(lambda: flow.state is DeskState.AVAILABLE and panels.panel is DeskPanel.NONE)
+    assert flow.server_state == "available"
