@@ -98,14 +98,16 @@ def test_ending_the_wrap_up_without_notes_sends_no_empty_notes(desk):
     assert "notes" not in flow.actions and flow.actions[-1] == "end_wrap_up"
 
 
-def test_the_wrap_up_goes_away_when_the_server_ends_it(desk):
+def test_the_wrap_up_goes_away_when_the_server_ends_it_and_typed_notes_are_kept(desk):
     flow, _panels, h = desk
     _on_duty(flow, h)
     _a_call_ends_into_wrap_up(flow, h, wrap_up_s=2.0)
     h.wait_for("wrapUpPanel")
-    flow.server_says("available")  # the wrap-up time ran out on the server
+    h.item("notesField").setProperty("text", "村民下周带合同再来")
+    flow.server_says("available")  # the wrap-up time ran out on the server before 保存记录
     h.qtbot.waitUntil(lambda: not h.has("wrapUpPanel"))
     assert h.has("dutySwitch")
+    h.qtbot.waitUntil(lambda: flow.notes == {"c1": "村民下周带合同再来"})  # what was typed is kept
 
 
 def test_a_desk_restarted_in_wrap_up_can_still_end_it(desk):

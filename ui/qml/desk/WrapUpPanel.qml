@@ -10,6 +10,18 @@ Rectangle {
     readonly property bool saved: panels !== null && panels.savedNotes !== ""
                                   && panels.savedNotes === notesField.text.trim()
     implicitHeight: content.implicitHeight + 2 * Theme.px(24)
+
+    // Notes typed but not saved when the server ends the wrap-up (or the next call rings) are kept.
+    // Later, not inside the binding update that hid the panel (the save changes what the bindings read).
+    function keepNotes() {
+        if (panels === null || !panels.hasCall || panels.busy || notesField.text.trim() === "" || saved)
+            return
+        const vm = panels
+        const text = notesField.text
+        Qt.callLater(() => vm.saveNotes(text))
+    }
+    onVisibleChanged: if (!visible) keepNotes()
+    Component.onDestruction: if (visible) keepNotes()
     radius: Theme.radius
     color: Theme.surface
     border.color: Theme.primary
