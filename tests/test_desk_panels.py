@@ -70,16 +70,18 @@ def test_after_a_call_the_wrap_up_shows_the_matter_and_saves_notes_then_ends(des
     assert h.text("wrapUpCall") == "劳动争议、欠薪 · 石桥村服务点"
     seconds = int(h.text("wrapUpCountdown").split()[1])
     assert 40 <= seconds <= 45
-    h.qtbot.waitUntil(lambda: int(h.text("wrapUpCountdown").split()[1]) < seconds, timeout=4000)  # it counts
+    h.qtbot.waitUntil(lambda: int(h.text("wrapUpCountdown").split()[1]) < seconds, timeout=8000)  # it counts
 
     assert not h.item("saveNotesButton").isEnabled()  # nothing written yet
     h.item("notesField").setProperty("text", "拖欠工资三个月，建议先找劳动监察大队")
+    _drawn(h)
     h.tap("saveNotesButton")
-    h.qtbot.waitUntil(lambda: h.has("notesStatus") and h.text("notesStatus") == "记录已保存到这件事项")
+    h.qtbot.waitUntil(lambda: h.text("notesStatus") == "记录已保存到这件事项")
     assert flow.notes == {"c1": "拖欠工资三个月，建议先找劳动监察大队"}
     assert not h.item("saveNotesButton").isEnabled()  # saved: nothing new to save
 
     h.item("notesField").setProperty("text", "拖欠工资三个月，建议先找劳动监察大队；已推送投诉表")
+    _drawn(h)
     h.tap("endWrapUpButton")  # the changed notes are saved on the way out
     h.qtbot.waitUntil(lambda: not h.has("wrapUpPanel"))
     assert flow.notes["c1"].endswith("已推送投诉表")

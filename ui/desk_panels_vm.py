@@ -48,10 +48,14 @@ class DeskPanelsViewModel(QObject):
     """Wrap-up, break and callbacks for the desk's QML; slots are what a click does.
 
     Signals:
-        changed: any displayed property changed.
+        changed: the panel, the call or the notes' state changed.
+        ticked: the wrap-up's seconds left may have changed (every second while in wrap-up).
+        callbacksChanged: the callback list, an entry's state or the ages changed.
     """
 
     changed = Signal()
+    ticked = Signal()
+    callbacksChanged = Signal()
 
     def __init__(
         self,
@@ -73,34 +77,31 @@ class DeskPanelsViewModel(QObject):
         self._callback_error = ""
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
-        self._tick.timeout.connect(self._on_tick)
+        self._tick.timeout.connect(self.ticked.emit)
         self._age = QTimer(self)
         self._age.setInterval(AGE_REFRESH_MS)
-        self._age.timeout.connect(self.changed.emit)
+        self._age.timeout.connect(self.callbacksChanged.emit)
         self._age.start()
         flow.add_state_listener(self._on_state)
         flow.on_callbacks = self._on_callbacks
 
     # --- flow events -------------------------------------------------------------------------------
     def _on_state(self, state: Any, info: CallInfo) -> None:
-        if DeskState(state) in _IN_A_CALL and info.call_id and info.call_id != self._last_call.call_id:
-            self._last_call = info
-            self._notes_saved = ""
-            self._notes_error = ""
-        elif DeskState(state) in _IN_A_CALL:
+        if DeskState(state) in _IN_A_CALL and info.call_id:
+            if info.call_id != self._last_call.call_id:  # a new call: its own notes
+                self._notes_saved = ""
+                self._notes_error = ""
             self._last_call = info
         if self.panel is DeskPanel.WRAP_UP:
             self._tick.start()
         else:
             self._tick.stop()
         self.changed.emit()
+        self.ticked.emit()
 
     def _on_callbacks(self, callbacks: list[dict[str, Any]]) -> None:
         self._pending_done &= {int(c["callback_id"]) for c in callbacks}
-        self.changed.emit()
-
-    def _on_tick(self) -> None:
-        self.changed.emit()
+        self.callbacksChanged.emit()
 
     # --- properties --------------------------------------------------------------------------------
     @property
@@ -169,7 +170,7 @@ class DeskPanelsViewModel(QObject):
         return self._callback_error
 
     panelName = Property(str, _panel, notify=changed)
-    wrapUpSecondsLeft = Property(int, _seconds_left, notify=changed)
+    wrapUpSecondsLeft = Property(int, _seconds_left, notify=ticked)
     hasCall = Property(bool, _has_call, notify=changed)
     trackingNumber = Property(str, _tracking, notify=changed)
     callPlace = Property(str, _call_place, notify=changed)
@@ -177,9 +178,9 @@ class DeskPanelsViewModel(QObject):
     savedNotes = Property(str, _saved_notes, notify=changed)
     busy = Property(bool, _busy, notify=changed)
     errorText = Property(str, _error, notify=changed)
-    callbacks = Property(list, _callbacks, notify=changed)
-    callbackCount = Property(int, _callback_count, notify=changed)
-    callbackError = Property(str, _callback_error_text, notify=changed)
+    callbacks = Property(list, _callbacks, notify=callbacksChanged)
+    callbackCount = Property(int, _callback_count, notify=callbacksChanged)
+    callbackError = Property(str, _callback_error_text, notify=callbacksChanged)
 
     # --- slots -------------------------------------------------------------------------------------
     def _send_notes(self, notes: str, then_end: bool) -> None:

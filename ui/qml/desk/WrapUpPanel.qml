@@ -110,8 +110,7 @@ Rectangle {
 
         Text {
             objectName: "notesStatus"
-            width: parent.width
-            visible: text !== ""
+            width: parent.width  // always there, empty or not: the buttons below never jump
             text: {
                 if (!panel.panels) return ""
                 if (panel.panels.errorText !== "") return panel.panels.errorText
