@@ -69,6 +69,9 @@ async def shoot_desk_panels(out: Path, shoot: Shoot) -> None:
     if notes is not None:
         notes.setProperty("text", "拖欠工资三个月，老板不接电话。建议先找劳动监察大队投诉，已推送投诉表。")
     await shoot(window, out, "desk_panels_2_wrap_up")
+    window.resize(window.minimumWidth(), window.minimumHeight())  # the smallest desk window still fits
+    await shoot(window, out, "desk_panels_2_wrap_up_smallest")
+    window.resize(1280, 800)
     await flow.end_wrap_up()
     flow.server_says("break", on_duty=False)
     await shoot(window, out, "desk_panels_3_break")

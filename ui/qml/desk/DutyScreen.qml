@@ -67,6 +67,7 @@ Rectangle {
             width: parent.width
             height: visible ? implicitHeight : 0
             panels: screen.panels
+            notesHeight: Math.max(Theme.px(80), Math.min(Theme.px(170), screen.height - Theme.px(630)))
         }
 
         BreakNotice {

@@ -7,6 +7,7 @@ Rectangle {
     id: panel
     objectName: "wrapUpPanel"
     property QtObject panels
+    property int notesHeight: Theme.px(170)  // the duty screen gives less in a small window
     readonly property bool saved: panels !== null && panels.savedNotes !== ""
                                   && panels.savedNotes === notesField.text.trim()
     implicitHeight: content.implicitHeight + 2 * Theme.px(24)
@@ -41,11 +42,11 @@ Rectangle {
                 anchors.left: parent.left
                 anchors.right: countdown.left
                 anchors.rightMargin: Theme.px(16)
-                text: qsTr("通话已结束，请整理记录")
+                text: qsTr("整理这次通话")
                 color: Theme.ink
                 font.pixelSize: Theme.fontLarge
                 font.bold: true
-                elide: Text.ElideRight
+                wrapMode: Text.WordWrap
             }
             Text {
                 id: countdown
@@ -91,7 +92,9 @@ Rectangle {
         ScrollView {
             visible: panel.panels !== null && panel.panels.hasCall
             width: parent.width
-            height: Theme.px(170)
+            height: panel.notesHeight
+            contentWidth: availableWidth  // the text wraps; never a sideways scroll
+            ScrollBar.horizontal.policy: ScrollBar.AlwaysOff
             TextArea {
                 id: notesField
                 objectName: "notesField"
@@ -125,9 +128,12 @@ Rectangle {
         }
 
         Row {
+            id: buttons
+            width: parent.width
             spacing: Theme.px(24)
             BigButton {
                 objectName: "saveNotesButton"
+                width: Math.min(implicitWidth, (buttons.width - buttons.spacing) / 2)
                 visible: panel.panels !== null && panel.panels.hasCall
                 text: qsTr("保存记录")
                 colour: Theme.primary
@@ -137,6 +143,7 @@ Rectangle {
             }
             BigButton {
                 objectName: "endWrapUpButton"
+                width: Math.min(implicitWidth, (buttons.width - buttons.spacing) / 2)
                 text: qsTr("结束整理")
                 colour: Theme.call
                 fontSize: Theme.text(34)
