@@ -57,7 +57,7 @@ class ServerSettings:
     adviser_wait_s: float = 15.0  # a call waits this long for the village's own adviser
     specialist_wait_s: float = 30.0  # then this long for lawyers of its topic, then the whole pool
     missed_calls_break: int = 3  # rings missed in a row before a lawyer is put on break (0 = never)
-    wrap_up_s: float = 0.0  # time for notes after each call before the next rings (the centre sets it)
+    wrap_up_s: float = 60.0  # time for notes after each call before the next rings (0 = none)
     hold_place_s: float = 60.0  # a waiting kiosk whose connection drops keeps its place this long
     call_rejoin_grace_s: float = 30.0  # a side whose signaling drops mid-call may Rejoin within this
     queue_update_s: float = 10.0  # waiting kiosks hear their place at least this often

@@ -64,6 +64,7 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     from ui.automation import AutomationChannel, desk_commands
     from ui.background import BackgroundRunner
     from ui.desk_forms_vm import DeskFormsViewModel
+    from ui.desk_panels_vm import DeskPanelsViewModel
     from ui.desk_vm import DeskViewModel
     from ui.ringtone import Ringer
 
@@ -71,11 +72,14 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     runner = BackgroundRunner()
     ringer = Ringer(work_dir / "ring.wav")
     vm = DeskViewModel(flow, runner, ringer=ringer, username=settings.username)
+    panels = DeskPanelsViewModel(flow, runner)  # wrap-up, break notice, callbacks
     engine = QQmlApplicationEngine()
     # 村民申请: submissions from the terminals, with the login's token (issue 5).
     token = lambda: str(getattr(flow, "session_token", ""))  # noqa: E731
     applications = DeskFormsViewModel(runner, settings.server_url, token, work_dir / "applications")
-    window = load_window(engine, QML_DIR / "desk" / "Main.qml", {"vm": vm, "applications": applications})
+    window = load_window(
+        engine, QML_DIR / "desk" / "Main.qml", {"vm": vm, "applications": applications, "panels": panels}
+    )
     quit_request = QuitRequest(window)
     if smoke_test:
 

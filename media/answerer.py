@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -102,6 +103,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         self.wrap_up_until: float | None = None  # server time the wrap-up ends, while in wrap-up
         self.callbacks: list[dict[str, Any]] = []  # open callback requests, oldest first
         self.on_callbacks: Callable[[list[dict[str, Any]]], None] | None = None  # told on each change
+        self.server_clock_offset_s = 0.0  # server time minus this machine's time.time(), from Welcome
         self._token = ""
 
     # ---- user actions --------------------------------------------------------------------------
@@ -126,6 +128,7 @@ class DeskAnswerer(FlowCore[DeskState]):
             self._set_state(DeskState.FAILED, message=NO_RESPONSE)
             return
         self._token = result.token
+        self.server_clock_offset_s = first.server_time - time.time()
         self.display_name = result.display_name or first.display_name
         self.law_firm = result.law_firm
         self.session_token = result.token
@@ -231,6 +234,7 @@ class DeskAnswerer(FlowCore[DeskState]):
                     peer_name=message.kiosk_name,
                     peer_detail=message.village,
                     topic=message.topic,
+                    tracking_number=message.tracking_number,
                 )
                 self._mark("ring")
                 self._prepare_devices()  # open camera and microphone while it rings, not after 接听

@@ -192,10 +192,23 @@ class CallerFlow(Protocol):
 
 
 class DeskFlow(Protocol):
-    """The lawyer side. Listeners are called on the asyncio loop's thread."""
+    """The lawyer side. Listeners are called on the asyncio loop's thread.
+
+    Attributes:
+        server_state: the pool's word for this lawyer (server.pool_model.LawyerState value; "" before).
+        wrap_up_until: server time the wrap-up ends, while the server says wrap_up.
+        callbacks: open callback requests (protocol.messages.CallbackList entries), oldest first.
+        on_callbacks: told with the new list whenever the server sends one.
+        server_clock_offset_s: server time minus this machine's time.time().
+    """
 
     state: DeskState
     info: CallInfo
+    server_state: str
+    wrap_up_until: float | None
+    callbacks: list[dict[str, Any]]
+    on_callbacks: Callable[[list[dict[str, Any]]], None] | None
+    server_clock_offset_s: float
 
     def add_state_listener(self, listener: StateListener) -> None:
         """Be told of every state change."""
@@ -235,3 +248,12 @@ class DeskFlow(Protocol):
 
     async def request_recording(self) -> bool:
         """Ask to record (where the centre enables it); info.recording becomes agreed or refused."""
+
+    async def write_notes(self, call_id: str, notes: str) -> bool:
+        """Short notes on a call this lawyer answered (stored encrypted on the matter); False if not sent."""
+
+    async def end_wrap_up(self) -> bool:
+        """结束整理: ready for the next call before the wrap-up time ends."""
+
+    async def callback_done(self, callback_id: int, notes: str = "") -> bool:
+        """已回电: the callback leaves every desk's list."""

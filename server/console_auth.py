@@ -14,23 +14,12 @@ from enum import StrEnum
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    delete,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.auth import hash_password, new_token, token_hash, verify_password
+from server.schema import console_sessions, console_users
 
 MAX_FAILED_LOGINS = 5  # wrong passwords in a row before the account is locked
 LOCKOUT_S = 15 * 60  # how long a locked account stays locked (an admin may unlock it sooner)
@@ -39,31 +28,6 @@ SESSION_COOKIE = "console_session"
 LOGIN_CSRF_COOKIE = "console_login_csrf"  # double-submit token of the login form (no session yet)
 CSRF_FIELD = "csrf"
 MIN_PASSWORD_LENGTH = 8
-
-console_metadata = MetaData()
-
-console_users = Table(
-    "console_users",
-    console_metadata,
-    Column("id", Integer, primary_key=True),
-    Column("username", String(64), nullable=False, unique=True),
-    Column("display_name", String(64), nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("password_hash", String(256), nullable=False),
-    Column("failed_logins", Integer, nullable=False, default=0),
-    Column("locked_until", Float, nullable=False, default=0.0),
-    Column("disabled", Boolean, nullable=False, default=False),
-    Column("created_at", Float, nullable=False),
-)
-
-console_sessions = Table(
-    "console_sessions",
-    console_metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("user_id", Integer, nullable=False, index=True),
-    Column("csrf_token", String(64), nullable=False),
-    Column("expires_at", Float, nullable=False, index=True),
-)
 
 
 class StaffRole(StrEnum):
@@ -153,11 +117,6 @@ class StaffAccounts:
     def __init__(self, engine: AsyncEngine, clock: Callable[[], float] = time.time) -> None:
         self.engine = engine
         self.clock = clock
-
-    async def create_schema(self) -> None:
-        """Create the console's account tables if missing."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(console_metadata.create_all)
 
     async def add_user(self, username: str, display_name: str, role: StaffRole, password: str) -> int:
         """Create an account; ValueError when the name is taken or the password too short."""

@@ -116,3 +116,27 @@ callbacks = Table(
     Column("done_by", Integer, ForeignKey("lawyers.id")),
     Column("notes", Text),  # encrypted
 )
+
+# The admin console's staff accounts (server/console_auth.py); by migration 0003.
+console_users = Table(
+    "console_users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(256), nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", Float, nullable=False, default=0.0),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+)
+
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("expires_at", Float, nullable=False, index=True),
+)

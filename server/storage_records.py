@@ -1,21 +1,17 @@
-"""Matters: callbacks, the search over calls and callbacks, and the centre's figures."""
+"""Matters: callbacks and the search over calls and callbacks (figures: server.console_queries)."""
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from protocol.messages import EndReason
 from server import schema
 from server.pool_model import new_tracking_number
 from server.storage_base import StoreBase
 
 MATTERS_SCANNED = 5000  # newest rows looked at by a text search (notes are encrypted: searched here)
-ABANDONED = frozenset({EndReason.CANCELLED.value, EndReason.DISCONNECTED.value})
 
 
 @dataclass(frozen=True)
@@ -54,48 +50,8 @@ class Matter:
     rating: int | None
 
 
-@dataclass(frozen=True)
-class Figures:
-    """Calls of one day or one lawyer: volume, answer rate, waits, abandonment, satisfaction."""
-
-    key: str  # YYYY-MM-DD, or the lawyer's id as text
-    calls: int
-    answered: int
-    answer_rate: float  # answered / calls (接通率)
-    wait_median_s: float | None  # request to answer, answered calls
-    wait_p90_s: float | None
-    abandoned: int  # the villager gave up or dropped before an answer
-    rating_mean: float | None
-    ratings: int
-
-
-def _p90(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-
-
-def figures_of(key: str, rows: list[tuple[float, float | None, str | None, int | None]]) -> Figures:
-    """Figures from (requested_at, answered_at, outcome, rating) rows."""
-    waits = [answered - requested for requested, answered, _, _ in rows if answered is not None]
-    ratings = [rating for *_, rating in rows if rating is not None]
-    abandoned = sum(1 for _, answered, outcome, _ in rows if answered is None and outcome in ABANDONED)
-    return Figures(
-        key=key,
-        calls=len(rows),
-        answered=len(waits),
-        answer_rate=len(waits) / len(rows) if rows else 0.0,
-        wait_median_s=statistics.median(waits) if waits else None,
-        wait_p90_s=_p90(waits),
-        abandoned=abandoned,
-        rating_mean=statistics.fmean(ratings) if ratings else None,
-        ratings=len(ratings),
-    )
-
-
 class RecordsStore(StoreBase):
-    """Callbacks, matters and figures (the hub, the CLI and the admin console use these)."""
+    """Callbacks and matters (the hub, the CLI and the admin console use these)."""
 
     async def add_callback(
         self, kiosk_id: int | None, phone: str, topic: str, now: float, call_id: str | None = None
@@ -263,29 +219,3 @@ class RecordsStore(StoreBase):
             ]
         matters.sort(key=lambda m: m.requested_at, reverse=True)
         return matters[:limit]
-
-    async def _figure_rows(
-        self, since: float, until: float
-    ) -> list[tuple[float, float | None, str | None, int | None, int | None]]:
-        c = schema.calls
-        query = select(c.c.requested_at, c.c.answered_at, c.c.outcome, c.c.rating, c.c.lawyer_id).where(
-            c.c.requested_at >= since, c.c.requested_at < until, c.c.outcome.is_not(None)
-        )
-        async with self.engine.connect() as conn:
-            return [tuple(r) for r in (await conn.execute(query)).all()]
-
-    async def figures_per_day(self, since: float, until: float, timezone: tzinfo) -> list[Figures]:
-        """Figures of ended calls per local day in [since, until), oldest day first."""
-        days: dict[str, list[tuple[float, float | None, str | None, int | None]]] = {}
-        for requested, answered, outcome, rating, _ in await self._figure_rows(since, until):
-            day = datetime.fromtimestamp(requested, timezone).date().isoformat()
-            days.setdefault(day, []).append((requested, answered, outcome, rating))
-        return [figures_of(day, rows) for day, rows in sorted(days.items())]
-
-    async def figures_per_lawyer(self, since: float, until: float) -> list[Figures]:
-        """Figures of answered calls per lawyer in [since, until) (answer rate is 1 by definition)."""
-        lawyers: dict[int, list[tuple[float, float | None, str | None, int | None]]] = {}
-        for requested, answered, outcome, rating, lawyer_id in await self._figure_rows(since, until):
-            if lawyer_id is not None:
-                lawyers.setdefault(lawyer_id, []).append((requested, answered, outcome, rating))
-        return [figures_of(str(lawyer_id), rows) for lawyer_id, rows in sorted(lawyers.items())]

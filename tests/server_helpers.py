@@ -45,6 +45,7 @@ def server_settings(tmp_path: Path, **overrides: Any) -> ServerSettings:
         "database_url": f"sqlite+aiosqlite:///{tmp_path / 'db' / 'pool.sqlite3'}",
         "turn": turn,
         "data_dir": str(tmp_path / "data"),
+        "wrap_up_s": 0.0,  # these tests chain calls: the lawyer is available again at once
     }
     return ServerSettings(**{**base, **overrides})
 

@@ -287,8 +287,7 @@ async def test_roster_store_keeps_specialties_advisers_shifts_and_changes(storag
 
 
 async def test_staff_accounts_work_on_every_engine(storage):
-    accounts = StaffAccounts(storage.engine)
-    await accounts.create_schema()
+    accounts = StaffAccounts(storage.engine)  # the migrations made its tables
     user_id = await accounts.add_user("boss", "赵主任", StaffRole.MANAGER, "long-enough-1")
     with pytest.raises(ValueError, match="已经存在"):
         await accounts.add_user("boss", "x", StaffRole.VIEWER, "long-enough-1")

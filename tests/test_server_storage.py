@@ -9,9 +9,10 @@ import stat
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import MetaData, select, text
 
 from config.settings import StorageKind
 from protocol.messages import (
@@ -28,6 +29,8 @@ from protocol.messages import (
 )
 from server import schema
 from server.app import open_storage
+from server.console_auth import StaffAccounts, StaffRole, StaffUser
+from server.console_queries import MatterFilter, figures_by_day, figures_by_lawyer, find_calls, lawyer_names
 from server.crypto import DataCipher, DataKeyError
 from server.pool_model import CallRecord
 from server.roster import RosterChange, Shift
@@ -108,7 +111,7 @@ async def test_migrating_twice_changes_nothing_and_makes_every_table(storage: St
         version = (await conn.execute(text("select version_num from alembic_version"))).scalar()
         for table in schema.metadata.sorted_tables:
             await conn.execute(select(table).limit(1))  # every table of the schema exists
-    assert version == "0002"
+    assert version == "0003"
 
 
 async def test_a_database_made_before_the_migrations_is_upgraded_in_place(database_url: str):
@@ -122,6 +125,33 @@ async def test_a_database_made_before_the_migrations_is_upgraded_in_place(databa
     await old.save_call(_record("call-000001", kiosk_id, None, 1000.0))
     assert (await old.get_call("call-000001")) is not None
     await old.close()
+
+
+async def test_console_accounts_made_by_an_older_servers_create_all_survive_the_migration(database_url: str):
+    old = Storage.open(database_url, KEY)
+    async with old.engine.begin() as conn:  # revision 0002, then the console's tables as create_all made them
+        await conn.run_sync(upgrade_schema, "0002")
+        by_create_all = MetaData()
+        schema.console_users.to_metadata(by_create_all)
+        schema.console_sessions.to_metadata(by_create_all)
+        await conn.run_sync(by_create_all.create_all)
+    accounts = StaffAccounts(old.engine)
+    user_id = await accounts.add_user("boss", "赵主任", StaffRole.MANAGER, "long-enough-1")
+    await old.migrate()
+    async with old.engine.connect() as conn:
+        assert (await conn.execute(text("select version_num from alembic_version"))).scalar() == "0003"
+    user = await accounts.authenticate("boss", "long-enough-1")
+    assert isinstance(user, StaffUser) and user.user_id == user_id
+    token, session = await accounts.open_session(user_id)
+    assert await accounts.session(token) == session
+    await old.close()
+
+
+async def test_a_fresh_database_gets_the_console_accounts_from_the_migrations(storage: Storage):
+    accounts = StaffAccounts(storage.engine)  # nothing but Storage.migrate made the tables
+    user_id = await accounts.add_user("root", "管理员", StaffRole.ADMIN, "long-enough-2")
+    token, _ = await accounts.open_session(user_id)
+    assert (await accounts.session(token)) is not None
 
 
 async def test_a_call_record_keeps_its_matter_and_its_notes_are_unreadable_at_rest(storage: Storage):
@@ -208,22 +238,28 @@ async def test_matters_are_searched_by_number_place_lawyer_and_notes(storage: St
     assert len(await storage.search_matters(since=1500.0, until=2500.0)) == 1
 
 
-async def test_figures_per_day_and_per_lawyer(storage: Storage):
+async def test_the_consoles_figures_per_day_and_per_lawyer_over_this_database(storage: Storage):
+    """The one implementation of the figures (server.console_queries) over rows read from this backend."""
     kiosk_id, lawyer_id = await _kiosk_and_lawyer(storage)
     day = datetime(2026, 11, 24, 9, 0, tzinfo=UTC).timestamp()
     for n, wait in enumerate([2.0, 4.0, 6.0, 8.0, 30.0]):
         answered = _record(f"call-{n:06d}", kiosk_id, lawyer_id, day + n * 100, rating=3 - n % 2)
         await storage.save_call(_with_wait(answered, wait))
     await storage.save_call(_record("call-000009", kiosk_id, None, day + 900))  # gave up
+    under_way = _record("call-000011", kiosk_id, None, day + 950, ended_at=None, outcome=None)
+    await storage.save_call(under_way)  # still waiting: counted, neither answered nor abandoned
     await storage.save_call(_record("call-000010", kiosk_id, None, day + 86400, outcome="no_lawyer"))
-    (today, tomorrow) = await storage.figures_per_day(day - 3600, day + 2 * 86400, UTC)
-    assert (today.key, today.calls, today.answered, today.abandoned) == ("2026-11-24", 6, 5, 1)
-    assert today.answer_rate == pytest.approx(5 / 6)
-    assert (today.wait_median_s, today.wait_p90_s) == (6.0, 30.0)
-    assert today.ratings == 5 and today.rating_mean == pytest.approx(13 / 5)
+    rows = await find_calls(storage, MatterFilter(), tz=ZoneInfo("UTC"))
+    ((first_day, today), (second_day, tomorrow)) = figures_by_day(rows, ZoneInfo("UTC"))
+    assert (first_day, today.calls, today.answered, today.abandoned) == (date(2026, 11, 24), 7, 5, 1)
+    assert today.answer_rate == pytest.approx(5 / 7)
+    assert today.wait_median_s == 6.0
+    assert today.wait_p90_s == pytest.approx(21.2)  # interpolated between 8 and 30
+    assert today.rated == 5 and today.rating_mean == pytest.approx(13 / 5)
+    assert second_day == date(2026, 11, 25)
     assert (tomorrow.calls, tomorrow.answered, tomorrow.abandoned) == (1, 0, 0)
-    (per_lawyer,) = await storage.figures_per_lawyer(day - 3600, day + 2 * 86400)
-    assert (per_lawyer.key, per_lawyer.calls) == (str(lawyer_id), 5)
+    (per_lawyer,) = figures_by_lawyer(rows, await lawyer_names(storage.engine))
+    assert (per_lawyer.lawyer_id, per_lawyer.rang, per_lawyer.answered) == (lawyer_id, 5, 5)
 
 
 def _with_wait(record: CallRecord, wait: float) -> CallRecord:

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import av
@@ -224,6 +224,48 @@ class FakeDeskFlow(_FakeFlowBase):
         self.accounts = accounts if accounts is not None else {"wangming": "secret"}
         self.auto = auto
         self.state: DeskState
+        self.server_state = ""
+        self.wrap_up_until: float | None = None
+        self.callbacks: list[dict[str, Any]] = []
+        self.on_callbacks: Callable[[list[dict[str, Any]]], None] | None = None
+        self.server_clock_offset_s = 0.0
+        self.notes: dict[str, str] = {}  # call id -> the last notes sent
+        self.callbacks_done: list[int] = []
+
+    def server_says(self, state: str, *, on_duty: bool = True, wrap_up_until: float | None = None) -> None:
+        """The pool reports this lawyer's state (as DutyState does): wrap_up, break, available..."""
+        self.server_state = state
+        self.wrap_up_until = wrap_up_until
+        target = DeskState.AVAILABLE if on_duty else DeskState.OFF_DUTY
+        if target is self.state:
+            self.update_info()  # told again, as the real flow does on every DutyState
+        else:
+            self.move_to(target)
+
+    def send_callbacks(self, callbacks: list[dict[str, Any]]) -> None:
+        """The pool sends the open callbacks (CallbackList)."""
+        self.callbacks = list(callbacks)
+        if self.on_callbacks is not None:
+            self.on_callbacks(self.callbacks)
+
+    async def write_notes(self, call_id: str, notes: str) -> bool:
+        """CallNotes."""
+        self._record("notes")
+        self.notes[call_id] = notes
+        return True
+
+    async def end_wrap_up(self) -> bool:
+        """EndWrapUp: the server makes the lawyer available."""
+        self._record("end_wrap_up")
+        self.server_says("available")
+        return True
+
+    async def callback_done(self, callback_id: int, notes: str = "") -> bool:
+        """CallbackDone: the server sends the list without it."""
+        self._record("callback_done")
+        self.callbacks_done.append(callback_id)
+        self.send_callbacks([c for c in self.callbacks if c["callback_id"] != callback_id])
+        return True
 
     async def login(self, username: str, password: str) -> None:
         """OFF_DUTY when the account matches, else FAILED with a plain message."""
@@ -239,6 +281,7 @@ class FakeDeskFlow(_FakeFlowBase):
     async def set_duty(self, on_duty: bool) -> None:
         """AVAILABLE or OFF_DUTY."""
         self._record("duty_on" if on_duty else "duty_off")
+        self.server_state = "available" if on_duty else "offline"
         self.move_to(DeskState.AVAILABLE if on_duty else DeskState.OFF_DUTY)
 
     def ring(

@@ -132,6 +132,7 @@ def main() -> int:
     parser.add_argument("--language", default="zh_CN", help="zh_CN, zh_TW or en")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", _platform())
+    from tools.screenshots_desk_panels import shoot_desk_panels
     from tools.screenshots_formui import shoot_forms
     from ui.app import create_application, prepare_environment
 
@@ -147,6 +148,7 @@ def main() -> int:
     async def run() -> None:
         await _kiosk(args.out, args.language)
         await _desk(args.out)
+        await shoot_desk_panels(args.out, _shoot)  # wrap-up, break notice, callbacks
         await shoot_forms(args.out, args.language)  # 办事申请 (tools/screenshots_formui.py)
         await shoot_access(args.out, _shoot)  # every kiosk screen again, normal and elder mode
         await __import__("tools.screenshots_faqui", fromlist=["x"]).consult_screens(args.out, args.language)

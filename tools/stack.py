@@ -30,7 +30,7 @@ def running_stack(work: Path, relay: bool = False, ring_timeout_s: float = 20.0)
     """Start server (+ coturn when relay), a kiosk and a desk; stop them all afterwards."""
     work.mkdir(parents=True, exist_ok=True)
     turn = CoturnProcess(work / "turn") if relay else None
-    server_settings = [f"ring_timeout_s={ring_timeout_s}"]
+    server_settings = [f"ring_timeout_s={ring_timeout_s}", "wrap_up_s=0"]  # calls follow each other
     if turn:
         turn.start()
         server_settings += [f'turn.urls=["{turn.url}"]', f"turn.secret={turn.secret}"]

@@ -30,9 +30,7 @@ def setup_console(app: web.Application) -> None:
 
 
 async def _console_ctx(app: web.Application) -> AsyncIterator[None]:
-    """After storage and hub are up: the console's account tables exist; roster edits reload the pool."""
-    accounts = StaffAccounts(app[STORAGE].engine)
-    await accounts.create_schema()
-    app[STAFF_ACCOUNTS] = accounts
+    """After storage and hub are up (the migrations made the account tables); roster edits reload the pool."""
+    app[STAFF_ACCOUNTS] = StaffAccounts(app[STORAGE].engine)
     app[CONSOLE_ROSTER] = ConsoleRoster(app[STORAGE], app[HUB].reload_roster)
     yield

@@ -40,7 +40,6 @@ async def _add_admin(settings: ServerSettings, args: argparse.Namespace) -> int:
     try:
         await storage.migrate()
         accounts = StaffAccounts(storage.engine)
-        await accounts.create_schema()
         user_id = await accounts.add_user(
             args.username, args.name, StaffRole(args.role), _read_new_password()
         )

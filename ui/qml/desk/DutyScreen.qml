@@ -2,11 +2,14 @@ import QtQuick
 import common
 
 // The on/off duty switch: two large halves, the current one filled, and what it means in words.
+// With the panels view-model: wrap-up after a call or the break notice in its place, callbacks beside it.
 Rectangle {
     id: screen
     objectName: "dutyScreen"
     property QtObject vm
+    property QtObject panels: null
     readonly property bool onDuty: vm !== null && vm.onDuty
+    readonly property string panel: panels ? panels.panelName : "none"
     color: Theme.background
 
     TopBar {
@@ -17,31 +20,71 @@ Rectangle {
         hint: screen.vm ? screen.vm.username : ""
     }
 
+    CallbackPanel {
+        id: callbacks
+        visible: screen.panels !== null
+        panels: screen.panels
+        anchors.top: bar.bottom
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.margins: Theme.margin
+        anchors.bottomMargin: Theme.buttonHeight + 2 * Theme.margin  // the 村民申请 button sits below
+        width: visible ? Math.min(Theme.px(480), parent.width * 0.4) : 0
+    }
+
+    Item {
+        id: main
+        anchors.top: bar.bottom
+        anchors.left: parent.left
+        anchors.right: callbacks.visible ? callbacks.left : parent.right
+        anchors.bottom: parent.bottom
+        anchors.leftMargin: Theme.margin
+        anchors.rightMargin: Theme.margin
+    }
+
     Column {
         anchors.top: bar.bottom
-        anchors.topMargin: Theme.px(48)
-        anchors.horizontalCenter: parent.horizontalCenter
-        width: Math.min(parent.width - 2 * Theme.margin, Theme.px(900))
-        spacing: Theme.px(32)
+        anchors.topMargin: screen.panel === "none" ? Theme.px(48) : Theme.px(24)
+        anchors.horizontalCenter: main.horizontalCenter
+        width: Math.min(main.width, Theme.px(900))
+        spacing: screen.panel === "none" ? Theme.px(32) : Theme.px(20)
 
         Text {
             objectName: "dutyStatus"
+            visible: screen.panel !== "wrap_up"  // the wrap-up panel says it itself
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            text: screen.onDuty ? qsTr("您在岗，正在等待村民来电") : qsTr("您已离岗，不会有来电")
-            color: screen.onDuty ? Theme.call : Theme.inkSoft
+            text: screen.panel === "break" ? qsTr("您现在休息中，不会有来电")
+                : screen.onDuty ? qsTr("您在岗，正在等待村民来电") : qsTr("您已离岗，不会有来电")
+            color: screen.panel === "break" ? Theme.warning : screen.onDuty ? Theme.call : Theme.inkSoft
             font.pixelSize: Theme.fontLarge
             font.bold: true
         }
 
+        WrapUpPanel {
+            visible: screen.panel === "wrap_up"
+            width: parent.width
+            height: visible ? implicitHeight : 0
+            panels: screen.panels
+            notesHeight: Math.max(Theme.px(80), Math.min(Theme.px(170), screen.height - Theme.px(630)))
+        }
+
+        BreakNotice {
+            visible: screen.panel === "break"
+            width: parent.width
+            height: visible ? implicitHeight : 0
+            panels: screen.panels
+        }
+
         Row {
             objectName: "dutySwitch"
+            visible: screen.panel === "none"
             anchors.horizontalCenter: parent.horizontalCenter
             spacing: 0
             BigButton {
                 objectName: "dutyOn"
-                width: Theme.px(360)
+                width: Math.min(Theme.px(360), main.width / 2)
                 height: Theme.px(130)
                 text: qsTr("在岗")
                 fontSize: Theme.text(52)
@@ -53,7 +96,7 @@ Rectangle {
             }
             BigButton {
                 objectName: "dutyOff"
-                width: Theme.px(360)
+                width: Math.min(Theme.px(360), main.width / 2)
                 height: Theme.px(130)
                 text: qsTr("离岗")
                 fontSize: Theme.text(52)

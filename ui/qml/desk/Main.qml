@@ -8,6 +8,8 @@ Window {
     required property QtObject vm
     // 村民申请 (ui/desk_forms_vm.py); absent in apps that do not pass it.
     property QtObject applications: null
+    // Wrap-up, break notice and callbacks (ui/desk_panels_vm.py); absent in apps that do not pass it.
+    property QtObject panels: null
     property bool showApplications: false
 
     width: 1280
@@ -31,7 +33,7 @@ Window {
     }
 
     Component { id: loginScreen; LoginScreen { vm: root.vm } }
-    Component { id: dutyScreen; DutyScreen { vm: root.vm } }
+    Component { id: dutyScreen; DutyScreen { vm: root.vm; panels: root.panels } }
     Component { id: ringingScreen; RingingScreen { vm: root.vm } }
     Component { id: callScreen; CallScreen { vm: root.vm } }
 
