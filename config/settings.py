@@ -76,6 +76,8 @@ class ServerSettings:
     )
     log_level: str = "INFO"
     recording_enabled: bool = False  # the centre records calls (both sides must still agree on screen)
+    recording_topics: list[str] = field(default_factory=list)  # topics that may be recorded; [] = all
+    recording_max_mb: int = 200  # a recording stops at this size; the server refuses larger uploads
 
 
 @dataclass
@@ -147,3 +149,6 @@ class DeskSettings:
     camera: CameraSettings = field(default_factory=CameraSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     log_level: str = "INFO"
+    recordings_dir: str = (
+        "var/desk-recordings"  # consented recordings waiting to upload (sealed, key file here)
+    )

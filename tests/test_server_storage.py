@@ -108,7 +108,7 @@ async def test_migrating_twice_changes_nothing_and_makes_every_table(storage: St
         version = (await conn.execute(text("select version_num from alembic_version"))).scalar()
         for table in schema.metadata.sorted_tables:
             await conn.execute(select(table).limit(1))  # every table of the schema exists
-    assert version == "0002"
+    assert version == "0003"
 
 
 async def test_a_database_made_before_the_migrations_is_upgraded_in_place(database_url: str):

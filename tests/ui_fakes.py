@@ -157,6 +157,14 @@ class _FakeFlowBase:
         self._record(f"recording:{agreed}")
         self.update_info(recording="agreed" if agreed else "refused")
 
+    async def stop_recording(self) -> bool:
+        """停止录音 on this side."""
+        self._record("stop_recording")
+        if self.info.recording != "agreed":
+            return False
+        self.update_info(recording="stopped")
+        return True
+
     async def push_content(self, kind: str, ref: str, title: str = "", text: str = "") -> bool:
         """The lawyer puts an answer, article or form on the terminal's screen."""
         self._record(f"push:{kind}:{ref}")

@@ -34,6 +34,7 @@ from server.console_queries import (
     lawyer_names,
 )
 from server.keys import HUB, STORAGE
+from server.recording_routes import RECORDINGS
 from server.roster import RosterChange, Shift
 
 MATTERS_SHOWN = 500  # rows on the matters page; the CSV has them all
@@ -249,6 +250,9 @@ async def matter_page(request: web.Request) -> web.StreamResponse:
         "priorities": PRIORITY_NAME_LABELS,
         "may_see_personal": may_see_personal,
         "stats_json": json.dumps(detail.stats, ensure_ascii=False, indent=2, sort_keys=True),
+        "recording": await request.app[RECORDINGS].info(detail.row.call_id),
+        "recording_consent": str(detail.stats.get("recording", "")),
+        "may_play": current_session(request).user.may(Permission.PLAY_RECORDINGS),
     }
     return render(request, "matter.html", "matters", context)
 
