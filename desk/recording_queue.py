@@ -54,18 +54,26 @@ class RecordingQueue:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        self._cipher = DataCipher(load_or_create_key_file(folder / KEY_FILE))
+        self._opened: DataCipher | None = None
         self._wake = asyncio.Event()
+
+    @property
+    def _cipher(self) -> DataCipher:
+        """The queue's key, made (0600) with the first recording: a desk that never records writes nothing."""
+        if self._opened is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._opened = DataCipher(load_or_create_key_file(self.folder / KEY_FILE))
+        return self._opened
 
     def put(self, call_id: str, data: bytes, duration_s: float) -> QueuedRecording:
         """Seal the file into the queue in chunks (the plain file never touches the disk)."""
+        cipher = self._cipher
         folder = self.folder / hashlib.sha256(call_id.encode()).hexdigest()[:32]
         folder.mkdir(exist_ok=True)
         chunks = max(1, -(-len(data) // CHUNK_BYTES))
         for index in range(chunks):
             piece = data[index * CHUNK_BYTES : (index + 1) * CHUNK_BYTES]
-            (folder / f"{index:05d}.sealed").write_bytes(self._cipher.seal(piece, _context(call_id, index)))
+            (folder / f"{index:05d}.sealed").write_bytes(cipher.seal(piece, _context(call_id, index)))
         meta = {
             "call_id": call_id,
             "chunks": chunks,

@@ -312,13 +312,17 @@ def running_qasync_loop(app: Any) -> Iterator[asyncio.AbstractEventLoop]:
 class QmlHarness:
     """Loads a root QML window for a view-model and taps its items by objectName."""
 
-    def __init__(self, qtbot: Any, qml: str, properties: dict[str, Any]) -> None:
+    def __init__(
+        self, qtbot: Any, qml: str, properties: dict[str, Any], context: dict[str, Any] | None = None
+    ) -> None:
         from PySide6.QtQml import QQmlApplicationEngine
 
         from ui.app import QML_DIR, load_window
 
         self.qtbot = qtbot
         self.engine = QQmlApplicationEngine()
+        for name, value in (context or {}).items():  # context properties (e.g. recordingVm)
+            self.engine.rootContext().setContextProperty(name, value)
         self.window = load_window(self.engine, QML_DIR / qml, properties)
         frames: list[bool] = []
         self.window.frameSwapped.connect(lambda: frames.append(True))
