@@ -126,3 +126,34 @@ def test_no_request_button_for_a_matter_the_centre_does_not_record(desk):
     _desk_in_call(flow, h, "traffic")
     h.qtbot.wait(200)
     assert not h.has("requestRecordingButton")
+
+
+@pytest.fixture
+def elder_kiosk(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[Any]:
+    from tests.access_fixtures import build_access_kiosk
+
+    with running_qasync_loop(qapp):
+        k = build_access_kiosk(qtbot, tmp_path)
+        k.access.setElderMode(True)
+        yield k
+        k.close()
+
+
+@pytest.mark.parametrize(
+    ("recording", "shown_by"), [("asked", "recordingQuestion"), ("agreed", "stopRecordingButton")]
+)
+def test_the_recording_panel_fits_at_the_largest_size(elder_kiosk, recording, shown_by, tmp_path):
+    from tests.test_access_readability import readability_problems
+
+    k = elder_kiosk
+    k.vm.tapTile("call")
+    k.harness.qtbot.waitUntil(lambda: k.flow.state is CallerState.REQUESTING)
+    k.flow.move_to(CallerState.WAITING, position=1)
+    k.flow.answer(name="欧阳明珠律师", firm="宁夏回族自治区固原市原州区法律援助中心")
+    k.flow.move_to(CallerState.IN_CALL)
+    k.flow.update_info(recording=recording)
+    k.wait_for(shown_by)
+    checked, problems = readability_problems(k)
+    _shoot(k.harness, tmp_path, f"kiosk-elder-recording-{recording}")
+    assert checked >= 2
+    assert problems == []

@@ -12,6 +12,7 @@ Item {
 
     // The question covers the call: nothing is recorded until the villager answers.
     Rectangle {
+        objectName: "recordingOverlay"
         anchors.fill: parent
         visible: panel.step === "asking"
         color: "#CC000000"
