@@ -188,3 +188,41 @@ async def test_the_policy_names_the_topics_the_centre_records(server: RunningSer
     finally:
         await call.kiosk.close()
         await call.desk.close()
+
+
+async def test_a_hang_up_ends_the_recording_which_waits_sealed_on_the_desk_until_the_server_takes_it(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    call, recording = await _recorded_call(server, tmp_path)
+    try:
+        await recording.refresh_policy()  # uploads not started yet: the queue must keep it
+        assert await call.desk.request_recording()
+        await call.kiosk_info.until(lambda s, i: i.recording == "asked")
+        await call.kiosk.answer_recording(True)
+        await call.desk_info.until(lambda s, i: i.recording == "agreed")
+        await call.kiosk_info.until(lambda s, i: i.recording == "agreed")
+        await asyncio.sleep(2.0)
+        call_id = call.kiosk.info.call_id
+        await call.desk.hangup()  # the lawyer hangs up while recording
+        await call.desk_log.reach(DeskState.AVAILABLE)
+        await recording.settled()
+        assert not recording.recording
+        [queued] = recording.queue.pending()
+        sealed = sorted(queued.folder.glob("*.sealed"))
+        assert sealed and all(MATROSKA_MAGIC not in p.read_bytes() for p in sealed)  # sealed at rest
+        dead = "http://127.0.0.1:9"  # nothing listens: the upload fails and is kept for later
+        assert (await recording.queue.upload(queued, dead, call.desk.session_token)).value == "retry"
+        assert recording.queue.pending() == [queued]
+        recording.start_uploads()
+        await _stored(server, call_id)
+        async with asyncio.timeout(WAIT_S):
+            while True:  # the desk removes it once the server confirmed the whole
+                if not recording.queue.pending():
+                    break
+                await asyncio.sleep(0.1)
+    finally:
+        await recording.close()
+        await call.kiosk.close()
+        await call.desk.close()
+    info = await server.app[RECORDINGS].info(call_id)
+    assert info is not None and info.duration_s >= 1.5
