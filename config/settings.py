@@ -77,7 +77,7 @@ class ServerSettings:
     log_level: str = "INFO"
     recording_enabled: bool = False  # the centre records calls (both sides must still agree on screen)
     recording_topics: list[str] = field(default_factory=list)  # topics that may be recorded; [] = all
-    recording_max_mb: int = 200  # a recording stops at this size; the server refuses larger uploads
+    recording_max_mb: int = 300  # a recording stops at this size (about 2 h); the server refuses more
 
 
 @dataclass

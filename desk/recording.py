@@ -44,7 +44,7 @@ class RecordingPolicy:
 
     enabled: bool = False
     topics: frozenset[str] = field(default_factory=frozenset)  # empty: every topic
-    max_mb: int = 200
+    max_mb: int = 300
 
     def allows(self, topic: str) -> bool:
         """May a call of this topic be recorded?"""
@@ -97,7 +97,7 @@ class DeskRecording:
                     self.policy = RecordingPolicy(
                         bool(body.get("enabled")),
                         frozenset(body.get("topics") or ()),
-                        int(body.get("max_mb", 200)),
+                        int(body.get("max_mb", 300)),
                     )
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             log.warning("could not read the recording policy: %s", type(exc).__name__)

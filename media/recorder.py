@@ -166,9 +166,17 @@ class CallRecorder:
         out = av.open(self._buffer, "w", format=CONTAINER_FORMAT)
         video = out.add_stream("libx264", rate=FPS)
         video.width, video.height, video.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        video.options = {"preset": "veryfast", "tune": "zerolatency", "crf": "28", "g": str(FPS * 2)}
+        # Quality-based, capped so an hour stays under about 150 MB even for busy pictures.
+        video.options = {
+            "preset": "veryfast",
+            "crf": "28",
+            "maxrate": "280k",
+            "bufsize": "560k",
+            "g": str(FPS * 2),
+        }
         audio = out.add_stream("aac", rate=SAMPLE_RATE)
         audio.layout = "mono"
+        audio.bit_rate = 48000  # speech
         samples_written = 0
         try:
             while True:
