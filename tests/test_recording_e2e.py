@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiohttp
 import av
+import numpy as np
 import pytest
 
 from config.settings import TurnSettings
@@ -105,6 +106,9 @@ async def test_both_agree_and_the_recording_is_on_the_server_encrypted_and_plays
         await call.kiosk.close()
         await call.desk.close()
     assert recording.queue.pending() == []  # uploaded, gone from the desk's queue
+    await server.hub.records_flushed()
+    record = await server.storage.get_call(call_id)
+    assert record is not None and record.stats["recording"] == "stopped"  # agreed, then stopped
 
     db = Path(server_settings(tmp_path).database_url.split("///", 1)[1])
     with sqlite3.connect(db) as conn:
@@ -126,9 +130,17 @@ async def test_both_agree_and_the_recording_is_on_the_server_encrypted_and_plays
     with av.open(io.BytesIO(plain)) as container:
         kinds = {s.type: s.codec_context.name for s in container.streams}
         assert kinds == {"video": "h264", "audio": "aac"}
-        frames = sum(1 for _ in container.decode(video=0))
+        pictures = [f.to_ndarray(format="gray") for f in container.decode(video=0)]
     with av.open(io.BytesIO(plain)) as container:
-        samples = sum(f.samples for f in container.decode(audio=0))
+        sound = [f.to_ndarray().reshape(-1) for f in container.decode(audio=0)]
+    frames, samples = len(pictures), sum(len(block) for block in sound)
+    last = pictures[-1].astype(float)
+    assert last.shape == (480, 640)
+    assert last[:300, :400].std() > 10  # the villager's moving stripes fill the picture
+    assert last[346:348, 480:620].mean() > 200  # the white frame of the lawyer's picture in the corner
+    assert last[350:466, 470:626].std() > 10  # and the lawyer's own moving picture inside it
+    mixed = np.concatenate(sound).astype(float)
+    assert np.sqrt(np.mean(mixed[len(mixed) // 2 :] ** 2)) > 0.01  # both voices, not silence
     video_s, audio_s = frames / 15, samples / 48000
     assert abs(video_s - recorded_s) < 1.0, (video_s, recorded_s)
     assert abs(audio_s - recorded_s) < 1.0, (audio_s, recorded_s)
@@ -169,6 +181,12 @@ async def test_a_refusal_leaves_no_recording_and_is_kept_with_the_matter(
     assert record is not None and record.stats["recording"] == "refused"
     assert await server.app[RECORDINGS].info(call_id) is None
     assert recording.queue.pending() == []
+    manager = await _console_session(server, "boss")
+    try:
+        async with manager.get(f"{server.url}/console/matters/{call_id}") as page:
+            assert "不同意录音，没有录像" in await page.text()
+    finally:
+        await manager.close()
     # A desk that tried anyway is refused: no consent on record.
     token = await server.login(LAWYER[0], LAWYER[3])
     async with server.http.put(
