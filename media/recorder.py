@@ -28,6 +28,7 @@ INSET_W, INSET_H, INSET_MARGIN = 160, 120, 12  # the lawyer's picture in the bot
 SAMPLE_RATE = 48000
 MAX_AUDIO_BACKLOG_S = 0.5  # audio of one side older than this, not yet mixed, is dropped
 CONTAINER_FORMAT = "matroska"
+CAP_HEADROOM = 32 * 1024  # stop this far below the cap: the container's own bytes and the last frames
 
 
 class RecorderState(StrEnum):
@@ -101,6 +102,7 @@ class CallRecorder:
         self._buffer = io.BytesIO()
         self._started_at = 0.0
         self._frames = 0
+        self._muxed = 0  # bytes of encoded packets so far (the muxer writes whole clusters late)
         self._capped = False
         self._error: BaseException | None = None
 
@@ -151,7 +153,7 @@ class CallRecorder:
     @property
     def size(self) -> int:
         """Bytes written so far."""
-        return self._buffer.tell()
+        return self._muxed
 
     # ---- the worker thread ---------------------------------------------------------------------
 
@@ -166,9 +168,11 @@ class CallRecorder:
         out = av.open(self._buffer, "w", format=CONTAINER_FORMAT)
         video = out.add_stream("libx264", rate=FPS)
         video.width, video.height, video.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        # Quality-based, capped so an hour stays under about 150 MB even for busy pictures.
+        # Quality-based, capped so an hour stays under about 150 MB even for busy pictures; no
+        # look-ahead, so the file's size follows what was recorded (the size cap holds).
         video.options = {
             "preset": "veryfast",
+            "tune": "zerolatency",
             "crf": "28",
             "maxrate": "280k",
             "bufsize": "560k",
@@ -187,7 +191,7 @@ class CallRecorder:
                 picture = av.VideoFrame.from_ndarray(self._composite(), format="rgb24")
                 picture.pts = self._frames
                 for packet in video.encode(picture):
-                    out.mux(packet)
+                    self._mux(out, packet)
                 self._frames += 1
                 wanted = self._frames * SAMPLE_RATE // FPS - samples_written
                 mixed = self._mix(wanted)
@@ -196,18 +200,22 @@ class CallRecorder:
                 sound.pts = samples_written
                 samples_written += wanted
                 for packet in audio.encode(sound):
-                    out.mux(packet)
-                if self._buffer.tell() >= self.max_bytes:
+                    self._mux(out, packet)
+                if self._muxed >= self.max_bytes - CAP_HEADROOM:
                     self._capped = True
                     if self.on_capped is not None:
                         self.on_capped()
                     break
             for packet in video.encode(None):
-                out.mux(packet)
+                self._mux(out, packet)
             for packet in audio.encode(None):
-                out.mux(packet)
+                self._mux(out, packet)
         finally:
             out.close()
+
+    def _mux(self, out: av.container.OutputContainer, packet: av.Packet) -> None:
+        self._muxed += packet.size
+        out.mux(packet)
 
     def _composite(self) -> np.ndarray:
         with self._lock:

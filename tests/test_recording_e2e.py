@@ -127,11 +127,11 @@ async def test_both_agree_and_the_recording_is_on_the_server_encrypted_and_plays
     finally:
         await manager.close()
     assert plain.startswith(MATROSKA_MAGIC)
-    with av.open(io.BytesIO(plain)) as container:
+    with av.open(io.BytesIO(plain), "r") as container:
         kinds = {s.type: s.codec_context.name for s in container.streams}
         assert kinds == {"video": "h264", "audio": "aac"}
         pictures = [f.to_ndarray(format="gray") for f in container.decode(video=0)]
-    with av.open(io.BytesIO(plain)) as container:
+    with av.open(io.BytesIO(plain), "r") as container:
         sound = [f.to_ndarray().reshape(-1) for f in container.decode(audio=0)]
     frames, samples = len(pictures), sum(len(block) for block in sound)
     last = pictures[-1].astype(float)
