@@ -208,6 +208,8 @@ class InCall:
             conn.send(Error(ErrorCode.FORBIDDEN.value, RECORDING_NOT_FOR_TOPIC, parties.call_id))
             return []
         answers = self._consent.setdefault(parties.call_id, {})
+        if conn.role is Role.LAWYER and message.agreed:
+            answers.pop(Role.KIOSK.value, None)  # a new request: the villager must agree to it again
         answers[conn.role.value] = message.agreed
         if not message.agreed:  # 停止录音 after both agreed keeps what was recorded; else a refusal
             stopped = parties.stats.get("recording") in ("agreed", "stopped")

@@ -19,6 +19,7 @@ from config.settings import TurnSettings
 from desk.recording import DeskRecording
 from desk.recording_queue import RecordingQueue
 from media.flows import DeskState
+from protocol.messages import RecordingConsent
 from server.console_auth import STAFF_ACCOUNTS, StaffRole
 from server.recording_routes import RECORDINGS
 from tests.media_fixtures import use_loopback_host_candidates
@@ -244,3 +245,33 @@ async def test_a_hang_up_ends_the_recording_which_waits_sealed_on_the_desk_until
         await call.desk.close()
     info = await server.app[RECORDINGS].info(call_id)
     assert info is not None and info.duration_s >= 1.5
+
+
+async def test_the_lawyer_stops_and_asking_again_needs_the_villager_to_agree_again(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    call, recording = await _recorded_call(server, tmp_path)
+    try:
+        await recording.refresh_policy()
+        recording.start_uploads()
+        assert await call.desk.request_recording()
+        await call.kiosk_info.until(lambda s, i: i.recording == "asked")
+        await call.kiosk.answer_recording(True)
+        await call.desk_info.until(lambda s, i: i.recording == "agreed")
+        await asyncio.sleep(1.0)
+        assert await call.desk.stop_recording()  # 停止录音 on the desk
+        await call.kiosk_info.until(lambda s, i: i.recording == "stopped")  # the red sign goes
+        call_id = call.kiosk.info.call_id
+        await _stored(server, call_id)
+        # A desk asking again is a new request: the villager's earlier 同意 does not cover it.
+        assert await call.desk._send(RecordingConsent(call_id=call_id, agreed=True))
+        await call.desk.hangup()
+        await call.desk_log.reach(DeskState.AVAILABLE)
+        assert call.kiosk.info.recording == "stopped"
+    finally:
+        await recording.close()
+        await call.kiosk.close()
+        await call.desk.close()
+    await server.hub.records_flushed()
+    record = await server.storage.get_call(call_id)
+    assert record is not None and record.stats["recording"] == "stopped"
