@@ -77,6 +77,8 @@ class ServerSettings:
     )
     log_level: str = "INFO"
     recording_enabled: bool = False  # the centre records calls (both sides must still agree on screen)
+    recording_topics: list[str] = field(default_factory=list)  # topics that may be recorded; [] = all
+    recording_max_mb: int = 300  # a recording stops at this size (about 2 h); the server refuses more
 
 
 @dataclass
@@ -148,3 +150,6 @@ class DeskSettings:
     camera: CameraSettings = field(default_factory=CameraSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     log_level: str = "INFO"
+    recordings_dir: str = (
+        "var/desk-recordings"  # consented recordings waiting to upload (sealed, key file here)
+    )

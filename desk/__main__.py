@@ -10,6 +10,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from config.loader import ConfigError, build_parser, load_settings
 from config.settings import DeskSettings
@@ -77,9 +78,9 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     # 村民申请: submissions from the terminals, with the login's token (issue 5).
     token = lambda: str(getattr(flow, "session_token", ""))  # noqa: E731
     applications = DeskFormsViewModel(runner, settings.server_url, token, work_dir / "applications")
-    window = load_window(
-        engine, QML_DIR / "desk" / "Main.qml", {"vm": vm, "applications": applications, "panels": panels}
-    )
+    recording, recording_vm = _recording(flow, runner, settings)  # consented recording (issue 7)
+    engine.rootContext().setContextProperty("recordingVm", recording_vm)
+    window = load_window(engine, QML_DIR / "desk" / "Main.qml", {"vm": vm, "applications": applications, "panels": panels})
     quit_request = QuitRequest(window)
     if smoke_test:
 
@@ -96,11 +97,26 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     window.show()
     if settings.username and settings.password:  # demos and automation only; people use the form
         vm.login(settings.username, settings.password)
-    await run_until_closed(window, quit_request, [runner.shutdown, flow.close])
+    await run_until_closed(window, quit_request, [runner.shutdown, recording.close, flow.close])
     ringer.stop()
     if channel is not None:
         channel.stop()
     del engine
+
+
+def _recording(flow: Any, runner: Any, settings: DeskSettings) -> tuple[Any, Any]:
+    """The desk's recorder and upload queue, and the view-model of its panel."""
+    from desk.recording import DeskRecording
+    from desk.recording_queue import RecordingQueue
+    from ui.recording_vm import RecordingViewModel
+
+    token = lambda: str(getattr(flow, "session_token", ""))  # noqa: E731
+    queue = RecordingQueue(Path(settings.recordings_dir))
+    recording = DeskRecording(flow, settings.server_url, token, queue)
+    view = RecordingViewModel(flow, runner, desk=True, allowed=recording.allowed)
+    recording.policy_listeners.append(view.policy_changed)
+    recording.start_uploads()
+    return recording, view
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ async def _run(
     session.on_end(forms.vm.reset)  # a form in progress goes with the person
     consult = _start_consult(settings, runner, vm, session)  # 法律咨询 (issue 4)
     session.on_end(consult.reset)  # search text and the open answer go with the person
-    engine = QQmlApplicationEngine()
+    engine = _recording_panel(QQmlApplicationEngine(), flow, runner)  # 同意录音录像 / 不同意 (issue 7)
     window = load_window(
         engine,
         QML_DIR / "kiosk" / "Main.qml",
@@ -175,6 +175,15 @@ def _env_config() -> Path | None:
     """The settings file named by KIOSK_CONFIG, where pushed settings are kept."""
     value = os.environ.get("KIOSK_CONFIG")
     return Path(value) if value else None
+
+
+def _recording_panel(engine: Any, flow: Any, runner: Any) -> Any:
+    """The engine, given the recording panel's view-model as the context property the call screen uses."""
+    from ui.recording_vm import RecordingViewModel
+
+    recording = RecordingViewModel(flow, runner, desk=False, parent=engine)
+    engine.rootContext().setContextProperty("recordingVm", recording)
+    return engine
 
 
 if __name__ == "__main__":

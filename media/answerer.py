@@ -386,7 +386,9 @@ class DeskAnswerer(FlowCore[DeskState]):
         return "lawyer"
 
     def _on_consent(self, agreed: bool) -> None:
-        if self.info.recording in ("asked", "agreed"):
+        if self.info.recording == "agreed" and not agreed:
+            self._update_info(recording="stopped")  # the villager pressed 停止录音
+        elif self.info.recording == "asked":
             self._update_info(recording="agreed" if agreed else "refused")
 
     async def push_content(self, kind: str, ref: str, title: str = "", text: str = "") -> bool:

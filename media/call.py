@@ -46,6 +46,7 @@ from protocol.messages import LinkMode
 log = logging.getLogger(__name__)
 
 FrameListener = Callable[[av.VideoFrame], None]
+AudioTap = Callable[[bool, av.AudioFrame], None]  # (remote?, frame)
 
 TURN_NO_RELAY = "视频通话的中转服务器连不上，请联系管理员检查中转服务器的设置。"
 _STALL_AFTER_S = 4.0  # no remote frame for this long while flowing = stalled (aiortc notices after ~30 s)
@@ -131,15 +132,34 @@ class _ArrivalTrack(MediaStreamTrack):
 
     kind = "audio"
 
-    def __init__(self, source: MediaStreamTrack, arrived: Callable[[], None]) -> None:
+    def __init__(
+        self, source: MediaStreamTrack, arrived: Callable[[], None], tap: Callable[[Any], None] | None = None
+    ) -> None:
         super().__init__()
         self.source = source
         self._arrived = arrived
+        self._tap = tap
 
     async def recv(self) -> Any:
         """The remote track's next frame."""
         frame = await self.source.recv()
         self._arrived()
+        if self._tap is not None:
+            self._tap(frame)
+        return frame
+
+
+class _TappedTrack(KeptTrack):
+    """The local microphone's frames on their way out, shown to a tap (the call recorder) too."""
+
+    def __init__(self, source: MediaStreamTrack, tap: Callable[[Any], None]) -> None:
+        super().__init__(source)
+        self._tap = tap
+
+    async def recv(self) -> Any:
+        """The source's next frame."""
+        frame = await self.source.recv()
+        self._tap(frame)
         return frame
 
 
@@ -216,8 +236,9 @@ class CallSession:
             self._video.set_mode(start_mode)
             self._local_tracks.append(self._video)
         self._sources = [t for t in (video, audio) if t is not None]
+        self.audio_tap: AudioTap | None = None  # sees both directions' audio (the desk's recorder)
         if audio is not None:
-            self._local_tracks.append(KeptTrack(audio))
+            self._local_tracks.append(_TappedTrack(audio, lambda frame: self._tap_audio(False, frame)))
 
     # ---- state ---------------------------------------------------------------------------------
 
@@ -328,7 +349,13 @@ class CallSession:
         if track.kind == "video":
             self._start_task(self._pull_video(track))
         else:
-            self._audio_sink.start(_ArrivalTrack(track, self._media_arrived))
+            self._audio_sink.start(
+                _ArrivalTrack(track, self._media_arrived, lambda frame: self._tap_audio(True, frame))
+            )
+
+    def _tap_audio(self, remote: bool, frame: Any) -> None:
+        if self.audio_tap is not None:
+            self.audio_tap(remote, frame)
 
     def _media_arrived(self, video: bool = False) -> None:
         """Remote media arrived: a stall ends on any; the first FLOWING waits for a picture if one comes."""

@@ -459,7 +459,10 @@ class KioskCaller(FlowCore[CallerState]):
         return "kiosk"
 
     def _on_consent(self, agreed: bool) -> None:
-        self._update_info(recording="asked" if agreed else "refused")
+        if not agreed and self.info.recording in ("agreed", "stopped"):
+            self._update_info(recording="stopped")  # the lawyer pressed 停止录音
+        elif self.info.recording not in ("agreed", "stopped"):
+            self._update_info(recording="asked" if agreed else "refused")
 
     async def answer_recording(self, agreed: bool) -> None:
         """The villager agrees (同意录音) or refuses; a refusal keeps the call unrecorded."""

@@ -8,7 +8,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Coroutine, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import av
 from aiortc import MediaStreamTrack
@@ -73,6 +73,16 @@ class Devices:
         await self.sink.stop()
 
 
+class RecordingTap(Protocol):
+    """What sees the call's pictures and sounds while it is recorded (media.recorder.CallRecorder)."""
+
+    def video(self, remote: bool, frame: av.VideoFrame) -> None:
+        """A picture of one side."""
+
+    def audio(self, remote: bool, frame: av.AudioFrame) -> None:
+        """Audio of one side."""
+
+
 class FlowCore[S]:
     """State, listeners, the signaling reader and the call's media session, for one side of a call.
 
@@ -123,6 +133,7 @@ class FlowCore[S]:
         self._form_values: dict[str, dict[str, str]] = {}
         self._resuming: asyncio.Task[None] | None = None
         self.rejoined = False  # this call went on over a new signaling connection
+        self._recording_tap: RecordingTap | None = None
 
     # ---- state and listeners -------------------------------------------------------------------
 
@@ -288,6 +299,7 @@ class FlowCore[S]:
             video_expected=self._peer_mode in (LinkMode.FULL, LinkMode.LOW),
         )
         session.on_state = lambda state: self._media_state_changed(session, state)
+        session.audio_tap = self._tap_audio
         self._flowing = asyncio.Event()
         self._session = session
         return session
@@ -295,10 +307,22 @@ class FlowCore[S]:
     def _on_remote_frame(self, frame: av.VideoFrame) -> None:
         if self._remote_listener is not None:
             self._remote_listener(frame)
+        if self._recording_tap is not None:
+            self._recording_tap.video(True, frame)
 
     def _on_local_frame(self, frame: av.VideoFrame) -> None:
         if self._local_listener is not None:
             self._local_listener(frame)
+        if self._recording_tap is not None:
+            self._recording_tap.video(False, frame)
+
+    def set_recording_tap(self, tap: RecordingTap | None) -> None:
+        """Show every picture and sound of the call (both directions) to `tap`; None stops it."""
+        self._recording_tap = tap
+
+    def _tap_audio(self, remote: bool, frame: av.AudioFrame) -> None:
+        if self._recording_tap is not None:
+            self._recording_tap.audio(remote, frame)
 
     def _media_state_changed(self, session: CallSession, state: MediaState) -> None:
         """Give up on a call whose media stays stalled (aiortc notices a dead path only after ~30 s)."""
@@ -482,6 +506,13 @@ class FlowCore[S]:
     def _on_consent(self, agreed: bool) -> None:
         """The other side answered (or, for the kiosk, the lawyer asked) about recording."""
         raise NotImplementedError
+
+    async def stop_recording(self) -> bool:
+        """停止录音: either side ends a recording both agreed to; what was recorded so far is kept."""
+        if self.info.recording != "agreed" or not self.info.call_id:
+            return False
+        self._update_info(recording="stopped")
+        return await self._send(RecordingConsent(call_id=self.info.call_id, agreed=False))
 
     # ---- signaling lost mid-call ---------------------------------------------------------------
 

@@ -102,7 +102,8 @@ class CallInfo:
         media_mode: the call's link mode (protocol.messages.LinkMode value), the worse of both sides'.
         reconnections: how often the media was re-established during this call.
         pushed: the last content the lawyer pushed to the terminal (None before any).
-        recording: "" (not asked), "asked" (the lawyer asks; the villager must answer), "agreed", "refused".
+        recording: "" (not asked), "asked" (the lawyer asks; the villager must answer), "agreed", "refused",
+            "stopped" (agreed, then 停止录音 on either side).
     """
 
     call_id: str = ""
@@ -190,6 +191,9 @@ class CallerFlow(Protocol):
     async def answer_recording(self, agreed: bool) -> None:
         """同意 / 不同意 recording, when info.recording == "asked"."""
 
+    async def stop_recording(self) -> bool:
+        """停止录音 while recording (info.recording == "agreed"); it becomes "stopped"."""
+
 
 class DeskFlow(Protocol):
     """The lawyer side. Listeners are called on the asyncio loop's thread.
@@ -257,3 +261,6 @@ class DeskFlow(Protocol):
 
     async def callback_done(self, callback_id: int, notes: str = "") -> bool:
         """已回电: the callback leaves every desk's list."""
+
+    async def stop_recording(self) -> bool:
+        """停止录音 while recording (info.recording == "agreed"); it becomes "stopped"."""

@@ -18,6 +18,7 @@ from server.datakey import data_cipher
 from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
 from server.metrics import metrics, readyz
+from server.recording_routes import mount_recording_routes
 from server.storage import Storage
 from server.submissions import MAX_BODY_BYTES, SubmissionStore, submission_routes
 from server.submissions_views import desk_submission_routes
@@ -61,6 +62,7 @@ def create_app(settings: ServerSettings) -> web.Application:
     app.add_routes(desk_submission_routes())  # lawyers: list, open, change status (issue 5, desk)
     mount_terminal_health(app, _kiosk_of(app))
     mount_content_routes(app)  # statute packs for terminals, missed-search uploads (issue 4)
+    mount_recording_routes(app)  # consented call recordings (issue 7)
     return app
 
 

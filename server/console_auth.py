@@ -45,11 +45,14 @@ class Permission(StrEnum):
     EDIT_ROSTER = "edit_roster"
     MANAGE_ACCOUNTS = "manage_accounts"
     SEE_PERSONAL_DATA = "see_personal_data"  # phone numbers, notes: on pages and in CSV
+    PLAY_RECORDINGS = "play_recordings"  # consented call recordings (mediation, notarization)
 
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
     StaffRole.ADMIN: frozenset(Permission),
-    StaffRole.MANAGER: frozenset({Permission.VIEW, Permission.EDIT_ROSTER, Permission.SEE_PERSONAL_DATA}),
+    StaffRole.MANAGER: frozenset(
+        {Permission.VIEW, Permission.EDIT_ROSTER, Permission.SEE_PERSONAL_DATA, Permission.PLAY_RECORDINGS}
+    ),
     StaffRole.VIEWER: frozenset({Permission.VIEW}),
 }
 

@@ -198,7 +198,12 @@ class Hub:
         self._records_written = asyncio.Condition()
         self._background: set[asyncio.Task[None]] = set()  # callback requests and lists in flight
         self.incall = InCall(  # resil: redial, rejoin, link mode, help, consent (server/incall.py)
-            self.pool, storage, self._perform, recording_enabled=settings.recording_enabled, clock=clock
+            self.pool,
+            storage,
+            self._perform,
+            recording_enabled=settings.recording_enabled,
+            recording_topics=frozenset(settings.recording_topics),
+            clock=clock,
         )
 
     async def start(self) -> None:

@@ -58,6 +58,7 @@ KIOSK_ONLY: tuple[type[Message], ...] = ()
 
 NOT_IN_CALL = "这个通话已经结束。"
 RECORDING_OFF = "本中心没有开通通话录音。"
+RECORDING_NOT_FOR_TOPIC = "这类事项不录音。"
 
 
 class Client(Protocol):
@@ -98,11 +99,13 @@ class InCall:
         perform: Callable[[list[Action]], None],
         *,
         recording_enabled: bool = False,
+        recording_topics: frozenset[str] = frozenset(),
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.pool = pool
         self.storage = storage
         self.recording_enabled = recording_enabled
+        self.recording_topics = recording_topics  # empty: every topic may be recorded
         self._perform = perform
         self._clock = clock
         self.adopted: dict[str, AdoptedCall] = {}
@@ -216,10 +219,16 @@ class InCall:
         if not self.recording_enabled:
             conn.send(Error(ErrorCode.FORBIDDEN.value, RECORDING_OFF, parties.call_id))
             return []
+        if self.recording_topics and self._topic(parties.call_id) not in self.recording_topics:
+            conn.send(Error(ErrorCode.FORBIDDEN.value, RECORDING_NOT_FOR_TOPIC, parties.call_id))
+            return []
         answers = self._consent.setdefault(parties.call_id, {})
+        if conn.role is Role.LAWYER and message.agreed:
+            answers.pop(Role.KIOSK.value, None)  # a new request: the villager must agree to it again
         answers[conn.role.value] = message.agreed
-        if not message.agreed:
-            parties.stats["recording"] = "refused"
+        if not message.agreed:  # 停止录音 after both agreed keeps what was recorded; else a refusal
+            stopped = parties.stats.get("recording") in ("agreed", "stopped")
+            parties.stats["recording"] = "stopped" if stopped else "refused"
         elif answers.get(Role.KIOSK.value) and answers.get(Role.LAWYER.value):
             parties.stats["recording"] = "agreed"
         actions: list[Action] = [_to_other(parties, conn, message)]
@@ -230,6 +239,13 @@ class InCall:
             if call is not None:
                 actions.append(SaveCall(call.record()))
         return actions
+
+    def _topic(self, call_id: str) -> str:
+        call = self.pool.find_call(call_id)
+        if call is not None:
+            return call.topic
+        adopted = self.adopted.get(call_id)
+        return adopted.record.topic if adopted is not None else ""
 
 
 def _is_party(parties: Parties, conn: Client) -> bool:

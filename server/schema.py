@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -139,4 +139,26 @@ console_sessions = Table(
     Column("user_id", Integer, nullable=False, index=True),
     Column("csrf_token", String(64), nullable=False),
     Column("expires_at", Float, nullable=False, index=True),
+)
+
+recordings = Table(  # a consented call recording (issue 7), stored with its matter
+    "recordings",
+    metadata,
+    Column("call_id", String(64), ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True),
+    Column("lawyer_id", Integer, ForeignKey("lawyers.id"), nullable=False),
+    Column("container", String(16), nullable=False),  # "matroska"
+    Column("size_bytes", Integer, nullable=False),
+    Column("chunks", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("completed_at", Float),  # None while chunks are still arriving
+)
+
+recording_chunks = Table(  # the recording in pieces of at most 1 MiB, each AES-GCM sealed (data key)
+    "recording_chunks",
+    metadata,
+    Column("call_id", String(64), ForeignKey("recordings.call_id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
 )

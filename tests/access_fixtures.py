@@ -19,6 +19,7 @@ from ui.background import BackgroundRunner
 from ui.failsafe import Failsafe
 from ui.handwriting_vm import HandwritingService
 from ui.kiosk_vm import KioskViewModel
+from ui.recording_vm import RecordingViewModel
 from ui.selftest_vm import SelfTestViewModel
 from ui.staff_vm import StaffViewModel
 
@@ -202,7 +203,8 @@ def build_access_kiosk(
     kiosk.reports = reports
     kiosk.workers = workers
     if qtbot is not None:
-        kiosk.harness = QmlHarness(qtbot, "kiosk/Main.qml", kiosk.properties())
+        recording = RecordingViewModel(flow, runner, desk=False)  # the call screen's recording panel
+        kiosk.harness = QmlHarness(qtbot, "kiosk/Main.qml", kiosk.properties(), {"recordingVm": recording})
         if languages is not None:
             languages.attach(kiosk.harness.engine)
         access.watch_window(kiosk.harness.window)

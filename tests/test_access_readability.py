@@ -20,7 +20,7 @@ prepare_environment(virtual_keyboard=True)
 pytestmark = pytest.mark.qt_log_ignore(r"PopupList_QMLTYPE_\d+ overrides a member")
 
 # Layers drawn over a screen: what lies under one may be covered by it.
-OVERLAYS = ("noticeOverlay", "idleDialog")
+OVERLAYS = ("noticeOverlay", "idleDialog", "recordingOverlay")
 
 
 @pytest.fixture

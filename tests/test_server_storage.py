@@ -111,7 +111,7 @@ async def test_migrating_twice_changes_nothing_and_makes_every_table(storage: St
         version = (await conn.execute(text("select version_num from alembic_version"))).scalar()
         for table in schema.metadata.sorted_tables:
             await conn.execute(select(table).limit(1))  # every table of the schema exists
-    assert version == "0003"
+    assert version == "0004"
 
 
 async def test_a_database_made_before_the_migrations_is_upgraded_in_place(database_url: str):
@@ -139,7 +139,7 @@ async def test_console_accounts_made_by_an_older_servers_create_all_survive_the_
     user_id = await accounts.add_user("boss", "赵主任", StaffRole.MANAGER, "long-enough-1")
     await old.migrate()
     async with old.engine.connect() as conn:
-        assert (await conn.execute(text("select version_num from alembic_version"))).scalar() == "0003"
+        assert (await conn.execute(text("select version_num from alembic_version"))).scalar() == "0004"
     user = await accounts.authenticate("boss", "long-enough-1")
     assert isinstance(user, StaffUser) and user.user_id == user_id
     token, session = await accounts.open_session(user_id)

@@ -157,6 +157,14 @@ class _FakeFlowBase:
         self._record(f"recording:{agreed}")
         self.update_info(recording="agreed" if agreed else "refused")
 
+    async def stop_recording(self) -> bool:
+        """停止录音 on this side."""
+        self._record("stop_recording")
+        if self.info.recording != "agreed":
+            return False
+        self.update_info(recording="stopped")
+        return True
+
     async def push_content(self, kind: str, ref: str, title: str = "", text: str = "") -> bool:
         """The lawyer puts an answer, article or form on the terminal's screen."""
         self._record(f"push:{kind}:{ref}")
@@ -347,13 +355,17 @@ def running_qasync_loop(app: Any) -> Iterator[asyncio.AbstractEventLoop]:
 class QmlHarness:
     """Loads a root QML window for a view-model and taps its items by objectName."""
 
-    def __init__(self, qtbot: Any, qml: str, properties: dict[str, Any]) -> None:
+    def __init__(
+        self, qtbot: Any, qml: str, properties: dict[str, Any], context: dict[str, Any] | None = None
+    ) -> None:
         from PySide6.QtQml import QQmlApplicationEngine
 
         from ui.app import QML_DIR, load_window
 
         self.qtbot = qtbot
         self.engine = QQmlApplicationEngine()
+        for name, value in (context or {}).items():  # context properties (e.g. recordingVm)
+            self.engine.rootContext().setContextProperty(name, value)
         self.window = load_window(self.engine, QML_DIR / qml, properties)
         frames: list[bool] = []
         self.window.frameSwapped.connect(lambda: frames.append(True))

@@ -36,6 +36,7 @@ from server.console_queries import (
     lawyer_names,
 )
 from server.keys import HUB, STORAGE
+from server.recording_routes import RECORDINGS
 from server.roster import RosterChange, Shift
 
 QUALITY_ROWS = (  # (label, SideQuality field, digits, unit) on a matter's page
@@ -263,6 +264,9 @@ async def matter_page(request: web.Request) -> web.StreamResponse:
         "modes": MODE_LABELS,
         "side_labels": {"kiosk": "村里终端", "lawyer": "律师工作台"},
         "quality_rows": QUALITY_ROWS,
+        "recording": await request.app[RECORDINGS].info(detail.row.call_id),
+        "recording_consent": str(detail.stats.get("recording", "")),
+        "may_play": current_session(request).user.may(Permission.PLAY_RECORDINGS),
     }
     return render(request, "matter.html", "matters", context)
 

@@ -81,4 +81,9 @@ Rectangle {
         colour: Theme.danger
         onClicked: screen.vm.hangup()
     }
+
+    RecordingControls {  // consented recording (issue 7): its own file, the view-model a context property
+        anchors.fill: parent
+        rec: typeof recordingVm !== "undefined" ? recordingVm : null
+    }
 }

@@ -82,4 +82,9 @@ Rectangle {
         fontSize: Theme.text(52)
         onClicked: screen.vm.hangup()
     }
+
+    RecordingConsentPanel {  // consented recording (issue 7): its own file, the view-model a context property
+        anchors.fill: parent
+        rec: typeof recordingVm !== "undefined" ? recordingVm : null
+    }
 }
