@@ -80,7 +80,8 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     applications = DeskFormsViewModel(runner, settings.server_url, token, work_dir / "applications")
     recording, recording_vm = _recording(flow, runner, settings)  # consented recording (issue 7)
     engine.rootContext().setContextProperty("recordingVm", recording_vm)
-    window = load_window(engine, QML_DIR / "desk" / "Main.qml", {"vm": vm, "applications": applications, "panels": panels})
+    context = {"vm": vm, "applications": applications, "panels": panels}
+    window = load_window(engine, QML_DIR / "desk" / "Main.qml", context)
     quit_request = QuitRequest(window)
     if smoke_test:
 
