@@ -6,6 +6,8 @@ Rectangle {
     id: screen
     objectName: "callScreen"
     property QtObject vm
+    // In-call help (InCallHelpOverlay.qml): the lawyer's picture goes small beside what was pushed.
+    readonly property bool helpShown: vm !== null && vm.help !== null && vm.help.overlay !== ""
     color: "#1A1A1A"
 
     VideoPane {
@@ -18,6 +20,20 @@ Rectangle {
         anchors.margins: Theme.px(16)
         bridge: screen.vm ? screen.vm.remoteVideo : null
         waitingText: qsTr("正在打开律师的画面…")
+        states: State {
+            when: screen.helpShown
+            AnchorChanges { target: remotePane; anchors.left: sidePanel.left; anchors.right: sidePanel.right; anchors.bottom: undefined }
+            PropertyChanges { target: remotePane; anchors.margins: 0; anchors.topMargin: Theme.px(16); height: sidePanel.width * 3 / 4 }
+        }
+    }
+
+    InCallHelpOverlay {
+        anchors.left: parent.left
+        anchors.top: parent.top
+        anchors.bottom: parent.bottom
+        anchors.right: sidePanel.left
+        anchors.margins: Theme.px(16)
+        help: screen.vm ? screen.vm.help : null
     }
 
     Column {
@@ -33,6 +49,7 @@ Rectangle {
             objectName: "localVideo"
             width: parent.width
             height: width * 3 / 4
+            opacity: screen.helpShown ? 0 : 1  // the lawyer's picture takes its place
             bridge: screen.vm ? screen.vm.localVideo : null
             label: qsTr("您自己")
         }
