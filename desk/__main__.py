@@ -59,6 +59,7 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     """Build the flow, the view-model and the window; quit cleanly (hang up, go off duty)."""
     from PySide6.QtQml import QQmlApplicationEngine
 
+    from desk.incall_wiring import build_desk_help
     from desk.wiring import build_answerer
     from ui.app import QML_DIR, QuitRequest, load_window, run_until_closed
     from ui.automation import AutomationChannel, desk_commands
@@ -75,7 +76,10 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     # 村民申请: submissions from the terminals, with the login's token (issue 5).
     token = lambda: str(getattr(flow, "session_token", ""))  # noqa: E731
     applications = DeskFormsViewModel(runner, settings.server_url, token, work_dir / "applications")
-    window = load_window(engine, QML_DIR / "desk" / "Main.qml", {"vm": vm, "applications": applications})
+    help_vm = build_desk_help(flow, runner)  # in-call help: push answers, articles and forms (issue 7)
+    help_vm.start_engine()
+    properties = {"vm": vm, "applications": applications, "help": help_vm}
+    window = load_window(engine, QML_DIR / "desk" / "Main.qml", properties)
     quit_request = QuitRequest(window)
     if smoke_test:
 
