@@ -76,14 +76,14 @@ async def test_push_and_co_fill_through_the_real_server_end_in_the_servers_submi
     pack = make_pack(tmp_path / "statutes.pack", "2026.11.24.1", small_statute_lines())
     faq = load_faq()
     forms = load_all_forms()
-    desk = DeskHelpViewModel(
+    desk: Any = DeskHelpViewModel(  # Any: its Qt properties read as plain values
         call.desk,
         runner,
         forms,
         faq,
         engine_factory=lambda: SearchEngine.from_pack(open_pack(pack), faq, cache_dir=tmp_path / "index"),
     )
-    kiosk = KioskHelpViewModel(call.kiosk, runner, forms, outbox, clock=lambda: NOW)
+    kiosk: Any = KioskHelpViewModel(call.kiosk, runner, forms, outbox, clock=lambda: NOW)
     until = Screens(desk, kiosk).until
     try:
         desk.start_engine()
