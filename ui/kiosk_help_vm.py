@@ -43,11 +43,13 @@ class KioskHelpViewModel(QObject):
         changed: any displayed property changed.
         layoutChanged: the co-filled form's visible fields changed.
         submitted: a co-filled form is in the outbox (its tracking number).
+        errorsShown: 确认提交 found answers to fix; the first such field's id.
     """
 
     changed = Signal()
     layoutChanged = Signal()  # the list of fields shown changed (QML rebuilds the rows only then)
     submitted = Signal(str)
+    errorsShown = Signal(str)  # the first field with a message (the screen scrolls to it)
 
     def __init__(
         self,
@@ -192,6 +194,8 @@ class KioskHelpViewModel(QObject):
                 "%1", str(len(self._errors))
             )
             self.changed.emit()
+            first = next((r["id"] for r in self._rows() if r["id"] in self._errors), "")
+            self.errorsShown.emit(first)
             return
         self._message = ""
         self._overlay = Overlay.SAVING

@@ -36,7 +36,7 @@ Column {
                 anchors.centerIn: parent
                 text: qsTr("律师填的")
                 color: Theme.onColour
-                font.pixelSize: Theme.text(24)
+                font.pixelSize: Theme.text(28)
             }
         }
     }

@@ -83,6 +83,21 @@ Rectangle {
         }
     }
 
+    // 确认提交 with answers missing: show the first one to fix.
+    Connections {
+        target: overlay.help
+        function onErrorsShown(fieldId) {
+            fieldColumn.forceLayout()
+            for (let i = 0; i < fieldRepeater.count; ++i) {
+                const cell = fieldRepeater.itemAt(i)
+                if (cell && cell.fieldId === fieldId) {
+                    formFlick.contentY = Math.max(0, Math.min(cell.y, formFlick.contentHeight - formFlick.height))
+                    return
+                }
+            }
+        }
+    }
+
     // --- a form filled together -------------------------------------------------------------------
     Item {
         anchors.fill: parent
@@ -128,6 +143,7 @@ Rectangle {
                 width: formFlick.width - Theme.px(36)
                 spacing: Theme.px(24)
                 Repeater {
+                    id: fieldRepeater
                     model: overlay.help ? overlay.help.fieldIds : []
                     InCallFormField {
                         width: fieldColumn.width
