@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtQuick import QQuickItem
 
 from content.forms import load_all_forms
@@ -86,7 +86,11 @@ def _show(screen: str, k: AccessKiosk, help_vm: KioskHelpViewModel) -> None:
     elif screen == "form_signature":
         view = k.wait_for("cofillList")
         k.harness.qtbot.waitUntil(lambda: view.property("contentHeight") > 2 * view.height(), timeout=5000)
-        view.setProperty("contentY", view.property("contentHeight") - view.height())
+        pad = next(
+            i for i in AccessKiosk.items(k) if i.objectName() == "signaturePad"
+        )  # scrolled out of view
+        top = pad.mapToItem(view.property("contentItem"), QPointF(0, 0)).y()
+        view.setProperty("contentY", top - view.height() / 3)
     elif screen == "receipt":
         k.flow.update_info(pushed=PushedContent("form", "callback", "请律师回电话"))
         for field_id, value in (("phone", "13912345678"), ("topic", "land"), ("best_time", "any")):

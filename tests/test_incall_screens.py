@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,8 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 
 from content.faq import load_faq
-from content.forms import display_tracking_number, load_all_forms
+from content.forms import FieldType, display_tracking_number, load_all_forms
+from content.forms.examples import example_values
 from content.pack import open_pack
 from content.search import SearchEngine
 from media.flows import CallerState, DeskState, FieldEdit, PushedContent
@@ -24,6 +26,7 @@ from ui.app import prepare_environment
 from ui.background import BackgroundRunner
 from ui.desk_help_vm import DeskHelpViewModel
 from ui.desk_vm import DeskViewModel
+from ui.forms_fields import to_display
 from ui.kiosk_help_vm import KioskHelpViewModel
 
 prepare_environment(virtual_keyboard=True)
@@ -233,3 +236,42 @@ def test_a_pushed_form_is_filled_together_confirmed_and_lands_in_the_outbox(kios
     assert flow.form_values["callback"]["_submitted"] == tracking.property("text")
     k.h.tap("cofillReceiptClose")
     k.h.qtbot.waitUntil(lambda: not k.h.has("helpOverlay"))
+
+
+def test_a_co_filled_form_with_a_signature_is_signed_on_the_terminal_and_the_signature_stays_local(kiosk):
+    k, flow, help_vm = kiosk
+    spec = k.forms.forms["mediation"]
+    flow.update_info(pushed=PushedContent("form", "mediation", spec.title))
+    k.h.wait_for("cofillTitle")
+    answers = example_values(spec, NOW.date())
+    for field_id, value in answers.items():  # the lawyer types what the villager tells him
+        field = spec.field(field_id)
+        if field.type is not FieldType.SIGNATURE:
+            for listener in flow._form_listeners:
+                listener(FieldEdit("mediation", field_id, to_display(field, value), "lawyer"))
+    k.h.tap("cofillConfirm")
+    assert k.h.wait_for("cofillMessage_signature").property("text")  # unsigned: it says so beside the pad
+    pad = k.h.wait_for("signaturePad")
+    scroll_to(k.h, "cofillList", "signaturePad")
+    origin = pad.mapToScene(QPointF(0, 0))
+    points = [QPointF(origin.x() + pad.width() * x, origin.y() + pad.height() * 0.5) for x in (0.2, 0.4, 0.6)]
+    QTest.mousePress(
+        k.h.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0].toPoint()
+    )
+    for point in points[1:]:
+        QTest.mouseMove(k.h.window, point.toPoint())
+    QTest.mouseRelease(
+        k.h.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1].toPoint()
+    )
+    k.h.qtbot.waitUntil(lambda: help_vm.signatureUrl != "")
+    assert not k.h.has("cofillMessage_signature") and help_vm.message == ""  # nothing left to fix
+    consent = k.h.item("cofillConsent").property("text")  # what confirming agrees to is on screen
+    assert spec.consent is not None and spec.consent.text in consent and "同意" in consent
+    shot(k.h, "kiosk-cofill-signed")
+    k.h.tap("cofillConfirm")
+    k.h.qtbot.waitUntil(lambda: k.h.has("cofillTracking") and k.h.text("cofillTracking") != "", timeout=20000)
+    (entry,) = run(k.h.qtbot, k.outbox.entries())
+    body = json.loads(run(k.h.qtbot, k.outbox.body(entry.idempotency_key)))
+    assert base64.b64decode(body["values"]["signature"]).startswith(b"\x89PNG")
+    assert body["consent"]["granted"] is True  # confirming on the terminal gives the form's consent
+    assert "signature" not in flow.form_values.get("mediation", {})  # never sent over the call

@@ -127,8 +127,7 @@ class KioskHelpViewModel(QObject):
         if self.cofill is None or edit.form_id != self.cofill.spec.id or edit.field == SUBMITTED_FIELD:
             return
         if self.cofill.apply(edit.field, edit.value, edit.origin):
-            if edit.field in self._errors:
-                self._errors = {k: v for k, v in self._errors.items() if k != edit.field}
+            self._fixed(edit.field)
             self.changed.emit()
 
     # --- slots -----------------------------------------------------------------------------------
@@ -153,9 +152,15 @@ class KioskHelpViewModel(QObject):
             return
         if not self.cofill.apply(field_id, value, FieldOrigin.KIOSK.value):
             return
-        self._errors.pop(field_id, None)
+        self._fixed(field_id)
         self._runner.run(self.flow.patch_form(self.cofill.spec.id, field_id, value), name="patch-form")
         self.changed.emit()
+
+    def _fixed(self, field_id: str) -> None:
+        """A field with a message was answered: its message goes; the summary goes with the last one."""
+        self._errors.pop(field_id, None)
+        if not self._errors and self._overlay is Overlay.FORM:
+            self._message = ""
 
     @Slot("QVariantList")
     def addSignatureStroke(self, points: list[Any]) -> None:
@@ -166,7 +171,7 @@ class KioskHelpViewModel(QObject):
             return
         self._strokes.append(stroke)
         self.cofill.images[field_id] = base64.b64encode(signature_png(self._strokes)).decode("ascii")
-        self._errors.pop(field_id, None)
+        self._fixed(field_id)
         self.changed.emit()
 
     @Slot()
@@ -267,6 +272,10 @@ class KioskHelpViewModel(QObject):
     def _rows(self) -> list[dict[str, Any]]:
         return self.cofill.rows(self._errors) if self.cofill else []
 
+    def _consent_text(self) -> str:
+        consent = self.cofill.spec.consent if self.cofill else None
+        return f"{consent.title}\n{consent.text}" if consent else ""
+
     def _signature_url(self) -> str:
         field_id = self._signature_field()
         value = self.cofill.images.get(field_id) if self.cofill and field_id else None
@@ -281,6 +290,7 @@ class KioskHelpViewModel(QObject):
     fields = Property(list, _rows, notify=changed)
     fieldIds = Property(list, lambda self: self._field_ids, notify=layoutChanged)
     signatureUrl = Property(str, _signature_url, notify=changed)
+    consentText = Property(str, _consent_text, notify=changed)
     message = Property(str, lambda self: self._message, notify=changed)
     trackingDisplay = Property(
         str, lambda self: display_tracking_number(self._tracking) if self._tracking else "", notify=changed

@@ -151,6 +151,18 @@ Rectangle {
                         row: overlay.help ? (overlay.help.fields[index] || ({})) : ({})
                     }
                 }
+                // The form's consent to its personal data, agreed by confirming here.
+                Text {
+                    objectName: "cofillConsent"
+                    visible: text !== ""
+                    width: parent.width
+                    text: overlay.help && overlay.help.consentText !== ""
+                          ? overlay.help.consentText + "\n" + qsTr("点“确认提交”，就表示您同意以上内容。")
+                          : ""
+                    color: Theme.ink
+                    font.pixelSize: Theme.fontBody
+                    wrapMode: Text.WordWrap
+                }
             }
         }
         Item {
