@@ -96,7 +96,7 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     window.show()
     if settings.username and settings.password:  # demos and automation only; people use the form
         vm.login(settings.username, settings.password)
-    await run_until_closed(window, quit_request, [runner.shutdown, flow.close])
+    await run_until_closed(window, quit_request, [help_vm.aclose, runner.shutdown, flow.close])
     ringer.stop()
     if channel is not None:
         channel.stop()

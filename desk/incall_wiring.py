@@ -8,7 +8,7 @@ from pathlib import Path
 from content.faq import load_faq
 from content.forms import load_all_forms
 from content.pack import BUNDLED_PACK, open_pack
-from content.search import SearchEngine
+from content.search import Progress, SearchEngine
 from media.flows import DeskFlow
 from ui.background import BackgroundRunner
 from ui.desk_help_vm import DeskHelpViewModel
@@ -24,9 +24,9 @@ def build_desk_help(flow: DeskFlow, runner: BackgroundRunner, pack: Path = BUNDL
     """The panel's view-model; its statute search builds (or loads) in a thread once the loop runs."""
     faq = load_faq()
 
-    def engine() -> SearchEngine:
+    def engine(progress: Progress) -> SearchEngine:
         cache = index_cache_dir()
         cache.mkdir(parents=True, exist_ok=True)
-        return SearchEngine.from_pack(open_pack(pack), faq, cache_dir=cache)
+        return SearchEngine.from_pack(open_pack(pack), faq, cache_dir=cache, progress=progress)
 
     return DeskHelpViewModel(flow, runner, load_all_forms(), faq, engine_factory=engine)

@@ -81,7 +81,9 @@ async def test_push_and_co_fill_through_the_real_server_end_in_the_servers_submi
         runner,
         forms,
         faq,
-        engine_factory=lambda: SearchEngine.from_pack(open_pack(pack), faq, cache_dir=tmp_path / "index"),
+        engine_factory=lambda progress: SearchEngine.from_pack(
+            open_pack(pack), faq, cache_dir=tmp_path / "index", progress=progress
+        ),
     )
     kiosk: Any = KioskHelpViewModel(call.kiosk, runner, forms, outbox, clock=lambda: NOW)
     until = Screens(desk, kiosk).until

@@ -105,7 +105,9 @@ def desk(
             runner,
             load_all_forms(),
             faq,
-            engine_factory=lambda: SearchEngine.from_pack(open_pack(small_pack), faq, cache_dir=tmp_path),
+            engine_factory=lambda progress: SearchEngine.from_pack(
+                open_pack(small_pack), faq, cache_dir=tmp_path, progress=progress
+            ),
         )
         help_vm.start_engine()
         h = ItemHarness(qtbot, "desk/Main.qml", {"vm": vm, "help": help_vm})
@@ -159,6 +161,27 @@ def test_the_lawyer_pushes_a_form_and_sees_the_villager_fill_it_and_corrects_it(
     shot(h, "desk-cofill")
     flow.move_to(DeskState.AVAILABLE)  # the call ends: the form goes with it
     h.qtbot.waitUntil(lambda: help_vm.formId == "")
+
+
+def test_closing_the_desk_stops_the_index_build(qtbot: Any, qapp: Any, small_pack: Path) -> None:
+    with running_qasync_loop(qapp):
+        runner = BackgroundRunner()
+        faq = load_faq()
+        help_vm = DeskHelpViewModel(
+            FakeDeskFlow(),
+            runner,
+            load_all_forms(),
+            faq,
+            engine_factory=lambda progress: SearchEngine.from_pack(
+                open_pack(small_pack), faq, progress=progress
+            ),
+        )
+        help_vm.close()  # the lawyer quits while the index is still being built
+        help_vm.start_engine()
+        qtbot.waitUntil(lambda: not runner.busy, timeout=20000)
+        assert not help_vm.searchReady
+        help_vm.search("欠工资")  # the FAQ still answers
+        assert help_vm.results and all(r["kind"] == "faq" for r in help_vm.results)
 
 
 # --- the kiosk ----------------------------------------------------------------------------------

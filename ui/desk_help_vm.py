@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -11,7 +12,8 @@ from PySide6.QtCore import Property, QCoreApplication, QObject, Signal, Slot
 
 from content.faq import FaqEntry
 from content.forms import FormSpec
-from content.search import SearchEngine
+from content.pack import PackError
+from content.search import Progress, SearchEngine
 from media.flows import CallInfo, DeskFlow, DeskState, FieldEdit
 from protocol.messages import ContentKind
 from ui.background import BackgroundRunner
@@ -22,7 +24,11 @@ translate = QCoreApplication.translate
 
 IN_CALL = frozenset({DeskState.CONNECTING, DeskState.IN_CALL})
 FAQ_BROWSE_LIMIT = 200  # an empty search lists the FAQ questions to browse
-EngineFactory = Callable[[], SearchEngine]
+EngineFactory = Callable[[Progress], SearchEngine]  # builds the statute search, reporting progress
+
+
+class _QuittingError(Exception):
+    """Raised from the index build's progress callback when the desk is closing."""
 
 
 def faq_text(entry: FaqEntry) -> str:
@@ -61,6 +67,7 @@ class DeskHelpViewModel(QObject):
         self._faq = list(faq)
         self._engine_factory = engine_factory
         self.engine: SearchEngine | None = None
+        self._quitting = threading.Event()
         self._query = ""
         self._results: list[dict[str, str]] = []
         self.cofill: CoFill | None = None
@@ -76,10 +83,36 @@ class DeskHelpViewModel(QObject):
         if self._engine_factory is None or self.engine is not None:
             return
         self._runner.run(
-            asyncio.to_thread(self._engine_factory), name="desk-search-index", on_success=self._engine_ready
+            asyncio.to_thread(self._build), name="desk-search-index", on_success=self._engine_ready
         )
 
-    def _engine_ready(self, engine: SearchEngine) -> None:
+    def _build(self) -> SearchEngine | None:
+        """Runs on a worker thread; gives up at the next progress step once close() was called."""
+        assert self._engine_factory is not None
+
+        def progress(_share: float) -> None:
+            if self._quitting.is_set():
+                raise _QuittingError
+
+        try:
+            return self._engine_factory(progress)
+        except _QuittingError:
+            return None
+        except (PackError, OSError, ValueError) as exc:
+            log.error("the statute pack could not be opened: %s", exc)
+            return None
+
+    def close(self) -> None:
+        """Stop building the search index (the desk is quitting)."""
+        self._quitting.set()
+
+    async def aclose(self) -> None:
+        """close() as a quit-time cleanup step."""
+        self.close()
+
+    def _engine_ready(self, engine: SearchEngine | None) -> None:
+        if engine is None:
+            return
         self.engine = engine
         if self._query:
             self.search(self._query)
