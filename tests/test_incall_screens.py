@@ -167,7 +167,7 @@ def test_closing_the_desk_stops_the_index_build(qtbot: Any, qapp: Any, small_pac
     with running_qasync_loop(qapp):
         runner = BackgroundRunner()
         faq = load_faq()
-        help_vm = DeskHelpViewModel(
+        help_vm: Any = DeskHelpViewModel(
             FakeDeskFlow(),
             runner,
             load_all_forms(),
