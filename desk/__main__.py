@@ -78,8 +78,8 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     applications = DeskFormsViewModel(runner, settings.server_url, token, work_dir / "applications")
     help_vm = build_desk_help(flow, runner)  # in-call help: push answers, articles and forms (issue 7)
     help_vm.start_engine()
-    properties = {"vm": vm, "applications": applications, "help": help_vm}
-    window = load_window(engine, QML_DIR / "desk" / "Main.qml", properties)
+    vm.use_help(help_vm)
+    window = load_window(engine, QML_DIR / "desk" / "Main.qml", {"vm": vm, "applications": applications})
     quit_request = QuitRequest(window)
     if smoke_test:
 

@@ -110,7 +110,8 @@ def desk(
             ),
         )
         help_vm.start_engine()
-        h = ItemHarness(qtbot, "desk/Main.qml", {"vm": vm, "help": help_vm})
+        vm.use_help(help_vm)
+        h = ItemHarness(qtbot, "desk/Main.qml", {"vm": vm})
         run(qtbot, flow.login("wangming", "secret"))
         run(qtbot, flow.set_duty(True))
         flow.ring(terminal="红星村服务室", village="红星村", topic="land")

@@ -8,7 +8,6 @@ Window {
     required property QtObject vm
     // 村民申请 (ui/desk_forms_vm.py); absent in apps that do not pass it.
     property QtObject applications: null
-    property QtObject help: null  // in-call help (ui/desk_help_vm.py); absent in apps that do not pass it
     property bool showApplications: false
 
     width: 1280
@@ -34,7 +33,7 @@ Window {
     Component { id: loginScreen; LoginScreen { vm: root.vm } }
     Component { id: dutyScreen; DutyScreen { vm: root.vm } }
     Component { id: ringingScreen; RingingScreen { vm: root.vm } }
-    Component { id: callScreen; CallScreen { vm: root.vm; help: root.help } }
+    Component { id: callScreen; CallScreen { vm: root.vm; help: root.vm.help } }
 
     // The 申请 tab over the duty screen (a ringing call takes the screen back).
     BigButton {
