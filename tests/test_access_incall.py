@@ -91,6 +91,8 @@ def _show(screen: str, k: AccessKiosk, help_vm: KioskHelpViewModel) -> None:
         )  # scrolled out of view
         top = pad.mapToItem(view.property("contentItem"), QPointF(0, 0)).y()
         view.setProperty("contentY", top - view.height() / 3)
+    elif screen == "reopen":
+        help_vm.close()
     elif screen == "receipt":
         k.flow.update_info(pushed=PushedContent("form", "callback", "请律师回电话"))
         for field_id, value in (("phone", "13912345678"), ("topic", "land"), ("best_time", "any")):
@@ -105,6 +107,7 @@ SHOWN_BY = {
     "form_errors": "cofillMessage_in_court",
     "form_signature": "signaturePad",
     "receipt": "cofillTracking",
+    "reopen": "helpReopen",
 }
 
 

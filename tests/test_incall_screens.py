@@ -225,6 +225,9 @@ def test_a_pushed_article_shows_large_beside_the_small_video_and_can_be_read_and
     k.h.tap("helpClose")
     k.h.qtbot.waitUntil(lambda: not k.h.has("helpOverlay"))
     assert k.h.item("remoteVideo").width() > k.h.window.width() / 2  # the lawyer large again
+    assert k.h.text("helpReopen") == "再看律师发的内容"
+    k.h.tap("helpReopen")
+    assert k.h.wait_for("helpText").property("text") == ARTICLE
 
 
 def test_a_pushed_form_is_filled_together_confirmed_and_lands_in_the_outbox(kiosk):
@@ -240,6 +243,9 @@ def test_a_pushed_form_is_filled_together_confirmed_and_lands_in_the_outbox(kios
     k.h.tap("cofillConfirm")
     assert k.h.wait_for("cofillMessage_topic").property("text")
     shot(k.h, "kiosk-cofill-missing")
+    k.h.tap("cofillClose")  # put away for a moment: the answers stay
+    k.h.tap("helpReopen")
+    assert k.h.wait_for("cofillInput_phone").property("text") == "13800138000"
     # The villager taps their answers: each goes to the lawyer.
     k.h.tap("cofillOption_topic_land")
     scroll_to(k.h, "cofillList", "cofillOption_best_time_morning")

@@ -201,6 +201,9 @@ class DeskHelpViewModel(QObject):
         if spec is None or not self._in_call:
             return
         self.cofill = CoFill(spec)
+        values = getattr(self.flow, "form_values", None)  # answers given earlier in this call stay
+        for field_id, value in (values(spec.id) if callable(values) else {}).items():
+            self.cofill.apply(field_id, value, FieldOrigin.NONE.value)
         self._submitted = ""
         self._send(ContentKind.FORM.value, spec.id, spec.title, spec.intro)
         self._notice = translate("incall", "已把表格推送给村民：%1").replace("%1", spec.title)

@@ -138,6 +138,22 @@ class KioskHelpViewModel(QObject):
         self.changed.emit()
 
     @Slot()
+    def reopen(self) -> None:
+        """打开表格 / 再看一遍: bring back the form being filled, else the last thing pushed."""
+        if self.cofill is not None:
+            self._overlay = Overlay.FORM
+        elif self._content is not None:
+            self._overlay = Overlay.CONTENT
+        self.changed.emit()
+
+    def _reopen_label(self) -> str:
+        if self._overlay is not Overlay.NONE:
+            return ""
+        if self.cofill is not None:
+            return translate("incall", "打开表格")
+        return translate("incall", "再看律师发的内容") if self._content is not None else ""
+
+    @Slot()
     def readAloud(self) -> None:
         """朗读 the pushed answer or article."""
         if self._speak is not None and self._content is not None:
@@ -291,6 +307,7 @@ class KioskHelpViewModel(QObject):
     fieldIds = Property(list, lambda self: self._field_ids, notify=layoutChanged)
     signatureUrl = Property(str, _signature_url, notify=changed)
     consentText = Property(str, _consent_text, notify=changed)
+    reopenLabel = Property(str, _reopen_label, notify=changed)
     message = Property(str, lambda self: self._message, notify=changed)
     trackingDisplay = Property(
         str, lambda self: display_tracking_number(self._tracking) if self._tracking else "", notify=changed
