@@ -136,6 +136,11 @@ def test_the_lawyer_finds_an_article_and_pushes_it_with_one_click(desk):
     assert f"push:law:{law['ref']}" in flow.actions
     assert law["title"] in h.text("deskHelpNotice")
     shot(h, "desk-search")
+    # 按法律浏览: a law's articles in order, to push any of them.
+    choices = {c["title"]: c["law"] for c in help_vm.lawChoices}
+    assert "民法典" in choices
+    help_vm.browseLaw(choices["民法典"])
+    assert help_vm.results[0]["title"] == "《民法典》第一条" and len(help_vm.results) > 1000
 
 
 def test_the_lawyer_pushes_a_form_and_sees_the_villager_fill_it_and_corrects_it(desk):

@@ -13,7 +13,8 @@ from PySide6.QtCore import Property, QCoreApplication, QObject, Signal, Slot
 from content.faq import FaqEntry
 from content.forms import FormSpec
 from content.pack import PackError
-from content.search import Progress, SearchEngine
+from content.search import CORE_LAWS, Progress, SearchEngine
+from content.statutes import Article
 from media.flows import CallInfo, DeskFlow, DeskState, FieldEdit
 from protocol.messages import ContentKind
 from ui.background import BackgroundRunner
@@ -167,22 +168,36 @@ class DeskHelpViewModel(QObject):
         else:
             found = self.engine.search(self._query, faq_limit=5, article_limit=15)
             faq_rows = [self._faq_row(hit.entry) for hit in found.faq if isinstance(hit.entry, FaqEntry)]
-            law_rows = []
-            for hit in found.articles:
-                article = hit.article
-                law_rows.append(
-                    {
-                        "kind": ContentKind.LAW.value,
-                        "kindLabel": translate("incall", "法条"),
-                        "ref": f"{article.law}/{article.label}",
-                        "title": f"《{article.short_law}》{article.label}",
-                        "snippet": hit.snippet,
-                        "text": article.text,
-                    }
-                )
+            law_rows = [self._law_row(hit.article, hit.snippet) for hit in found.articles]
             # An article named by number ("民法典 1079") comes first; else the plain answers lead.
             self._results = law_rows + faq_rows if found.exact_article else faq_rows + law_rows
         self.changed.emit()
+
+    def _law_row(self, article: Article, snippet: str = "") -> dict[str, str]:
+        return {
+            "kind": ContentKind.LAW.value,
+            "kindLabel": translate("incall", "法条"),
+            "ref": f"{article.law}/{article.label}",
+            "title": f"《{article.short_law}》{article.label}",
+            "snippet": snippet or article.text[:80],
+            "text": article.text,
+        }
+
+    @Slot(str)
+    def browseLaw(self, law: str) -> None:
+        """按法律浏览: every article of one law, in order."""
+        if self.engine is None:
+            return
+        self._query = ""
+        self._results = [self._law_row(a) for a in self.engine.library.articles_in(law)]
+        self.changed.emit()
+
+    def _law_choices(self) -> list[dict[str, str]]:
+        if self.engine is None:
+            return []
+        library = self.engine.library
+        laws = [info for info in library.laws() if info.name in CORE_LAWS]
+        return [{"law": info.name, "title": info.short_name} for info in laws]
 
     @Slot(int)
     def push(self, index: int) -> None:
@@ -252,4 +267,5 @@ class DeskHelpViewModel(QObject):
     submitted = Property(str, lambda self: self._submitted, notify=changed)
     notice = Property(str, lambda self: self._notice, notify=changed)
     searchReady = Property(bool, lambda self: self.engine is not None, notify=changed)
+    lawChoices = Property(list, _law_choices, notify=changed)
     inCall = Property(bool, lambda self: self._in_call, notify=changed)

@@ -72,7 +72,8 @@ Rectangle {
             id: searchBox
             anchors.top: parent.top
             anchors.left: parent.left
-            anchors.right: parent.right
+            anchors.right: lawBrowse.left
+            anchors.rightMargin: Theme.px(6)
             height: Theme.px(48)
             color: Theme.surface
             border.color: Theme.primary
@@ -87,6 +88,20 @@ Rectangle {
                 placeholderText: qsTr("输入问题或法条，如：民法典 1079、欠工资")
                 onTextEdited: panel.help.search(text)
             }
+        }
+        ComboBox {
+            id: lawBrowse
+            objectName: "deskHelpBrowse"
+            anchors.top: parent.top
+            anchors.right: parent.right
+            width: Math.round(parent.width * 0.34)
+            height: searchBox.height
+            font.pixelSize: panel.small
+            enabled: panel.help !== null && panel.help.searchReady
+            model: panel.help ? panel.help.lawChoices : []
+            textRole: "title"
+            displayText: qsTr("按法律浏览")
+            onActivated: (index) => panel.help.browseLaw(model[index].law)
         }
         Item {
             id: indexHint
