@@ -251,6 +251,11 @@ def test_a_pushed_form_is_filled_together_confirmed_and_lands_in_the_outbox(kios
     k.h.tap("cofillClose")  # put away for a moment: the answers stay
     k.h.tap("helpReopen")
     assert k.h.wait_for("cofillInput_phone").property("text") == "13800138000"
+    # The lawyer shows an article meanwhile: it comes first; 关闭 goes back to the form.
+    flow.update_info(pushed=PushedContent("law", "农村土地承包法/第三十二条", "第三十二条", ARTICLE))
+    assert k.h.wait_for("helpText").property("text") == ARTICLE
+    k.h.tap("helpClose")
+    assert k.h.wait_for("cofillInput_phone").property("text") == "13800138000"
     # The villager taps their answers: each goes to the lawyer.
     k.h.tap("cofillOption_topic_land")
     scroll_to(k.h, "cofillList", "cofillOption_best_time_morning")

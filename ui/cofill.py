@@ -12,6 +12,7 @@ from content.forms import FieldType, FormSession, FormSpec
 from ui.forms_fields import from_display
 
 SUBMITTED_FIELD = "_submitted"  # the kiosk tells the lawyer the tracking number through this patch
+MAX_FIELD_CHARS = 4000  # what the pool server relays in one field (server/incall.py MAX_FIELD_VALUE)
 LOCAL_ONLY = frozenset({FieldType.SIGNATURE, FieldType.PHOTO})  # images stay on the terminal
 
 
@@ -74,7 +75,8 @@ class CoFill:
         return session.confirm(now)
 
     def rows(self, errors: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-        """The visible fields for QML: id, label, type, value, options, origin, required, message, local."""
+        """The visible fields for QML: id, label, type, value, options, origin, required, message, local,
+        filled, maxLength."""
         rows = []
         for spec_field in self.spec.visible_fields(self.typed()):
             rows.append(
@@ -89,6 +91,7 @@ class CoFill:
                     "message": (errors or {}).get(spec_field.id, ""),
                     "local": spec_field.type in LOCAL_ONLY,
                     "filled": bool(self.values.get(spec_field.id) or self.images.get(spec_field.id)),
+                    "maxLength": min(spec_field.max_length, MAX_FIELD_CHARS),
                 }
             )
         return rows

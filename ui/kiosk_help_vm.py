@@ -99,9 +99,8 @@ class KioskHelpViewModel(QObject):
         if pushed.kind == ContentKind.FORM.value:
             self._open_form(pushed)
         else:
-            self._content = pushed
-            if self._overlay is not Overlay.FORM:  # an answer does not throw away a form being filled
-                self._overlay = Overlay.CONTENT
+            self._content = pushed  # shown at once; a form being filled stays behind 打开表格
+            self._overlay = Overlay.CONTENT
         self.changed.emit()
 
     def _open_form(self, pushed: PushedContent) -> None:
@@ -133,8 +132,12 @@ class KioskHelpViewModel(QObject):
     # --- slots -----------------------------------------------------------------------------------
     @Slot()
     def close(self) -> None:
-        """关闭: back to the lawyer's large picture (a form keeps its answers until the call ends)."""
-        self._overlay = Overlay.NONE
+        """关闭: back to the form being filled, if any, else to the lawyer's large picture.
+
+        A form keeps its answers until the call ends.
+        """
+        from_content = self._overlay is Overlay.CONTENT and self.cofill is not None
+        self._overlay = Overlay.FORM if from_content else Overlay.NONE
         self.changed.emit()
 
     @Slot()

@@ -45,6 +45,7 @@ Column {
             anchors.fill: parent
             anchors.margins: Theme.px(2)
             text: cell.row.value || ""
+            maximumLength: cell.row.maxLength || 500
             font.pixelSize: cell.small
             color: Theme.ink
             background: null

@@ -56,6 +56,7 @@ Column {
             anchors.fill: parent
             anchors.margins: Theme.px(6)
             text: cell.row.value || ""
+            maximumLength: cell.row.maxLength || 500
             font.pixelSize: Theme.fontBody
             color: Theme.ink
             background: null
