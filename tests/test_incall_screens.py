@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QCoreApplication, QPointF, Qt
 from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
 from content.faq import load_faq
@@ -263,6 +264,17 @@ def test_a_pushed_form_is_filled_together_confirmed_and_lands_in_the_outbox(kios
     k.h.qtbot.waitUntil(lambda: flow.form_values.get("callback", {}).get("best_time") == "morning")
     assert "patch_form:callback.topic" in flow.actions
     shot(k.h, "kiosk-cofill")
+    scroll_to(k.h, "cofillList", "cofillInput_name")
+    k.h.tap("cofillInput_name")  # the on-screen keyboard opens; the field stays in sight above it
+    panel = k.h.window.findChild(QQuickItem, "inputPanel")
+    k.h.qtbot.waitUntil(lambda: bool(panel.property("active")))
+    k.h.wait_frame()
+    shot(k.h, "kiosk-cofill-keyboard")
+    view, name = k.h.item("cofillList"), k.h.item("cofillInput_name")
+    top = name.mapToItem(view, QPointF(0, 0)).y()
+    assert top >= 0 and top + name.height() <= view.height()
+    shot(k.h, "kiosk-cofill-keyboard")
+    name.setFocus(False)
     k.h.tap("cofillConfirm")
     tracking = k.h.wait_for("cofillTracking")
     k.h.qtbot.waitUntil(lambda: tracking.property("text") != "")

@@ -9,6 +9,7 @@ Column {
     property QtObject help
     property var row: ({})
     readonly property string fieldId: row.id || ""
+    signal inputFocused()  // the on-screen keyboard opens: the list shows this field at its top
     spacing: Theme.px(8)
 
     Row {
@@ -64,6 +65,7 @@ Column {
             placeholderTextColor: "#6B6B6B"
             inputMethodHints: ["number", "phone", "id_number"].indexOf(cell.row.type) >= 0 ? Qt.ImhPreferNumbers : Qt.ImhNone
             onTextEdited: cell.help.setField(cell.fieldId, text)
+            onActiveFocusChanged: if (activeFocus) cell.inputFocused()
         }
     }
 

@@ -27,6 +27,7 @@ Item {
         anchors.fill: parent
         readonly property QtObject help: layer.help
         readonly property string mode: help ? help.overlay : ""
+        readonly property bool typing: Qt.inputMethod.visible  // the keyboard takes half the screen
         visible: mode !== ""
         color: Theme.background
         radius: Theme.radius
@@ -135,6 +136,7 @@ Item {
             }
             Text {
                 id: formHint
+                visible: !overlay.typing
                 anchors.top: formTitle.bottom
                 anchors.left: parent.left
                 anchors.right: parent.right
@@ -146,7 +148,7 @@ Item {
             Flickable {
                 id: formFlick
                 objectName: "cofillList"
-                anchors.top: formHint.bottom
+                anchors.top: overlay.typing ? formTitle.bottom : formHint.bottom
                 anchors.topMargin: Theme.px(12)
                 anchors.left: parent.left
                 anchors.right: parent.right
@@ -166,6 +168,7 @@ Item {
                             width: fieldColumn.width
                             help: overlay.help
                             row: overlay.help ? (overlay.help.fields[index] || ({})) : ({})
+                            onInputFocused: formFlick.contentY = Math.max(0, y)
                         }
                     }
                     // The form's consent to its personal data, agreed by confirming here.
@@ -184,7 +187,7 @@ Item {
             }
             Item {
                 id: formMessage
-                anchors.bottom: formActions.top
+                anchors.bottom: overlay.typing ? parent.bottom : formActions.top
                 anchors.bottomMargin: Theme.px(8)
                 anchors.left: parent.left
                 anchors.right: parent.right
@@ -202,6 +205,7 @@ Item {
             }
             Row {
                 id: formActions
+                visible: !overlay.typing  // back once the keyboard is closed
                 anchors.bottom: parent.bottom
                 anchors.right: parent.right
                 spacing: Theme.px(20)
