@@ -64,6 +64,11 @@ def scroll_to(h: ItemHarness, flick: str, name: str) -> None:
     h.wait_frame()
 
 
+def row_value(help_vm: Any, field_id: str) -> str:
+    """A co-filled field's value as the panel shows it."""
+    return next(str(r["value"]) for r in help_vm.fields if r["id"] == field_id)
+
+
 class HookedCaller(FakeCallerFlow):
     """The fake kiosk flow with the real flow's submit hook: submit_form hands the values to the hook."""
 
@@ -166,6 +171,9 @@ def test_the_lawyer_pushes_a_form_and_sees_the_villager_fill_it_and_corrects_it(
         listener(FieldEdit("callback", "_submitted", "ABCD-EFGH", "kiosk"))
     assert "ABCD-EFGH" in h.wait_for("deskCofillSubmitted").property("text")
     shot(h, "desk-cofill")
+    flow.move_to(DeskState.RECONNECTING)  # a stalled link is redialled: the form stays
+    flow.move_to(DeskState.IN_CALL)
+    assert help_vm.formId == "callback" and row_value(help_vm, "name") == "王大爷"
     flow.move_to(DeskState.AVAILABLE)  # the call ends: the form goes with it
     h.qtbot.waitUntil(lambda: help_vm.formId == "")
 

@@ -23,7 +23,9 @@ from ui.cofill import SUBMITTED_FIELD, CoFill, FieldOrigin
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
-IN_CALL = frozenset({DeskState.CONNECTING, DeskState.IN_CALL})
+IN_CALL = frozenset(
+    {DeskState.CONNECTING, DeskState.IN_CALL, DeskState.RECONNECTING}
+)  # a redial keeps the form
 FAQ_BROWSE_LIMIT = 200  # an empty search lists the FAQ questions to browse
 EngineFactory = Callable[[Progress], SearchEngine]  # builds the statute search, reporting progress
 

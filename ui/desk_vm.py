@@ -34,6 +34,7 @@ SCREEN_FOR_STATE: dict[DeskState, DeskScreen] = {
     DeskState.RINGING: DeskScreen.RINGING,
     DeskState.CONNECTING: DeskScreen.CALL,
     DeskState.IN_CALL: DeskScreen.CALL,
+    DeskState.RECONNECTING: DeskScreen.CALL,  # the link stalled; the kiosk redials (the call stays shown)
     # FAILED: the login screen before the first login, else the duty screen with the message.
 }
 
