@@ -257,6 +257,9 @@ def test_a_pushed_form_is_filled_together_confirmed_and_lands_in_the_outbox(kios
     k.h.tap("cofillConfirm")
     assert k.h.wait_for("cofillMessage_topic").property("text")
     shot(k.h, "kiosk-cofill-missing")
+    flow.move_to(CallerState.RECONNECTING)  # the link stalls and is redialled: the form stays
+    flow.move_to(CallerState.IN_CALL)
+    assert k.h.wait_for("cofillInput_phone").property("text") == "13800138000"
     k.h.tap("cofillClose")  # put away for a moment: the answers stay
     k.h.tap("helpReopen")
     assert k.h.wait_for("cofillInput_phone").property("text") == "13800138000"

@@ -37,6 +37,7 @@ SCREEN_FOR_STATE: dict[CallerState, KioskScreen] = {
     CallerState.WAITING: KioskScreen.CONNECTING,
     CallerState.CONNECTING: KioskScreen.CONNECTING,
     CallerState.IN_CALL: KioskScreen.CALL,
+    CallerState.RECONNECTING: KioskScreen.CALL,  # redialling the same lawyer: the call (and its help) stays
     CallerState.ENDED: KioskScreen.ENDED,
     CallerState.NO_LAWYER: KioskScreen.NO_LAWYER,
     CallerState.FAILED: KioskScreen.FAILED,
