@@ -60,6 +60,7 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     """Build the flow, the view-model and the window; quit cleanly (hang up, go off duty)."""
     from PySide6.QtQml import QQmlApplicationEngine
 
+    from desk.incall_wiring import build_desk_help
     from desk.wiring import build_answerer
     from ui.app import QML_DIR, QuitRequest, load_window, run_until_closed
     from ui.automation import AutomationChannel, desk_commands
@@ -80,6 +81,9 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     applications = DeskFormsViewModel(runner, settings.server_url, token, work_dir / "applications")
     recording, recording_vm = _recording(flow, runner, settings)  # consented recording (issue 7)
     engine.rootContext().setContextProperty("recordingVm", recording_vm)
+    help_vm = build_desk_help(flow, runner)  # in-call help: push answers, articles and forms (issue 7)
+    help_vm.start_engine()
+    vm.use_help(help_vm)
     context = {"vm": vm, "applications": applications, "panels": panels}
     window = load_window(engine, QML_DIR / "desk" / "Main.qml", context)
     quit_request = QuitRequest(window)
@@ -98,7 +102,8 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
     window.show()
     if settings.username and settings.password:  # demos and automation only; people use the form
         vm.login(settings.username, settings.password)
-    await run_until_closed(window, quit_request, [runner.shutdown, recording.close, flow.close])
+    closers = [help_vm.aclose, runner.shutdown, recording.close, flow.close]
+    await run_until_closed(window, quit_request, closers)
     ringer.stop()
     if channel is not None:
         channel.stop()

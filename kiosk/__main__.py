@@ -82,7 +82,7 @@ async def _run(
     from PySide6.QtQml import QQmlApplicationEngine
 
     from kiosk.access_wiring import build_access
-    from kiosk.forms_wiring import data_dir, start_forms
+    from kiosk.forms_wiring import data_dir, start_forms, start_incall_help
     from kiosk.heartbeat import start_heartbeat
     from kiosk.watchdog import Watchdog
     from kiosk.wiring import build_caller
@@ -97,7 +97,7 @@ async def _run(
     vm = KioskViewModel(flow, runner, hotline=settings.hotline, forms=forms.vm)
     parts = build_access(settings, session, runner, vm, flow)
     forms.vm.use_staff(parts.staff.gate)  # staff-assisted submissions record who helped
-    session.on_end(forms.vm.reset)  # a form in progress goes with the person
+    start_incall_help(vm, runner, forms, session, parts.access.readAloud)  # per-person wipe; issue 7
     consult = _start_consult(settings, runner, vm, session)  # 法律咨询 (issue 4)
     session.on_end(consult.reset)  # search text and the open answer go with the person
     engine = _recording_panel(QQmlApplicationEngine(), flow, runner)  # 同意录音录像 / 不同意 (issue 7)

@@ -18,6 +18,8 @@ from kiosk.outbox import Deliverer, Outbox, lookup_status
 from kiosk.session import Session
 from ui.background import BackgroundRunner
 from ui.forms_vm import FormsViewModel
+from ui.kiosk_help_vm import KioskHelpViewModel, Speak
+from ui.kiosk_vm import KioskViewModel
 from ui.speech import SpeechRenderer
 
 log = logging.getLogger(__name__)
@@ -80,3 +82,15 @@ async def start_forms(
         staff=staff,
     )
     return FormsWiring(vm, outbox, delivery)
+
+
+def start_incall_help(
+    vm: KioskViewModel, runner: BackgroundRunner, forms: FormsWiring, session: Session, speak: Speak | None
+) -> KioskHelpViewModel:
+    """Forms in and out of calls: a form in progress goes with the person; in-call help (issue 7) shows
+    what the lawyer pushes over the call, and co-filled forms go to the same outbox."""
+    session.on_end(forms.vm.reset)
+    help_vm = KioskHelpViewModel(vm.flow, runner, forms.vm.forms, forms.outbox, speak=speak)
+    vm.use_help(help_vm)
+    session.on_end(help_vm.reset)  # nothing shown or filled stays for the next person
+    return help_vm

@@ -18,6 +18,8 @@ from typing import Any, Protocol, TextIO
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtQuick import QQuickWindow
 
+from ui.incall_automation import help_commands
+
 Command = Callable[[dict[str, Any]], None]
 
 
@@ -126,6 +128,9 @@ class AutomationChannel(QObject):
             "state": lambda _c: self._report_state(),
             "quit": lambda _c: self._on_quit(),
         }
+        help_vm = getattr(vm, "help", None)  # in-call help (ui/incall_automation.py)
+        if help_vm is not None:
+            self.commands |= help_commands(help_vm, self.emit_event)
         self.lineReceived.connect(self.handle_line, Qt.ConnectionType.QueuedConnection)
         self._last_screen = str(vm.screen)
         vm.flowChanged.connect(self._report_state)

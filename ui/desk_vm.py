@@ -34,6 +34,7 @@ SCREEN_FOR_STATE: dict[DeskState, DeskScreen] = {
     DeskState.RINGING: DeskScreen.RINGING,
     DeskState.CONNECTING: DeskScreen.CALL,
     DeskState.IN_CALL: DeskScreen.CALL,
+    DeskState.RECONNECTING: DeskScreen.CALL,  # the link stalled; the kiosk redials (the call stays shown)
     # FAILED: the login screen before the first login, else the duty screen with the message.
 }
 
@@ -78,6 +79,7 @@ class DeskViewModel(QObject):
         self._ringer = ringer
         self._username = username
         self._logged_in = False
+        self._help: QObject | None = None  # in-call help (ui/desk_help_vm.py), set with use_help()
         self._busy = False
         self._error = ""
         self._last_on_duty = False
@@ -191,6 +193,13 @@ class DeskViewModel(QObject):
     ringing = Property(bool, _ringing, notify=changed)
     remoteVideo = Property(QObject, _remote, constant=True)
     localVideo = Property(QObject, _local, constant=True)
+    helpChanged = Signal()
+    help = Property(QObject, lambda self: self._help, notify=helpChanged)
+
+    def use_help(self, help_vm: QObject) -> None:
+        """The in-call help panel (ui/desk_help_vm.py) beside the call."""
+        self._help = help_vm
+        self.helpChanged.emit()
 
     # --- slots -------------------------------------------------------------------------------------
     def _start(self, work: Any, name: str) -> None:

@@ -37,6 +37,7 @@ SCREEN_FOR_STATE: dict[CallerState, KioskScreen] = {
     CallerState.WAITING: KioskScreen.CONNECTING,
     CallerState.CONNECTING: KioskScreen.CONNECTING,
     CallerState.IN_CALL: KioskScreen.CALL,
+    CallerState.RECONNECTING: KioskScreen.CALL,  # redialling the same lawyer: the call (and its help) stays
     CallerState.ENDED: KioskScreen.ENDED,
     CallerState.NO_LAWYER: KioskScreen.NO_LAWYER,
     CallerState.FAILED: KioskScreen.FAILED,
@@ -97,6 +98,7 @@ class KioskViewModel(QObject):
         flow.set_video_listeners(self.remote_video.push, self.local_video.push)
         # 办事申请 (ui/forms_vm.py): shown over home while no call is under way.
         self._forms = forms
+        self._help: QObject | None = None  # in-call help (ui/kiosk_help_vm.py), set with use_help()
         if forms is not None:
             forms.finished.connect(self.goHome)  # type: ignore[attr-defined]
 
@@ -191,6 +193,13 @@ class KioskViewModel(QObject):
     remoteVideo = Property(QObject, _remote, constant=True)
     localVideo = Property(QObject, _local, constant=True)
     forms = Property(QObject, lambda self: self._forms, constant=True)
+    helpChanged = Signal()
+    help = Property(QObject, lambda self: self._help, notify=helpChanged)
+
+    def use_help(self, help_vm: QObject) -> None:
+        """What the lawyer pushes during a call (ui/kiosk_help_vm.py), shown over the call screen."""
+        self._help = help_vm
+        self.helpChanged.emit()
 
     # --- slots: what a tap does ------------------------------------------------------------------
     @Slot(str)

@@ -6,6 +6,7 @@ Rectangle {
     id: screen
     objectName: "deskCallScreen"
     property QtObject vm
+    property QtObject help: null  // in-call help (DeskHelpPanel.qml, ui/desk_help_vm.py)
     color: "#1A1A1A"
 
     VideoPane {
@@ -13,10 +14,21 @@ Rectangle {
         anchors.left: parent.left
         anchors.top: parent.top
         anchors.bottom: parent.bottom
-        anchors.right: sidePanel.left
+        anchors.right: helpPanel.visible ? helpPanel.left : sidePanel.left
         anchors.margins: Theme.px(16)
         bridge: screen.vm ? screen.vm.remoteVideo : null
         waitingText: qsTr("正在打开村民的画面…")
+    }
+
+    DeskHelpPanel {
+        id: helpPanel
+        visible: screen.help !== null
+        anchors.top: parent.top
+        anchors.bottom: parent.bottom
+        anchors.right: sidePanel.left
+        anchors.margins: Theme.px(16)
+        width: Math.round(screen.width * 0.42)
+        help: screen.help
     }
 
     Column {

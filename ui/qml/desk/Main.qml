@@ -35,7 +35,7 @@ Window {
     Component { id: loginScreen; LoginScreen { vm: root.vm } }
     Component { id: dutyScreen; DutyScreen { vm: root.vm; panels: root.panels } }
     Component { id: ringingScreen; RingingScreen { vm: root.vm } }
-    Component { id: callScreen; CallScreen { vm: root.vm } }
+    Component { id: callScreen; CallScreen { vm: root.vm; help: root.vm.help } }
 
     // The 申请 tab over the duty screen (a ringing call takes the screen back).
     BigButton {

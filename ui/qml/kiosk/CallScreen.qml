@@ -6,6 +6,9 @@ Rectangle {
     id: screen
     objectName: "callScreen"
     property QtObject vm
+    // In-call help (InCallHelpOverlay.qml): the lawyer's picture goes small beside what was pushed.
+    readonly property bool helpShown: vm !== null && vm.help !== null && vm.help.overlay !== ""
+    readonly property real smallVideoHeight: Qt.inputMethod.visible ? Theme.px(110) : sidePanel.width * 3 / 4
     color: "#1A1A1A"
 
     VideoPane {
@@ -18,21 +21,37 @@ Rectangle {
         anchors.margins: Theme.px(16)
         bridge: screen.vm ? screen.vm.remoteVideo : null
         waitingText: qsTr("正在打开律师的画面…")
+        states: State {
+            when: screen.helpShown
+            AnchorChanges { target: remotePane; anchors.left: sidePanel.left; anchors.right: sidePanel.right; anchors.bottom: undefined }
+            PropertyChanges { target: remotePane; anchors.margins: 0; anchors.topMargin: Theme.px(16); height: screen.smallVideoHeight }
+        }
+    }
+
+    InCallHelpOverlay {
+        anchors.left: parent.left
+        anchors.top: parent.top
+        anchors.bottom: parent.bottom
+        anchors.right: sidePanel.left
+        anchors.margins: Theme.px(16)
+        help: screen.vm ? screen.vm.help : null
     }
 
     Column {
         id: sidePanel
         anchors.right: parent.right
         anchors.top: parent.top
-        anchors.bottom: parent.bottom
+        anchors.bottom: hangupButton.top
         anchors.margins: Theme.px(16)
         width: Theme.px(340)
         spacing: Theme.px(20)
+        clip: true  // with the keyboard open (in-call forms) the words go under, never over, 挂断
 
         VideoPane {
             objectName: "localVideo"
             width: parent.width
-            height: width * 3 / 4
+            height: screen.smallVideoHeight
+            opacity: screen.helpShown ? 0 : 1  // the lawyer's picture takes its place
             bridge: screen.vm ? screen.vm.localVideo : null
             label: qsTr("您自己")
         }
@@ -70,6 +89,7 @@ Rectangle {
     }
 
     BigButton {
+        id: hangupButton
         objectName: "hangupButton"
         anchors.right: parent.right
         anchors.bottom: parent.bottom

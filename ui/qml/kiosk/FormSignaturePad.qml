@@ -29,6 +29,9 @@ Item {
         }
         Text {
             anchors.centerIn: parent
+            width: parent.width - Theme.px(24)  // a narrow pad (in-call form, elder mode) wraps the hint
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
             visible: padRoot.forms.signatureUrl === "" && padRoot.current.length === 0
             text: qsTr("请用手指在这里写上您的名字")
             color: "#8A8A8A"
