@@ -36,6 +36,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "heartbeat_s": (5, 3600),
     "idle_s": (10, 3600),
     "idle_countdown_s": (5, 600),
+    "drain_timeout_s": (0, 600),
+    "restart_grace_s": (0, 3600),
 }
 
 

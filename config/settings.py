@@ -76,6 +76,8 @@ class ServerSettings:
     )
     log_level: str = "INFO"
     recording_enabled: bool = False  # the centre records calls (both sides must still agree on screen)
+    drain_timeout_s: float = 8.0  # SIGTERM: calls in progress get this long before their sockets close
+    restart_grace_s: float = 60.0  # after a restart, waiting kiosks have this long to take their place back
 
 
 @dataclass

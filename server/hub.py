@@ -226,6 +226,10 @@ class Hub:
         self._perform(self.pool.set_roster(data.roster, data.specialties, data.advisers, self.clock()))
         self._wake.set()
 
+    def wake(self) -> None:
+        """Let the timer look at the pool's deadlines again (after the pool changed from outside)."""
+        self._wake.set()
+
     async def close_all(self) -> None:
         """Close every client's socket at once (server shutdown)."""
         closing = [conn.ws.close(code=1001, message=b"server shutdown") for conn in self.connections.values()]
