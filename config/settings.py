@@ -37,6 +37,12 @@ class TurnSettings:
     secret: str = ""  # coturn's static-auth-secret; empty disables TURN
     ttl_s: int = 3600
     stun_urls: list[str] = field(default_factory=list)
+    # Several coturn servers by region, all sharing `secret` (issue 11): region name -> TURN urls.
+    regions: dict[str, list[str]] = field(default_factory=dict)
+    village_regions: dict[str, str] = field(default_factory=dict)  # a terminal's village -> its region
+    default_region: str = ""  # lawyers' desks and villages not mapped; empty = the first region listed
+    fallback: list[str] = field(default_factory=list)  # regions tried after a client's own, in order
+    probe_s: float = 15.0  # STUN binding probe of every regional coturn this often; 0 = never
 
 
 @dataclass
