@@ -115,6 +115,7 @@ class KioskSettings:
     """The village terminal app."""
 
     server_url: str = "http://127.0.0.1:8470"
+    server_urls: list[str] = field(default_factory=list)  # several nodes of a province: tried in turn
     token: str = ""  # issued by the server at registration
     terminal_id: str = ""  # issued by the server at registration (kiosk/registration.py)
     village: str = ""  # the village the server registered this terminal to, shown on the home screen
@@ -147,6 +148,7 @@ class DeskSettings:
     """The lawyer's desktop app."""
 
     server_url: str = "http://127.0.0.1:8470"
+    server_urls: list[str] = field(default_factory=list)  # several nodes of a province: tried in turn
     username: str = ""
     password: str = ""  # only for demos and automation; people type it in the login screen
     language: str = "zh_CN"

@@ -103,6 +103,7 @@ class CallInfo:
         reconnections: how often the media was re-established during this call.
         pushed: the last content the lawyer pushed to the terminal (None before any).
         recording: "" (not asked), "asked" (the lawyer asks; the villager must answer), "agreed", "refused".
+        reconnecting: the signaling connection is being re-established (正在重新连接…), the place kept.
     """
 
     call_id: str = ""
@@ -121,6 +122,7 @@ class CallInfo:
     reconnections: int = 0
     pushed: PushedContent | None = None
     recording: str = ""
+    reconnecting: bool = False
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ def snapshot_rows(pool: Pool) -> list[dict[str, Any]]:
                 "tracking_number": call.tracking_number,
                 "priority": int(call.priority),
                 "tried": [dict(entry) for entry in call.tried],
+                "offer_sdp": call.offer_sdp,  # relayed to whoever accepts after the restart
             }
         )
     return rows
@@ -90,6 +91,7 @@ def restore_rows(pool: Pool, rows: list[dict[str, Any]], now: float, grace_s: fl
             priority=Priority(int(row["priority"])),
             held_until=grace_until,
             tried=list(row["tried"]),
+            offer_sdp=row.get("offer_sdp"),
         )
         call.offered_to = call.tried_ids()
         calls.append(call)

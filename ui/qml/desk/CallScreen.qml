@@ -9,6 +9,7 @@ Rectangle {
     color: "#1A1A1A"
 
     VideoPane {
+        id: remotePane
         objectName: "remoteVideo"
         anchors.left: parent.left
         anchors.top: parent.top
@@ -17,6 +18,14 @@ Rectangle {
         anchors.margins: Theme.px(16)
         bridge: screen.vm ? screen.vm.remoteVideo : null
         waitingText: qsTr("正在打开村民的画面…")
+    }
+
+    ReconnectingBanner {
+        anchors.top: remotePane.top
+        anchors.topMargin: Theme.px(24)
+        anchors.horizontalCenter: remotePane.horizontalCenter
+        maxWidth: remotePane.width - 2 * Theme.margin
+        active: screen.vm !== null && screen.vm.reconnecting
     }
 
     Column {

@@ -7,6 +7,7 @@ Rectangle {
     objectName: "dutyScreen"
     property QtObject vm
     readonly property bool onDuty: vm !== null && vm.onDuty
+    readonly property bool reconnecting: vm !== null && vm.reconnecting
     color: Theme.background
 
     TopBar {
@@ -29,8 +30,9 @@ Rectangle {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            text: screen.onDuty ? qsTr("您在岗，正在等待村民来电") : qsTr("您已离岗，不会有来电")
-            color: screen.onDuty ? Theme.call : Theme.inkSoft
+            text: screen.reconnecting ? qsTr("正在重新连接…")
+                  : screen.onDuty ? qsTr("您在岗，正在等待村民来电") : qsTr("您已离岗，不会有来电")
+            color: screen.reconnecting ? "#B26A00" : screen.onDuty ? Theme.call : Theme.inkSoft
             font.pixelSize: Theme.fontLarge
             font.bold: true
         }

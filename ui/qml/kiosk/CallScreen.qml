@@ -20,6 +20,14 @@ Rectangle {
         waitingText: qsTr("正在打开律师的画面…")
     }
 
+    ReconnectingBanner {
+        anchors.top: remotePane.top
+        anchors.topMargin: Theme.px(24)
+        anchors.horizontalCenter: remotePane.horizontalCenter
+        maxWidth: remotePane.width - 2 * Theme.margin
+        active: screen.vm !== null && screen.vm.reconnecting
+    }
+
     Column {
         id: sidePanel
         anchors.right: parent.right
