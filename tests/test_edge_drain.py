@@ -23,8 +23,9 @@ from protocol.messages import (
     SetDuty,
     Welcome,
 )
+from server.drain import DRAIN, DrainState, add_drain_hook, drain
 from server.queue_snapshot import SNAPSHOT_FILE
-from tests.server_helpers import SignalClient
+from tests.server_helpers import SignalClient, running_server, server_settings
 from tools.appdriver import ServerProcess
 
 PASSWORD = "pw-123456"
@@ -121,3 +122,31 @@ async def test_sigterm_drains_and_a_restarted_server_gives_waiting_kiosks_their_
         assert not (tmp_path / "data" / SNAPSHOT_FILE).exists()  # restored once
         for client in (desk, *kiosks[1:]):
             await client.close()
+
+
+async def test_drain_hooks_run_while_the_node_already_refuses_newcomers(tmp_path: Path) -> None:
+    settings = server_settings(tmp_path, drain_timeout_s=1.0)
+    async with running_server(settings) as server:
+        seen: list[tuple[int, int]] = []
+
+        async def hand_leases_over(app: object) -> None:  # what the cluster code will do here
+            async with (
+                server.http.get(f"{server.url}/readyz") as ready,
+                server.http.get(f"{server.url}/ws") as upgrade,
+            ):
+                seen.append((ready.status, upgrade.status))
+
+        async def broken(app: object) -> None:
+            raise RuntimeError("a hook bug")
+
+        async def stuck(app: object) -> None:
+            await asyncio.Event().wait()  # never ends by itself: the drain timeout cuts it off
+
+        for hook in (broken, hand_leases_over, stuck):
+            add_drain_hook(server.app, hook)
+        kiosk = await server.kiosk()
+        await asyncio.wait_for(drain(server.app), 10)
+        assert seen == [(503, 503)]
+        assert server.app[DRAIN].state is DrainState.DRAINING
+        await kiosk.expect(Reconnect)
+        assert not server.hub.connections
