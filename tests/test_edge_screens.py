@@ -11,6 +11,7 @@ import pytest
 
 from media.flows import CallerState, DeskState
 from tests.ui_fakes import FakeCallerFlow, FakeDeskFlow, QmlHarness, running_qasync_loop
+from ui import desk_vm, kiosk_vm
 from ui.app import prepare_environment
 from ui.background import BackgroundRunner
 from ui.desk_vm import DeskViewModel
@@ -105,3 +106,8 @@ def test_the_desk_call_screen_shows_reconnecting_while_the_media_comes_back(desk
     flow.move_to(DeskState.RECONNECTING)
     assert h.wait_for("reconnectingText").property("text") == "正在重新连接…"
     _shot(h, "desk_call_reconnecting")
+
+
+def test_every_flow_state_has_a_screen() -> None:
+    assert set(kiosk_vm.SCREEN_FOR_STATE) == set(CallerState)
+    assert set(desk_vm.SCREEN_FOR_STATE) == set(DeskState) - {DeskState.FAILED}  # FAILED: login or duty
