@@ -133,6 +133,7 @@ class KioskCaller(FlowCore[CallerState]):
         self._ice_servers: list[dict[str, Any]] = []
         self._redial_answer: asyncio.Future[str] | None = None
         self._redial_attempt = 0
+        self._offer_sdp = ""  # this call's offer, sent again after a resume (a restarted server may lack it)
 
     def _set_state(self, new: CallerState, **info: Any) -> None:
         super()._set_state(new, **info)
@@ -174,6 +175,7 @@ class KioskCaller(FlowCore[CallerState]):
         if self.state in _CALLING:
             return  # a second tap while calling changes nothing
         self._settled = asyncio.Event()
+        self._offer_sdp = ""
         self._request_id = uuid.uuid4().hex
         self.info = CallInfo(topic=topic, hotline=self._hotline)
         self._mark("tap")
@@ -351,6 +353,8 @@ class KioskCaller(FlowCore[CallerState]):
             log.exception("creating the offer failed")
             await self._fail_call(MEDIA_FAILED, EndReason.MEDIA_FAILED.value)
             return
+        if self.info.call_id == call_id:
+            self._offer_sdp = sdp
         await self._send(Offer(call_id=call_id, sdp=sdp))
 
     async def _on_answer(self, message: Answer) -> None:
@@ -420,6 +424,8 @@ class KioskCaller(FlowCore[CallerState]):
             if self.state == CallerState.WAITING and self.info.call_id == call_id:
                 self._update_info(reconnecting=False)
                 await self._send(ResumeCall(call_id=call_id))  # CallQueued (place) or Error (too late)
+                if self._offer_sdp:  # before anyone can accept: the offer rides right behind it
+                    await self._send(Offer(call_id=call_id, sdp=self._offer_sdp))
             return
         if self.state == CallerState.WAITING and self.info.call_id == call_id:
             await self._close_session()
