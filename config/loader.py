@@ -36,6 +36,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "heartbeat_s": (5, 3600),
     "idle_s": (10, 3600),
     "idle_countdown_s": (5, 600),
+    "drain_timeout_s": (0, 600),
+    "restart_grace_s": (0, 3600),
+    "probe_s": (0, 3600),
 }
 
 
@@ -177,7 +180,24 @@ def _coerce(value: Any, hint: Any, key: str, source: str, *, from_text: bool) ->
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return list(value)
         raise bad("a list of text")
+    if typing.get_origin(hint) is dict:
+        return _coerce_table(value, typing.get_args(hint)[1], key, source, from_text=from_text)
     raise ConfigError(f"{source}: {key}: unsupported setting type {hint!r}")
+
+
+def _coerce_table(value: Any, item_hint: Any, key: str, source: str, *, from_text: bool) -> dict[str, Any]:
+    """A table of text keys (TOML table, or JSON object from env/CLI) whose values share one type."""
+    if from_text:
+        try:
+            value = json.loads(str(value))
+        except ValueError:
+            raise ConfigError(f"{source}: {key}: expected a JSON object, got {value!r}") from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: {key}: expected a table, got {value!r}")
+    return {
+        str(name): _coerce(item, item_hint, f"{key}.{name}", source, from_text=False)
+        for name, item in value.items()
+    }
 
 
 def _check_bounds(settings: Any, path: str, sources: dict[str, str]) -> None:

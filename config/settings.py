@@ -37,6 +37,12 @@ class TurnSettings:
     secret: str = ""  # coturn's static-auth-secret; empty disables TURN
     ttl_s: int = 3600
     stun_urls: list[str] = field(default_factory=list)
+    # Several coturn servers by region, all sharing `secret` (issue 11): region name -> TURN urls.
+    regions: dict[str, list[str]] = field(default_factory=dict)
+    village_regions: dict[str, str] = field(default_factory=dict)  # a terminal's village -> its region
+    default_region: str = ""  # lawyers' desks and villages not mapped; empty = the first region listed
+    fallback: list[str] = field(default_factory=list)  # regions tried after a client's own, in order
+    probe_s: float = 15.0  # STUN binding probe of every regional coturn this often; 0 = never
 
 
 @dataclass
@@ -79,6 +85,8 @@ class ServerSettings:
     recording_enabled: bool = False  # the centre records calls (both sides must still agree on screen)
     recording_topics: list[str] = field(default_factory=list)  # topics that may be recorded; [] = all
     recording_max_mb: int = 300  # a recording stops at this size (about 2 h); the server refuses more
+    drain_timeout_s: float = 8.0  # SIGTERM: calls in progress get this long before their sockets close
+    restart_grace_s: float = 60.0  # after a restart, waiting kiosks have this long to take their place back
 
 
 @dataclass
@@ -110,6 +118,7 @@ class KioskSettings:
     """The village terminal app."""
 
     server_url: str = "http://127.0.0.1:8470"
+    server_urls: list[str] = field(default_factory=list)  # several nodes of a province: tried in turn
     token: str = ""  # issued by the server at registration
     terminal_id: str = ""  # issued by the server at registration (kiosk/registration.py)
     village: str = ""  # the village the server registered this terminal to, shown on the home screen
@@ -142,6 +151,7 @@ class DeskSettings:
     """The lawyer's desktop app."""
 
     server_url: str = "http://127.0.0.1:8470"
+    server_urls: list[str] = field(default_factory=list)  # several nodes of a province: tried in turn
     username: str = ""
     password: str = ""  # only for demos and automation; people type it in the login screen
     language: str = "zh_CN"

@@ -10,9 +10,10 @@ def build_caller(settings: KioskSettings) -> CallerFlow:
     """The real kiosk call flow (aiortc, camera, microphone, signaling) for these settings."""
     from media.caller import KioskCaller  # imported late: aiortc and devices only when the app runs
     from media.factories import device_media
+    from media.servers import server_list
 
     caller: CallerFlow = KioskCaller(
-        settings.server_url,
+        server_list(settings.server_urls, settings.server_url),
         settings.token,
         device_media(settings.camera, settings.audio),
         relay_only=settings.force_relay,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from media.call import MediaState
@@ -22,7 +22,16 @@ from media.flowbase import (
     FlowCore,
 )
 from media.flows import DESK_TRANSITIONS, CallInfo, DeskState
-from media.signaling import CONNECTION_LOST, SERVER_PROBLEM, SignalingError, login
+from media.servers import ServerList
+from media.signaling import (
+    CONNECTION_LOST,
+    SERVER_PROBLEM,
+    AuthRefused,
+    LoginResult,
+    ServerUnreachable,
+    SignalingError,
+    login,
+)
 from protocol.messages import (
     Accept,
     Answer,
@@ -39,6 +48,7 @@ from protocol.messages import (
     Message,
     Offer,
     PushContent,
+    Reconnect,
     RecordingConsent,
     Redial,
     RedialAnswer,
@@ -73,7 +83,7 @@ class DeskAnswerer(FlowCore[DeskState]):
 
     def __init__(
         self,
-        server_url: str,
+        server_url: str | Sequence[str],
         media: MediaFactories,
         *,
         relay_only: bool = False,
@@ -94,7 +104,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         self.display_name = ""
         self.law_firm = ""
         self.session_token = ""  # the login's bearer token (the desk's 申请 tab uses it for /api/submissions)
-        self._server_url = server_url
+        self._servers = ServerList(server_url)  # several nodes: the first that answers (issue 11)
         self._timeout_s = timeout_s
         self._duty_answer = asyncio.Event()
         self._ice_servers: list[dict[str, Any]] | None = None
@@ -114,8 +124,8 @@ class DeskAnswerer(FlowCore[DeskState]):
             return
         await self._stop_reader()
         try:
-            result = await login(self._server_url, username, password, self._timeout_s)
-            await self._signaling.connect(self._server_url, result.token)
+            result = await self._login_anywhere(username, password)
+            await self._signaling.connect_first(self._servers, result.token)
             first = await asyncio.wait_for(self._signaling.receive(), self._timeout_s)
             if not isinstance(first, Welcome):
                 raise SignalingError(SERVER_PROBLEM, f"expected welcome, got {type(first).__name__}")
@@ -134,6 +144,20 @@ class DeskAnswerer(FlowCore[DeskState]):
         self.session_token = result.token
         self._start_reader()
         self._set_state(DeskState.OFF_DUTY, message="")
+
+    async def _login_anywhere(self, username: str, password: str) -> LoginResult:
+        """Log in on the first server that answers (they share one database, so any will do)."""
+        unreachable: SignalingError | None = None
+        for url in self._servers.round():
+            try:
+                result = await login(url, username, password, self._timeout_s)
+            except ServerUnreachable as exc:
+                unreachable = exc
+                continue
+            self._servers.settle(url)
+            return result
+        assert unreachable is not None
+        raise unreachable
 
     async def write_notes(self, call_id: str, notes: str) -> bool:
         """Short notes on a call this lawyer answered (in wrap-up or later); False if not sent."""
@@ -219,6 +243,8 @@ class DeskAnswerer(FlowCore[DeskState]):
         if await self._on_in_call_message(message):
             return
         match message:
+            case Reconnect():
+                self._servers.rotate()  # this node drains: the socket closes next, go to another
             case DutyState():
                 self.server_state = message.state
                 self.wrap_up_until = message.wrap_up_until
@@ -320,6 +346,9 @@ class DeskAnswerer(FlowCore[DeskState]):
         if self.state in _CONNECTED:
             self._resume_signaling()  # the media is peer to peer and goes on meanwhile
             return
+        if self.state in (DeskState.OFF_DUTY, DeskState.AVAILABLE, DeskState.RINGING) and self._token:
+            self._spawn(self._come_back(on_duty=self.state is not DeskState.OFF_DUTY))
+            return
         await self._close_session()
         self._forget_call()
         if self.state != DeskState.LOGGED_OUT:
@@ -372,8 +401,33 @@ class DeskAnswerer(FlowCore[DeskState]):
     async def _give_up_stalled(self) -> None:
         await self._give_up(REDIAL_GAVE_UP)
 
+    async def _come_back(self, on_duty: bool) -> None:
+        """The socket went while waiting for calls (a node drained or died): reconnect, rotating servers."""
+        if self.state == DeskState.RINGING:
+            await self._close_session()
+            self._forget_call()
+            self._set_state(DeskState.AVAILABLE, message="")
+        self._update_info(reconnecting=True)
+        attempt = 0
+        while self.state in (DeskState.OFF_DUTY, DeskState.AVAILABLE) and not self._signaling.connected:
+            await asyncio.sleep(self._servers.backoff_s(attempt))
+            attempt += 1
+            try:
+                await self._reconnect_signaling()
+            except AuthRefused as exc:
+                self._set_state(DeskState.FAILED, message=exc.user_message, reconnecting=False)
+                return
+            except (SignalingError, TimeoutError) as exc:
+                log.info("no server back yet: %s", exc)
+                self._servers.rotate()
+                continue
+            self._update_info(reconnecting=False)
+            if on_duty:
+                await self._send(SetDuty(on_duty=True))  # a new node knows this lawyer as off duty
+            return
+
     async def _reconnect_signaling(self) -> None:
-        await self._signaling.connect(self._server_url, self._token)
+        await self._signaling.connect_first(self._servers, self._token)
         first = await asyncio.wait_for(self._signaling.receive(), self._timeout_s)
         if not isinstance(first, Welcome):
             await self._signaling.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from media.call import MediaState
@@ -22,7 +23,8 @@ from media.flowbase import (
     FlowCore,
 )
 from media.flows import CALLER_TRANSITIONS, CallerState, CallInfo
-from media.signaling import CONNECTION_LOST, SERVER_PROBLEM, SignalingError
+from media.servers import ServerList
+from media.signaling import CONNECTION_LOST, SERVER_PROBLEM, AuthRefused, SignalingError
 from protocol.messages import (
     Answer,
     CallAccepted,
@@ -39,9 +41,11 @@ from protocol.messages import (
     Offer,
     QueueUpdate,
     Rating,
+    Reconnect,
     RecordingConsent,
     Redial,
     RedialAnswer,
+    ResumeCall,
     Welcome,
 )
 
@@ -97,7 +101,7 @@ class KioskCaller(FlowCore[CallerState]):
 
     def __init__(
         self,
-        server_url: str,
+        server_url: str | Sequence[str],
         token: str,
         media: MediaFactories,
         *,
@@ -118,7 +122,7 @@ class KioskCaller(FlowCore[CallerState]):
             redial_attempt_s=redial_attempt_s,
         )
         self.info = CallInfo(hotline=hotline)
-        self._server_url = server_url
+        self._servers = ServerList(server_url)  # several nodes: the first that answers (issue 11)
         self._token = token
         self._hotline = hotline
         self._connect_timeout_s = connect_timeout_s
@@ -129,6 +133,7 @@ class KioskCaller(FlowCore[CallerState]):
         self._ice_servers: list[dict[str, Any]] = []
         self._redial_answer: asyncio.Future[str] | None = None
         self._redial_attempt = 0
+        self._offer_sdp = ""  # this call's offer, sent again after a resume (a restarted server may lack it)
 
     def _set_state(self, new: CallerState, **info: Any) -> None:
         super()._set_state(new, **info)
@@ -142,7 +147,7 @@ class KioskCaller(FlowCore[CallerState]):
         if self._signaling.connected:
             return
         await self._stop_reader()
-        await self._signaling.connect(self._server_url, self._token)
+        await self._signaling.connect_first(self._servers, self._token)
         try:
             first = await asyncio.wait_for(self._signaling.receive(), self._connect_timeout_s)
         except TimeoutError:
@@ -170,6 +175,7 @@ class KioskCaller(FlowCore[CallerState]):
         if self.state in _CALLING:
             return  # a second tap while calling changes nothing
         self._settled = asyncio.Event()
+        self._offer_sdp = ""
         self._request_id = uuid.uuid4().hex
         self.info = CallInfo(topic=topic, hotline=self._hotline)
         self._mark("tap")
@@ -313,6 +319,8 @@ class KioskCaller(FlowCore[CallerState]):
                 log.warning("server refused: %s", message.code)
                 if self.state in (CallerState.REQUESTING, CallerState.WAITING, CallerState.CONNECTING):
                     await self._fail_call(REFUSED)
+            case Reconnect():
+                self._servers.rotate()  # this node drains: the socket closes next, go to another
             case _:
                 log.debug("ignoring %s in %s", message.TYPE, self.state)
 
@@ -345,6 +353,8 @@ class KioskCaller(FlowCore[CallerState]):
             log.exception("creating the offer failed")
             await self._fail_call(MEDIA_FAILED, EndReason.MEDIA_FAILED.value)
             return
+        if self.info.call_id == call_id:
+            self._offer_sdp = sdp
         await self._send(Offer(call_id=call_id, sdp=sdp))
 
     async def _on_answer(self, message: Answer) -> None:
@@ -383,6 +393,9 @@ class KioskCaller(FlowCore[CallerState]):
             self._set_state(CallerState.FAILED, message=user_message)
 
     async def _on_signaling_lost(self) -> None:
+        if self.state == CallerState.WAITING and self.info.call_id:
+            self._spawn(self._take_place_back(self.info.call_id))  # the server keeps the place a while
+            return
         if self.state in (CallerState.REQUESTING, CallerState.WAITING, CallerState.CONNECTING):
             await self._close_session()
             self._mark("ended")
@@ -392,6 +405,32 @@ class KioskCaller(FlowCore[CallerState]):
 
     async def _reconnect_signaling(self) -> None:
         await self.connect()
+
+    async def _take_place_back(self, call_id: str) -> None:
+        """While WAITING the socket went (a node drained or died): reconnect, rotating, and resume."""
+        self._update_info(reconnecting=True)
+        attempt = 0
+        while self.state == CallerState.WAITING and self.info.call_id == call_id:
+            await asyncio.sleep(self._servers.backoff_s(attempt))
+            attempt += 1
+            try:
+                await self.connect()
+            except SignalingError as exc:
+                if isinstance(exc, AuthRefused):
+                    break
+                log.info("no server back yet: %s", exc.detail)
+                self._servers.rotate()
+                continue
+            if self.state == CallerState.WAITING and self.info.call_id == call_id:
+                self._update_info(reconnecting=False)
+                await self._send(ResumeCall(call_id=call_id))  # CallQueued (place) or Error (too late)
+                if self._offer_sdp:  # before anyone can accept: the offer rides right behind it
+                    await self._send(Offer(call_id=call_id, sdp=self._offer_sdp))
+            return
+        if self.state == CallerState.WAITING and self.info.call_id == call_id:
+            await self._close_session()
+            self._mark("ended")
+            self._set_state(CallerState.FAILED, message=CONNECTION_LOST, reconnecting=False)
 
     # ---- media ---------------------------------------------------------------------------------
 

@@ -104,6 +104,7 @@ class CallInfo:
         pushed: the last content the lawyer pushed to the terminal (None before any).
         recording: "" (not asked), "asked" (the lawyer asks; the villager must answer), "agreed", "refused",
             "stopped" (agreed, then 停止录音 on either side).
+        reconnecting: the signaling connection is being re-established (正在重新连接…), the place kept.
     """
 
     call_id: str = ""
@@ -122,6 +123,7 @@ class CallInfo:
     reconnections: int = 0
     pushed: PushedContent | None = None
     recording: str = ""
+    reconnecting: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from media.servers import ServerList
 from protocol.messages import Message, ProtocolError, decode, encode
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,26 @@ class SignalingClient:
             await self.close()
             raise ServerUnreachable(UNREACHABLE, f"WebSocket: {type(exc).__name__}: {exc}") from None
         self.close_detail = ""
+
+    async def connect_first(self, servers: ServerList, token: str, path: str = WS_PATH) -> str:
+        """Connect to the first server of the list that takes us (from the current one); returns its url.
+
+        A refused token ends the search at once (every node shares one database); an unreachable or
+        draining server (HTTP 503) is skipped. Raises the last server's error when none took us.
+        """
+        last: SignalingError = ServerUnreachable(UNREACHABLE, "no server tried")
+        for url in servers.round():
+            try:
+                await self.connect(url, token, path)
+            except AuthRefused:
+                raise
+            except SignalingError as exc:
+                log.info("server %s not taking us: %s", url, exc.detail)
+                last = exc
+                continue
+            servers.settle(url)
+            return url
+        raise last
 
     async def send(self, message: Message) -> None:
         """Send one message. Raises ServerUnreachable when the socket is gone."""

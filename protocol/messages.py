@@ -577,7 +577,17 @@ class RecordingConsent(Message):
     agreed: bool
 
 
+@dataclass(frozen=True)
+class Reconnect(Message):
+    """Server -> client: this server is going away (drain); reconnect to another one, or here later."""
+
+    TYPE: ClassVar[str] = "reconnect"
+    reason: str = "draining"
+    retry_after_s: float = 1.0  # wait about this long before trying this same server again
+
+
 for _in_call_message in (
+    Reconnect,
     Redial,
     RedialAnswer,
     Rejoin,

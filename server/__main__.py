@@ -11,7 +11,6 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -20,6 +19,7 @@ from config.settings import ServerSettings
 from server.app import PathOnlyAccessLogger, create_app, open_storage
 from server.auth import register_kiosk, register_lawyer
 from server.console.cli import CONSOLE_COMMANDS, add_console_commands, run_console_command
+from server.drain import serve
 from server.roster_cli import ROSTER_COMMANDS, add_roster_commands, run_roster_command
 from server.storage import Storage
 from server.terminals import FLAG_TEXT, TerminalFlag, TerminalRegistry
@@ -146,12 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return 1
-        web.run_app(
-            create_app(settings),
-            host=settings.host,
-            port=settings.port,
-            access_log_class=PathOnlyAccessLogger,
-        )
+        asyncio.run(serve(create_app(settings), settings.host, settings.port, PathOnlyAccessLogger))
         return 0
     if args.command in CONSOLE_COMMANDS:
         return run_console_command(settings, args)

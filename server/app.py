@@ -15,6 +15,7 @@ from server.console import setup_console
 from server.content_routes import mount_content_routes
 from server.crypto import DataCipher
 from server.datakey import data_cipher
+from server.drain import setup_drain
 from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
 from server.metrics import metrics, readyz
@@ -44,6 +45,7 @@ def create_app(settings: ServerSettings) -> web.Application:
     app.cleanup_ctx.append(_storage_ctx)
     app.cleanup_ctx.append(_hub_ctx)
     app.on_shutdown.append(_close_sockets)
+    setup_drain(app)  # SIGTERM: readyz 503, upgrades refused, clients told to reconnect (issue 11)
     app.add_routes(
         [
             web.get("/healthz", healthz),

@@ -57,7 +57,8 @@ from server.pool_model import (
 )
 from server.storage import Storage
 from server.storage_records import CallbackRecord
-from server.turn import ice_servers
+from server.turn import ice_servers, region_of
+from server.turn_probe import TurnHealth, probe_forever
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,7 @@ class Hub:
         self._records_pending = 0
         self._records_written = asyncio.Condition()
         self._background: set[asyncio.Task[None]] = set()  # callback requests and lists in flight
+        self.turn_health = TurnHealth()  # regional coturn servers the probe found dead
         self.incall = InCall(  # resil: redial, rejoin, link mode, help, consent (server/incall.py)
             self.pool,
             storage,
@@ -215,6 +217,9 @@ class Hub:
             asyncio.create_task(self._roster_loop(), name="roster-reload"),
             asyncio.create_task(GcPacer(self._no_call_waiting).run(), name="gc-pacer"),
         ]
+        turn = self.settings.turn
+        if turn.regions and turn.probe_s > 0:
+            self._tasks.append(asyncio.create_task(probe_forever(turn, self.turn_health), name="turn-probe"))
 
     async def stop(self) -> None:
         """End calls still waiting for a side to rejoin, stop the timer, write every record still queued."""
@@ -230,6 +235,10 @@ class Hub:
         """Give the pool the stored roster, specialties and advisers (after the console edits them)."""
         data = await self.storage.load_roster()
         self._perform(self.pool.set_roster(data.roster, data.specialties, data.advisers, self.clock()))
+        self._wake.set()
+
+    def wake(self) -> None:
+        """Let the timer look at the pool's deadlines again (after the pool changed from outside)."""
         self._wake.set()
 
     async def close_all(self) -> None:
@@ -357,7 +366,9 @@ class Hub:
         if conn is None:
             return
         if isinstance(message, CallQueued | CallAccepted):
-            servers = ice_servers(self.settings.turn, conn.client_id, self.clock())
+            turn = self.settings.turn
+            region = region_of(turn, conn.detail if conn.role is Role.KIOSK else None)
+            servers = ice_servers(turn, conn.client_id, self.clock(), region, self.turn_health.dead)
             message = dataclasses.replace(message, ice_servers=servers)
         conn.send(message)
 

@@ -89,6 +89,7 @@ class Pool(CallRelay):
         self._queue: list[str] = []  # unconnected calls in the order they are served
         self._recent: OrderedDict[str, Call] = OrderedDict()
         self._offers = 0  # ring counter for round robin
+        self.restart_grace_until = 0.0  # after a restart, nobody overtakes a caller not yet back until then
         self.roster = Roster()
         self.specialties: dict[int, frozenset[str]] = {}
         self.adviser_of: dict[int, frozenset[str]] = {}
@@ -414,6 +415,8 @@ class Pool(CallRelay):
                     ]
         deadlines += [lw.wrap_up_until for lw in self.lawyers.values() if lw.state is LawyerState.WRAP_UP]
         deadlines += [min(call.away_until.values()) for call in self.calls.values() if call.away_until]
+        if self._queue and self.restart_grace_until:
+            deadlines.append(self.restart_grace_until)
         next_update = self.reporter.next_due()
         if next_update is not None:
             deadlines.append(next_update)
@@ -465,6 +468,17 @@ class Pool(CallRelay):
         )
         return [SendToKiosk(kiosk_id, update) for kiosk_id, update in updates]
 
+    def restore_waiting(self, calls: list[Call], kiosks: list[Kiosk], grace_until: float) -> None:
+        """Take back waiting calls saved at a drain, held for their kiosks until grace_until."""
+        for kiosk in kiosks:
+            self.kiosks.setdefault(kiosk.kiosk_id, kiosk)
+        for call in calls:
+            if call.call_id not in self.calls and self.kiosks[call.kiosk_id].call_id == call.call_id:
+                self.calls[call.call_id] = call
+                self._queue.append(call.call_id)
+        self._queue.sort(key=self._service_order)
+        self.restart_grace_until = grace_until
+
     # ---- views for the server and tests ----------------------------------------------------------
 
     def queue_position(self, call_id: str) -> int:
@@ -499,9 +513,13 @@ class Pool(CallRelay):
         available = {i: c for i, c in available.items() if self.lawyers[i].state is LawyerState.AVAILABLE}
         for call_id in list(self._queue):
             call = self.calls[call_id]
+            if call.held_until is not None and now < self.restart_grace_until:
+                break  # a restored place whose kiosk is not back yet: those behind it wait too
             if call.state is not CallState.WAITING or call.held_until is not None:
                 continue
             tried = call.tried_ids()
+            if not on_duty and now < self.restart_grace_until:
+                continue  # just restarted: the lawyers are still reconnecting
             if not on_duty:
                 actions += self._no_lawyer(call, NoLawyerReason.NOBODY_ON_DUTY, now)
             elif all(lawyer.lawyer_id in tried for lawyer in on_duty):

@@ -34,11 +34,13 @@ SCREEN_FOR_STATE: dict[DeskState, DeskScreen] = {
     DeskState.RINGING: DeskScreen.RINGING,
     DeskState.CONNECTING: DeskScreen.CALL,
     DeskState.IN_CALL: DeskScreen.CALL,
-    DeskState.RECONNECTING: DeskScreen.CALL,  # the link stalled; the kiosk redials (the call stays shown)
+    DeskState.RECONNECTING: DeskScreen.CALL,  # media stalled: the call screen says 正在重新连接…
     # FAILED: the login screen before the first login, else the duty screen with the message.
 }
 
-ON_DUTY_STATES = frozenset({DeskState.AVAILABLE, DeskState.RINGING, DeskState.CONNECTING, DeskState.IN_CALL})
+ON_DUTY_STATES = frozenset(
+    {DeskState.AVAILABLE, DeskState.RINGING, DeskState.CONNECTING, DeskState.IN_CALL, DeskState.RECONNECTING}
+)
 
 
 class RingerLike(Protocol):
@@ -172,6 +174,10 @@ class DeskViewModel(QObject):
     def _user(self) -> str:
         return self._username
 
+    def _reconnecting(self) -> bool:
+        # the media waits for the kiosk's redial, or the server connection comes back (issue 11)
+        return self.flow.state is DeskState.RECONNECTING or self.flow.info.reconnecting
+
     def _ringing(self) -> bool:
         return self.flow.state is DeskState.RINGING
 
@@ -191,6 +197,7 @@ class DeskViewModel(QObject):
     topicText = Property(str, _topic_text, notify=changed)
     username = Property(str, _user, notify=changed)
     ringing = Property(bool, _ringing, notify=changed)
+    reconnecting = Property(bool, _reconnecting, notify=changed)
     remoteVideo = Property(QObject, _remote, constant=True)
     localVideo = Property(QObject, _local, constant=True)
     helpChanged = Signal()

@@ -37,7 +37,7 @@ SCREEN_FOR_STATE: dict[CallerState, KioskScreen] = {
     CallerState.WAITING: KioskScreen.CONNECTING,
     CallerState.CONNECTING: KioskScreen.CONNECTING,
     CallerState.IN_CALL: KioskScreen.CALL,
-    CallerState.RECONNECTING: KioskScreen.CALL,  # redialling the same lawyer: the call (and its help) stays
+    CallerState.RECONNECTING: KioskScreen.CALL,  # media stalled: the call screen says 正在重新连接…
     CallerState.ENDED: KioskScreen.ENDED,
     CallerState.NO_LAWYER: KioskScreen.NO_LAWYER,
     CallerState.FAILED: KioskScreen.FAILED,
@@ -160,6 +160,10 @@ class KioskViewModel(QObject):
             return texts.default_failure()
         return ""
 
+    def _reconnecting(self) -> bool:
+        # the media redials (in a call), or the server connection comes back (waiting: place kept)
+        return self.flow.state is CallerState.RECONNECTING or self.flow.info.reconnecting
+
     def _hotline_number(self) -> str:
         # The centre's number from the server when it sent one, else this terminal's setting.
         told = self.flow.info.hotline
@@ -186,6 +190,7 @@ class KioskViewModel(QObject):
     peerDetail = Property(str, _peer_detail, notify=changed)
     position = Property(int, _position, notify=changed)
     message = Property(str, _message, notify=changed)
+    reconnecting = Property(bool, _reconnecting, notify=changed)
     hotline = Property(str, _hotline_number, notify=changed)
     notice = Property(str, _notice_text, notify=changed)
     keyboardDataPath = Property(str, _keyboard_path, constant=True)

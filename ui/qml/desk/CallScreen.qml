@@ -10,6 +10,7 @@ Rectangle {
     color: "#1A1A1A"
 
     VideoPane {
+        id: remotePane
         objectName: "remoteVideo"
         anchors.left: parent.left
         anchors.top: parent.top
@@ -29,6 +30,14 @@ Rectangle {
         anchors.margins: Theme.px(16)
         width: Math.round(screen.width * 0.42)
         help: screen.help
+    }
+
+    ReconnectingBanner {
+        anchors.top: remotePane.top
+        anchors.topMargin: Theme.px(24)
+        anchors.horizontalCenter: remotePane.horizontalCenter
+        maxWidth: remotePane.width - 2 * Theme.margin
+        active: screen.vm !== null && screen.vm.reconnecting
     }
 
     Column {

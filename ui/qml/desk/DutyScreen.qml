@@ -10,6 +10,7 @@ Rectangle {
     property QtObject panels: null
     readonly property bool onDuty: vm !== null && vm.onDuty
     readonly property string panel: panels ? panels.panelName : "none"
+    readonly property bool reconnecting: vm !== null && vm.reconnecting
     color: Theme.background
 
     TopBar {
@@ -55,9 +56,11 @@ Rectangle {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            text: screen.panel === "break" ? qsTr("您现在休息中，不会有来电")
+            text: screen.reconnecting ? qsTr("正在重新连接…")
+                : screen.panel === "break" ? qsTr("您现在休息中，不会有来电")
                 : screen.onDuty ? qsTr("您在岗，正在等待村民来电") : qsTr("您已离岗，不会有来电")
-            color: screen.panel === "break" ? Theme.warning : screen.onDuty ? Theme.call : Theme.inkSoft
+            color: screen.reconnecting ? Theme.warning : screen.panel === "break" ? Theme.warning
+                : screen.onDuty ? Theme.call : Theme.inkSoft
             font.pixelSize: Theme.fontLarge
             font.bold: true
         }

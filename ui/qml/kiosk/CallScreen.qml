@@ -37,6 +37,14 @@ Rectangle {
         help: screen.vm ? screen.vm.help : null
     }
 
+    ReconnectingBanner {
+        anchors.top: remotePane.top
+        anchors.topMargin: Theme.px(24)
+        anchors.horizontalCenter: remotePane.horizontalCenter
+        maxWidth: remotePane.width - 2 * Theme.margin
+        active: screen.vm !== null && screen.vm.reconnecting
+    }
+
     Column {
         id: sidePanel
         anchors.right: parent.right

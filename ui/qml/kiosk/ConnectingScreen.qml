@@ -7,6 +7,7 @@ Rectangle {
     objectName: "connectingScreen"
     property QtObject vm
     readonly property bool answered: vm !== null && vm.state === "connecting"
+    readonly property bool reconnecting: vm !== null && vm.reconnecting
     color: Theme.background
 
     TopBar {
@@ -36,7 +37,8 @@ Rectangle {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            text: screen.answered ? qsTr("律师已接听，正在打开视频…") : qsTr("正在为您接通值班律师…")
+            text: screen.reconnecting ? qsTr("正在重新连接…")
+                  : screen.answered ? qsTr("律师已接听，正在打开视频…") : qsTr("正在为您接通值班律师…")
             color: Theme.ink
             font.pixelSize: Theme.fontTitle
             font.bold: true
@@ -102,7 +104,8 @@ Rectangle {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            text: screen.answered && screen.vm.peerName !== ""
+            text: screen.reconnecting ? qsTr("您的排队位置会为您保留")
+                  : screen.answered && screen.vm.peerName !== ""
                   ? qsTr("%1 正在和您连线").arg(screen.vm.peerName)
                   : qsTr("请稍等，律师马上就来")
             color: screen.answered ? Theme.call : Theme.inkSoft

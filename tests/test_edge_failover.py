@@ -1,0 +1,154 @@
+"""Any node, any client: the real kiosk and desk flows move to another server, or back after a drain."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from media.answerer import DeskAnswerer
+from media.caller import KioskCaller
+from media.factories import synthetic_media
+from media.flows import CALLER_TRANSITIONS, DESK_TRANSITIONS, CallerState, CallInfo, DeskState
+from media.servers import ServerList, server_list
+from tests.media_fixtures import StateLog, use_loopback_host_candidates
+from tools.appdriver import ServerProcess
+
+PASSWORD = "pw-123456"
+TOKEN = "kiosk-token-east"
+WAIT_S = 40.0  # a hang guard only: a server process restarts within it
+
+
+@pytest.fixture
+def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_loopback_host_candidates(monkeypatch)
+
+
+def _node(directory: Path, *settings: str, accounts: bool = True) -> ServerProcess:
+    node = ServerProcess(directory, [f"data_dir={directory / 'data'}", *settings])
+    directory.mkdir(parents=True, exist_ok=True)
+    if accounts:
+        node.add_lawyer("wang", "王律师", "平安律所", PASSWORD)
+        node.add_kiosk("一号终端", "东村", TOKEN)
+    return node
+
+
+@pytest.fixture
+def nodes(tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Two server processes over one database (a province shares PostgreSQL; here one SQLite file)."""
+    shared = f"database_url=sqlite+aiosqlite:///{tmp_path / 'shared.sqlite3'}"
+    pair = (_node(tmp_path / "a", shared), _node(tmp_path / "b", shared, accounts=False))
+    yield pair
+    for node in pair:
+        node.stop()
+
+
+async def _poll(done: Callable[[], bool]) -> None:
+    """Wait until `done()` (polling the flow's reports; a hang guard only)."""
+    for _ in range(int(WAIT_S / 0.05)):
+        if done():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the flow did not get there in time")
+
+
+async def _seen(log: StateLog, condition: Callable[[CallInfo], bool]) -> None:
+    """Wait until some info the flow reported meets the condition."""
+    await _poll(lambda: any(condition(info) for info in log.infos))
+
+
+async def _until(log: StateLog, state: object, condition: Callable[[CallInfo], bool]) -> None:
+    """Wait until the flow is in `state` and its latest info meets the condition."""
+    await _poll(lambda: log.states[-1] == state and bool(log.infos) and condition(log.infos[-1]))
+
+
+def _pair(urls: list[str]) -> tuple[KioskCaller, DeskAnswerer]:
+    kiosk = KioskCaller(urls, TOKEN, synthetic_media(320, 240, 15, 440))
+    desk = DeskAnswerer(urls, synthetic_media(320, 240, 15, 660))
+    return kiosk, desk
+
+
+async def test_the_first_server_killed_the_desk_and_the_kiosk_carry_on_through_the_second(
+    nodes: tuple[ServerProcess, ServerProcess], loopback: None
+) -> None:
+    first, second = nodes
+    await asyncio.to_thread(first.start)  # one after the other: the first migrates the shared database
+    await asyncio.to_thread(second.start)
+    kiosk, desk = _pair([first.url, second.url])
+    desk_log, kiosk_log = StateLog(desk, DESK_TRANSITIONS), StateLog(kiosk, CALLER_TRANSITIONS)
+    try:
+        await desk.login("wang", PASSWORD)
+        await desk.set_duty(True)
+        await kiosk.connect()
+        assert first.proc is not None
+        first.proc.send_signal(signal.SIGKILL)
+        await _seen(desk_log, lambda info: info.reconnecting)  # 正在重新连接… on the desk
+        await _until(desk_log, DeskState.AVAILABLE, lambda info: not info.reconnecting)  # on duty again
+
+        calling = asyncio.ensure_future(kiosk.call("general"))
+        ring = await desk_log.reach(DeskState.RINGING)
+        assert ring.peer_name == "一号终端"
+        await desk.accept()
+        async with asyncio.timeout(WAIT_S):
+            await calling
+        assert kiosk.state == CallerState.IN_CALL
+        await desk_log.reach(DeskState.IN_CALL)
+        assert not desk_log.illegal and not kiosk_log.illegal
+    finally:
+        await kiosk.close()
+        await desk.close()
+
+
+async def test_a_waiting_kiosk_shows_reconnecting_through_a_restart_and_its_call_then_connects(
+    tmp_path: Path, loopback: None
+) -> None:
+    node = _node(tmp_path / "a", "drain_timeout_s=5", "restart_grace_s=60")
+    kiosk, desk = _pair([node.url])
+    desk_log, kiosk_log = StateLog(desk, DESK_TRANSITIONS), StateLog(kiosk, CALLER_TRANSITIONS)
+    try:
+        await asyncio.to_thread(node.start)
+        await desk.login("wang", PASSWORD)
+        await desk.set_duty(True)
+        calling = asyncio.ensure_future(kiosk.call("general"))
+        await desk_log.reach(DeskState.RINGING)  # the kiosk waits while the lawyer's phone rings
+        assert kiosk.state == CallerState.WAITING
+        call_id = kiosk.info.call_id
+
+        assert node.proc is not None
+        node.proc.send_signal(signal.SIGTERM)  # a rolling restart of this node
+        await _seen(kiosk_log, lambda info: info.reconnecting)
+        assert kiosk.state == CallerState.WAITING  # the villager keeps the waiting screen
+        assert await asyncio.to_thread(node.proc.wait, WAIT_S) == 0
+        await asyncio.to_thread(node.start)
+
+        await _until(
+            kiosk_log, CallerState.WAITING, lambda info: not info.reconnecting and info.position == 1
+        )
+        assert kiosk.info.call_id == call_id  # the same call, its place taken back
+        ring = await desk_log.reach(DeskState.RINGING)
+        assert ring.call_id == call_id
+        await desk.accept()  # the offer saved with the queue reaches the lawyer: media connects
+        async with asyncio.timeout(WAIT_S):
+            await calling
+        assert kiosk.state == CallerState.IN_CALL
+        assert not kiosk_log.illegal and not desk_log.illegal
+    finally:
+        await kiosk.close()
+        await desk.close()
+        node.stop()
+
+
+def test_the_list_rotates_and_backs_off_with_jitter() -> None:
+    servers = ServerList(["http://a", "http://b", "http://c"], rng=lambda: 1.0)
+    assert servers.round() == ["http://a", "http://b", "http://c"]
+    servers.rotate()
+    assert servers.round() == ["http://b", "http://c", "http://a"]
+    servers.settle("http://a")
+    assert servers.current == "http://a"
+    assert servers.backoff_s(0) == pytest.approx(0.5 * 1.25)
+    assert ServerList(["x"], rng=lambda: 0.0).backoff_s(99) == pytest.approx(15.0 * 0.75)
+    assert server_list([], "http://old/") == ["http://old"]  # the single old setting still works
+    assert server_list(["http://n1/", " "], "http://old") == ["http://n1"]
