@@ -122,6 +122,7 @@ class AccessParts:
     handwriting: Any  # ui.handwriting_vm.HandwritingService
     failsafe: Any  # ui.failsafe.Failsafe
     languages: Any  # ui.language.LanguageSwitcher
+    audio_route: Any = None  # ui.audio_route_vm.AudioRouteViewModel
 
     def properties(self) -> dict[str, object]:
         """The window's initial properties for these parts."""
@@ -130,6 +131,7 @@ class AccessParts:
             "staff": self.staff,
             "selftest": self.selftest,
             "handwriting": self.handwriting,
+            "audioRoute": self.audio_route,
         }
 
 
@@ -138,7 +140,9 @@ def build_access(settings: KioskSettings, session: Session, runner: Any, vm: Any
     from PySide6.QtCore import QTranslator
     from PySide6.QtGui import QGuiApplication
 
+    from media.audio_route import AudioRouter
     from ui.access_vm import AccessViewModel
+    from ui.audio_route_vm import AudioRouteViewModel
     from ui.failsafe import Failsafe
     from ui.handwriting_vm import HandwritingService
     from ui.language import LanguageSwitcher
@@ -175,4 +179,5 @@ def build_access(settings: KioskSettings, session: Session, runner: Any, vm: Any
 
     checks = device_checks(settings)
     selftest_vm = SelfTestViewModel(checks, runner, report=report, live=live_devices(settings))
-    return AccessParts(access, staff, selftest_vm, HandwritingService(runner), failsafe, languages)
+    route = AudioRouteViewModel(AudioRouter(), runner)
+    return AccessParts(access, staff, selftest_vm, HandwritingService(runner), failsafe, languages, route)

@@ -13,10 +13,12 @@ from kiosk.idle import IdleWatch
 from kiosk.selftest import CheckResult, CheckStatus
 from kiosk.session import Session
 from kiosk.staff import StaffGate, hash_pin
+from media.audio_route import AudioRouter
 from media.level_meter import LevelCallback, SyntheticLevelMonitor
 from media.synthetic import SyntheticVideoTrack
 from tests.ui_fakes import FakeCallerFlow, QmlHarness
 from ui.access_vm import AccessViewModel
+from ui.audio_route_vm import AudioRouteViewModel
 from ui.background import BackgroundRunner
 from ui.failsafe import Failsafe
 from ui.handwriting_vm import HandwritingService
@@ -115,6 +117,7 @@ class AccessKiosk:
     reports: list[list[Any]] = field(default_factory=list)
     workers: ThreadPoolExecutor | None = None  # the loop's to_thread workers, shut down on close
     live: SyntheticLive = field(default_factory=SyntheticLive)
+    audio_route: AudioRouteViewModel | None = None
 
     def close(self) -> None:
         """Close the window and let Qt delete its QML before the view-models go."""
@@ -173,6 +176,7 @@ class AccessKiosk:
             "staff": self.staff,
             "selftest": self.selftest,
             "handwriting": self.handwriting,
+            "audioRoute": self.audio_route,
         }
 
 
@@ -228,6 +232,7 @@ def build_access_kiosk(
     )
     kiosk.reports = reports
     kiosk.live = live
+    kiosk.audio_route = AudioRouteViewModel(AudioRouter(), runner)  # the machine's sound server, if any
     kiosk.workers = workers
     if qtbot is not None:
         kiosk.harness = QmlHarness(qtbot, "kiosk/Main.qml", kiosk.properties())

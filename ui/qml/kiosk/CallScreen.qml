@@ -6,7 +6,17 @@ Rectangle {
     id: screen
     objectName: "callScreen"
     property QtObject vm
+    property QtObject audioRoute: null  // 耳机/外放 (ui/audio_route_vm.py); null: no toggle
     color: "#1A1A1A"
+
+    // The jack is read now and every few seconds: a villager may plug headphones in mid-call.
+    Component.onCompleted: if (audioRoute) audioRoute.refresh()
+    Timer {
+        interval: 3000
+        running: screen.audioRoute !== null
+        repeat: true
+        onTriggered: screen.audioRoute.refresh()
+    }
 
     VideoPane {
         id: remotePane
@@ -69,7 +79,66 @@ Rectangle {
         }
     }
 
+    // Privacy: the lawyer's voice in the headphones instead of the loudspeaker, where there is a jack.
+    // Over the lower left of the lawyer's picture: the side panel is full in elder mode.
+    Column {
+        id: routeToggle
+        objectName: "audioRouteToggle"
+        visible: screen.audioRoute !== null && screen.audioRoute.available
+        anchors.left: remotePane.left
+        anchors.bottom: remotePane.bottom
+        anchors.margins: Theme.px(16)
+        width: Theme.px(360)
+        spacing: Theme.px(8)
+        Rectangle {
+            width: parent.width
+            height: routeHint.implicitHeight + Theme.px(12)
+            radius: Theme.px(6)
+            color: "#C0000000"
+            visible: screen.audioRoute !== null && screen.audioRoute.headphones && !screen.audioRoute.plugged
+            Text {
+                id: routeHint
+                objectName: "routeHint"
+                anchors.centerIn: parent
+                width: parent.width - Theme.px(16)
+                text: qsTr("请把耳机插进耳机孔")
+                color: "#FFD54F"
+                font.pixelSize: Theme.fontBody
+                wrapMode: Text.WordWrap
+            }
+        }
+        Row {
+            width: parent.width
+            spacing: Theme.px(12)
+            BigButton {
+                objectName: "routeHeadphones"
+                width: (parent.width - parent.spacing) / 2
+                implicitWidth: width
+                height: Theme.px(110)
+                text: qsTr("耳机")
+                iconSource: "../common/icons/headphones.svg"
+                fontSize: Theme.fontBody
+                colour: screen.audioRoute && screen.audioRoute.headphones ? Theme.call : Theme.neutral
+                Accessible.checked: screen.audioRoute !== null && screen.audioRoute.headphones
+                onClicked: screen.audioRoute.useHeadphones(true)
+            }
+            BigButton {
+                objectName: "routeSpeaker"
+                width: (parent.width - parent.spacing) / 2
+                implicitWidth: width
+                height: Theme.px(110)
+                text: qsTr("外放")
+                iconSource: "../common/icons/speaker.svg"
+                fontSize: Theme.fontBody
+                colour: screen.audioRoute && !screen.audioRoute.headphones ? Theme.call : Theme.neutral
+                Accessible.checked: screen.audioRoute !== null && !screen.audioRoute.headphones
+                onClicked: screen.audioRoute.useHeadphones(false)
+            }
+        }
+    }
+
     BigButton {
+        id: hangupButton
         objectName: "hangupButton"
         anchors.right: parent.right
         anchors.bottom: parent.bottom

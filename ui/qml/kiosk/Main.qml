@@ -14,6 +14,7 @@ Window {
     property QtObject staff: null
     property QtObject selftest: null
     property QtObject handwriting: null
+    property QtObject audioRoute: null  // 耳机/外放 on the call screen (ui/audio_route_vm.py)
     property QtObject consultVm: null  // 法律咨询 (ui/consult_vm.py)
     property string keyboardLocale: "zh_CN"
     // Where the keyboard keeps learned words (read by tests; the session wipe empties it).
@@ -183,7 +184,7 @@ Window {
 
     Component { id: homeScreen; HomeScreen { vm: root.vm } }
     Component { id: connectingScreen; ConnectingScreen { vm: root.vm } }
-    Component { id: callScreen; CallScreen { vm: root.vm } }
+    Component { id: callScreen; CallScreen { vm: root.vm; audioRoute: root.audioRoute } }
     Component { id: noLawyerScreen; NoLawyerScreen { vm: root.vm } }
     Component { id: failedScreen; FailedScreen { vm: root.vm } }
     Component { id: endedScreen; EndedScreen { vm: root.vm } }
