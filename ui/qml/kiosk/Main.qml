@@ -175,11 +175,38 @@ Window {
         }
         // Nothing of the last person stays: every screen is built anew, the keyboard forgets.
         function onSessionEnded() {
+            root.forgetLearnedWords()
             Qt.inputMethod.hide()
             screenLoader.active = false
             screenLoader.active = true
             VirtualKeyboardSettings.userDataPath = root.access.keyboardDataPath
         }
+    }
+
+    // Pinyin learns words in memory and in its own file, ignoring userDataPath (ui/keyboard_words.py).
+    // Focus on a field for sensitive data makes it write the words out and close its dictionary; the
+    // file is shredded; focus on an ordinary field makes it open a new, empty one.
+    TextInput {
+        id: forgetField
+        objectName: "keyboardForgetField"
+        width: 1
+        height: 1
+        opacity: 0
+        activeFocusOnTab: false
+        inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
+    }
+    TextInput {
+        id: reopenField
+        width: 1
+        height: 1
+        opacity: 0
+        activeFocusOnTab: false
+    }
+    function forgetLearnedWords() {
+        forgetField.forceActiveFocus()
+        root.access.forgetKeyboardWords()
+        reopenField.forceActiveFocus()
+        reopenField.focus = false
     }
 
     Component { id: homeScreen; HomeScreen { vm: root.vm } }
