@@ -200,3 +200,21 @@ def test_no_toggle_on_a_terminal_with_only_a_loudspeaker(tmp_path, monkeypatch, 
             assert k.find("audioRouteToggle") is None
         finally:
             k.close()
+
+
+@pytest.mark.qt_log_ignore(QT_NOISE)
+def test_the_toggle_is_readable_and_large_enough_in_elder_mode(pulse_with_headset, qtbot, qapp, tmp_path):
+    from tests.access_fixtures import build_access_kiosk
+    from tests.test_access_readability import readability_problems
+    from tests.ui_fakes import running_qasync_loop
+
+    with running_qasync_loop(qapp):
+        k = build_access_kiosk(qtbot, tmp_path)
+        try:
+            k.access.setElderMode(True)
+            _in_call(k)
+            k.wait_for("routeHeadphones")
+            measured, problems = readability_problems(k)
+            assert measured > 0 and problems == []
+        finally:
+            k.close()

@@ -91,7 +91,8 @@ Rectangle {
         width: Theme.px(360)
         spacing: Theme.px(8)
         Rectangle {
-            width: parent.width
+            // One line where the lawyer's picture is wide enough, wrapped where it is not.
+            width: Math.min(remotePane.width - Theme.px(32), routeHint.implicitWidth + Theme.px(16))
             height: routeHint.implicitHeight + Theme.px(12)
             radius: Theme.px(6)
             color: "#C0000000"
