@@ -74,3 +74,26 @@ def test_running_the_checks_pauses_the_live_devices_then_resumes(kiosk):
     k.tap("selfTestBack")
     k.wait_for("staffMenuScreen")
     h.qtbot.waitUntil(lambda: k.live.cameras[-1].readyState == "ended", timeout=5000)
+
+
+def test_a_terminal_without_camera_or_microphone_says_so_readably_in_elder_mode(kiosk):
+    from media.errors import MediaDeviceError
+    from tests.test_access_readability import readability_problems
+    from ui.selftest_vm import LiveDevices
+
+    async def no_camera() -> Any:
+        raise MediaDeviceError("没有找到摄像头", "test: no device")
+
+    def no_microphone(on_level: Any) -> Any:
+        raise MediaDeviceError("没有找到麦克风", "test: no device")
+
+    k, h = kiosk, kiosk.harness
+    k.selftest._live = LiveDevices(no_camera, no_microphone)  # as the real devices report a bare terminal
+    k.access.setElderMode(True)
+    _open_self_test(k)
+    h.qtbot.waitUntil(lambda: k.selftest.cameraMissing and k.selftest.micMissing, timeout=5000)
+    shown = [i.property("text") for i in k.items() if i.inherits("QQuickText")]
+    assert "没有摄像头画面" in shown and "没有找到麦克风" in shown
+    assert k.selftest.micLevel == 0.0
+    measured, problems = readability_problems(k)
+    assert measured > 0 and problems == []

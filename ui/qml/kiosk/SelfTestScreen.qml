@@ -67,11 +67,11 @@ Rectangle {
             anchors.bottom: meter.top
             anchors.bottomMargin: Theme.px(4)
             width: parent.width
-            text: screen.selftest && screen.selftest.micMissing ? qsTr("麦克风音量：没有麦克风") : qsTr("麦克风音量")
+            text: screen.selftest && screen.selftest.micMissing ? qsTr("没有找到麦克风") : qsTr("麦克风音量")
             color: Theme.ink
             font.pixelSize: Theme.fontBody
             fontSizeMode: Text.HorizontalFit
-            minimumPixelSize: Theme.px(20)
+            minimumPixelSize: Theme.px(28)
         }
         Rectangle {
             id: meter
