@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
-from config.settings import KioskSettings
+from config.settings import KioskSettings, MediaSource
 from kiosk import selftest
 from kiosk.badge import scan_camera
 from kiosk.forms_wiring import data_dir as kiosk_data_dir
@@ -63,16 +63,23 @@ def outbox_matters(data_dir: Path) -> Callable[[], Coroutine[Any, Any, list[dict
     return read
 
 
-def grab_preview(index: int, path: Path) -> bool:
-    """Save one camera frame as a JPEG for the self-test's preview; False when there is no picture."""
-    import cv2
+def live_devices(settings: KioskSettings) -> Any:
+    """The self-test's live camera picture and microphone meter (the device, or synthetic when asked)."""
+    from media.camera import open_camera
+    from media.level_meter import LevelCallback, LevelMonitor, open_level_monitor
+    from ui.selftest_vm import PREVIEW_FPS, LiveDevices
 
-    cap = cv2.VideoCapture(index)
-    try:
-        ok, frame = cap.read() if cap.isOpened() else (False, None)
-        return bool(ok and frame is not None and cv2.imwrite(str(path), frame))
-    finally:
-        cap.release()
+    # AUTO means the device only here: a self-test must not show a test pattern for a missing camera.
+    source = MediaSource.SYNTHETIC if settings.camera.source == MediaSource.SYNTHETIC else MediaSource.DEVICE
+    camera = replace(settings.camera, source=source, fps=int(PREVIEW_FPS))
+
+    async def open_preview() -> Any:
+        return await open_camera(camera)
+
+    def open_meter(on_level: LevelCallback) -> LevelMonitor:
+        return open_level_monitor(settings.audio, on_level)
+
+    return LiveDevices(open_preview, open_meter)
 
 
 def device_checks(
@@ -115,6 +122,7 @@ class AccessParts:
     handwriting: Any  # ui.handwriting_vm.HandwritingService
     failsafe: Any  # ui.failsafe.Failsafe
     languages: Any  # ui.language.LanguageSwitcher
+    audio_route: Any = None  # ui.audio_route_vm.AudioRouteViewModel
 
     def properties(self) -> dict[str, object]:
         """The window's initial properties for these parts."""
@@ -123,6 +131,7 @@ class AccessParts:
             "staff": self.staff,
             "selftest": self.selftest,
             "handwriting": self.handwriting,
+            "audioRoute": self.audio_route,
         }
 
 
@@ -131,7 +140,9 @@ def build_access(settings: KioskSettings, session: Session, runner: Any, vm: Any
     from PySide6.QtCore import QTranslator
     from PySide6.QtGui import QGuiApplication
 
+    from media.audio_route import AudioRouter
     from ui.access_vm import AccessViewModel
+    from ui.audio_route_vm import AudioRouteViewModel
     from ui.failsafe import Failsafe
     from ui.handwriting_vm import HandwritingService
     from ui.language import LanguageSwitcher
@@ -163,13 +174,10 @@ def build_access(settings: KioskSettings, session: Session, runner: Any, vm: Any
         scan_badge=lambda: scan_camera(settings.camera.device_index),
     )
 
-    def preview() -> Path | None:
-        path = session.path("camera-preview.jpg")
-        return path if grab_preview(settings.camera.device_index, path) else None
-
     async def report(rows: list[CheckResult]) -> bool:
         return await send_results(settings.server_url, settings.token, rows)
 
     checks = device_checks(settings)
-    selftest_vm = SelfTestViewModel(checks, runner, report=report, preview=preview)
-    return AccessParts(access, staff, selftest_vm, HandwritingService(runner), failsafe, languages)
+    selftest_vm = SelfTestViewModel(checks, runner, report=report, live=live_devices(settings))
+    route = AudioRouteViewModel(AudioRouter(), runner)
+    return AccessParts(access, staff, selftest_vm, HandwritingService(runner), failsafe, languages, route)

@@ -13,14 +13,18 @@ from kiosk.idle import IdleWatch
 from kiosk.selftest import CheckResult, CheckStatus
 from kiosk.session import Session
 from kiosk.staff import StaffGate, hash_pin
+from media.audio_route import AudioRouter
+from media.level_meter import LevelCallback, SyntheticLevelMonitor
+from media.synthetic import SyntheticVideoTrack
 from tests.ui_fakes import FakeCallerFlow, QmlHarness
 from ui.access_vm import AccessViewModel
+from ui.audio_route_vm import AudioRouteViewModel
 from ui.background import BackgroundRunner
 from ui.failsafe import Failsafe
 from ui.handwriting_vm import HandwritingService
 from ui.kiosk_vm import KioskViewModel
 from ui.recording_vm import RecordingViewModel
-from ui.selftest_vm import SelfTestViewModel
+from ui.selftest_vm import LiveDevices, SelfTestViewModel
 from ui.staff_vm import StaffViewModel
 
 STAFF_ID = "zhang01"
@@ -73,6 +77,27 @@ def terminal_without_devices() -> list[tuple[str, Any]]:
     return [(r.name, check(r)) for r in results]
 
 
+class SyntheticLive:
+    """The self-test's live devices as a terminal with the synthetic camera and microphone has them."""
+
+    def __init__(self) -> None:
+        self.meters: list[SyntheticLevelMonitor] = []
+        self.cameras: list[SyntheticVideoTrack] = []
+
+    def devices(self) -> LiveDevices:
+        """What the self-test view-model opens."""
+
+        async def camera() -> SyntheticVideoTrack:
+            self.cameras.append(SyntheticVideoTrack(320, 240, 10))
+            return self.cameras[-1]
+
+        def meter(on_level: LevelCallback) -> SyntheticLevelMonitor:
+            self.meters.append(SyntheticLevelMonitor(on_level))
+            return self.meters[-1]
+
+        return LiveDevices(camera, meter)
+
+
 @dataclass
 class AccessKiosk:
     """Everything a test taps and inspects."""
@@ -92,6 +117,8 @@ class AccessKiosk:
     harness: Any  # QmlHarness, or None when a tool loads the window itself
     reports: list[list[Any]] = field(default_factory=list)
     workers: ThreadPoolExecutor | None = None  # the loop's to_thread workers, shut down on close
+    live: SyntheticLive = field(default_factory=SyntheticLive)
+    audio_route: AudioRouteViewModel | None = None
 
     def close(self) -> None:
         """Close the window and let Qt delete its QML before the view-models go."""
@@ -101,6 +128,8 @@ class AccessKiosk:
         if self.harness is not None:
             self.harness.close()
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        for meter in self.live.meters:  # a cancelled live loop may not have run its cleanup yet
+            meter.stop()
         if self.workers is not None:
             self.workers.shutdown(wait=True)
 
@@ -148,6 +177,7 @@ class AccessKiosk:
             "staff": self.staff,
             "selftest": self.selftest,
             "handwriting": self.handwriting,
+            "audioRoute": self.audio_route,
         }
 
 
@@ -195,12 +225,15 @@ def build_access_kiosk(
         reports.append(rows)
         return True
 
-    selftest = SelfTestViewModel(terminal_without_devices(), runner, report=report)
+    live = SyntheticLive()
+    selftest = SelfTestViewModel(terminal_without_devices(), runner, report=report, live=live.devices())
     handwriting = HandwritingService(runner)
     kiosk = AccessKiosk(
         flow, vm, access, staff, selftest, handwriting, session, gate, runner, failsafe, clock, idle, None
     )
     kiosk.reports = reports
+    kiosk.live = live
+    kiosk.audio_route = AudioRouteViewModel(AudioRouter(), runner)  # the machine's sound server, if any
     kiosk.workers = workers
     if qtbot is not None:
         recording = RecordingViewModel(flow, runner, desk=False)  # the call screen's recording panel

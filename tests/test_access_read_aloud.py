@@ -15,11 +15,7 @@ from ui.app import prepare_environment
 
 prepare_environment(virtual_keyboard=True)
 pytestmark = [
-    # The second notice is seen only when this module runs after the handwriting and language modules
-    # in one process: a worker QThread of an earlier test's executor is torn down here (issue 6 note).
-    pytest.mark.qt_log_ignore(
-        r"PopupList_QMLTYPE_\d+ overrides a member", r"Timers cannot be stopped from another thread"
-    ),
+    pytest.mark.qt_log_ignore(r"PopupList_QMLTYPE_\d+ overrides a member"),
     pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="apt-get install espeak-ng"),
 ]
 

@@ -329,6 +329,9 @@ def running_qasync_loop(app: Any) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync loop marked running while pytest-qt spins Qt, so view-model slots can start tasks."""
     import qasync
 
+    from ui.main_thread_gc import install
+
+    install(app)  # as create_application does: no view-model is destroyed on a worker thread
     loop = qasync.QEventLoop(app, already_running=True)
     try:
         yield loop

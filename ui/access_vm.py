@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import Property, QCoreApplication, QEvent, QObject, QTimer, Signal, Slot
 
 from ui.background import BackgroundRunner
+from ui.keyboard_words import pinyin_user_dictionary, shred
 from ui.language import LanguageSwitcher
 from ui.read_aloud import ReadAloud
 
@@ -244,6 +245,12 @@ class AccessViewModel(QObject):
         self.idle.touch(self._clock())  # the attract screen stops the clock until the next person
         self.sessionEnded.emit()
         self.changed.emit()
+
+    @Slot()
+    def forgetKeyboardWords(self) -> None:
+        """Shred the Pinyin plugin's learned words (Main.qml has just made it write and close them)."""
+        if shred(pinyin_user_dictionary()):
+            log.info("keyboard learned words shredded")
 
     def _keyboard_dir(self) -> str:
         folder = self.session.path("keyboard")

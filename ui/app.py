@@ -15,6 +15,8 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
+from ui import main_thread_gc
+
 log = logging.getLogger(__name__)
 
 UI_DIR = Path(__file__).resolve().parent
@@ -80,6 +82,7 @@ def create_application(argv: list[str], *, name: str, language: str) -> QGuiAppl
     font.setPixelSize(30)
     app.setFont(font)
     install_translation(app, language)
+    main_thread_gc.install(app)  # Qt objects in reference cycles are destroyed on their own thread
     return app
 
 

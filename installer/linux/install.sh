@@ -25,7 +25,7 @@ PACKAGES=1
 START=0
 # Debian packages the bundle needs from the system (Qt, fonts and libraries are in the bundle).
 DEBIAN_PACKAGES=(cage xwayland fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
-    libpulse0 libportaudio2 pulseaudio espeak-ng libzinnia0 tegaki-zinnia-simplified-chinese)
+    libpulse0 libportaudio2 pulseaudio pulseaudio-utils espeak-ng libzinnia0 tegaki-zinnia-simplified-chinese)
 
 usage() {
     cat <<EOF

@@ -9,7 +9,17 @@ Rectangle {
     // In-call help (InCallHelpOverlay.qml): the lawyer's picture goes small beside what was pushed.
     readonly property bool helpShown: vm !== null && vm.help !== null && vm.help.overlay !== ""
     readonly property real smallVideoHeight: Qt.inputMethod.visible ? Theme.px(110) : sidePanel.width * 3 / 4
+    property QtObject audioRoute: null  // 耳机/外放 (ui/audio_route_vm.py); null: no toggle
     color: "#1A1A1A"
+
+    // The jack is read now and every few seconds: a villager may plug headphones in mid-call.
+    Component.onCompleted: if (audioRoute) audioRoute.refresh()
+    Timer {
+        interval: 3000
+        running: screen.audioRoute !== null
+        repeat: true
+        onTriggered: screen.audioRoute.refresh()
+    }
 
     VideoPane {
         id: remotePane
@@ -93,6 +103,65 @@ Rectangle {
             color: "#E6E6E6"
             font.pixelSize: Theme.fontBody
             wrapMode: Text.WordWrap
+        }
+    }
+
+    // Privacy: the lawyer's voice in the headphones instead of the loudspeaker, where there is a jack.
+    // Over the lower left of the lawyer's picture: the side panel is full in elder mode.
+    Column {
+        id: routeToggle
+        objectName: "audioRouteToggle"
+        visible: screen.audioRoute !== null && screen.audioRoute.available && !screen.helpShown
+        anchors.left: remotePane.left
+        anchors.bottom: remotePane.bottom
+        anchors.margins: Theme.px(16)
+        width: Theme.px(360)
+        spacing: Theme.px(8)
+        Rectangle {
+            // One line where the lawyer's picture is wide enough, wrapped where it is not.
+            width: Math.min(remotePane.width - Theme.px(32), routeHint.implicitWidth + Theme.px(16))
+            height: routeHint.implicitHeight + Theme.px(12)
+            radius: Theme.px(6)
+            color: "#C0000000"
+            visible: screen.audioRoute !== null && screen.audioRoute.headphones && !screen.audioRoute.plugged
+            Text {
+                id: routeHint
+                objectName: "routeHint"
+                anchors.centerIn: parent
+                width: parent.width - Theme.px(16)
+                text: qsTr("请把耳机插进耳机孔")
+                color: "#FFD54F"
+                font.pixelSize: Theme.fontBody
+                wrapMode: Text.WordWrap
+            }
+        }
+        Row {
+            width: parent.width
+            spacing: Theme.px(12)
+            BigButton {
+                objectName: "routeHeadphones"
+                width: (parent.width - parent.spacing) / 2
+                implicitWidth: width
+                height: Theme.px(110)
+                text: qsTr("耳机")
+                iconSource: "../common/icons/headphones.svg"
+                fontSize: Theme.fontBody
+                colour: screen.audioRoute && screen.audioRoute.headphones ? Theme.call : Theme.neutral
+                Accessible.checked: screen.audioRoute !== null && screen.audioRoute.headphones
+                onClicked: screen.audioRoute.useHeadphones(true)
+            }
+            BigButton {
+                objectName: "routeSpeaker"
+                width: (parent.width - parent.spacing) / 2
+                implicitWidth: width
+                height: Theme.px(110)
+                text: qsTr("外放")
+                iconSource: "../common/icons/speaker.svg"
+                fontSize: Theme.fontBody
+                colour: screen.audioRoute && !screen.audioRoute.headphones ? Theme.call : Theme.neutral
+                Accessible.checked: screen.audioRoute !== null && !screen.audioRoute.headphones
+                onClicked: screen.audioRoute.useHeadphones(false)
+            }
         }
     }
 

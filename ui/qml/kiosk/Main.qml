@@ -14,6 +14,7 @@ Window {
     property QtObject staff: null
     property QtObject selftest: null
     property QtObject handwriting: null
+    property QtObject audioRoute: null  // 耳机/外放 on the call screen (ui/audio_route_vm.py)
     property QtObject consultVm: null  // 法律咨询 (ui/consult_vm.py)
     property string keyboardLocale: "zh_CN"
     // Where the keyboard keeps learned words (read by tests; the session wipe empties it).
@@ -174,6 +175,7 @@ Window {
         }
         // Nothing of the last person stays: every screen is built anew, the keyboard forgets.
         function onSessionEnded() {
+            root.forgetLearnedWords()
             Qt.inputMethod.hide()
             screenLoader.active = false
             screenLoader.active = true
@@ -181,9 +183,35 @@ Window {
         }
     }
 
+    // Pinyin learns words in memory and in its own file, ignoring userDataPath (ui/keyboard_words.py).
+    // Focus on a field for sensitive data makes it write the words out and close its dictionary; the
+    // file is shredded; focus on an ordinary field makes it open a new, empty one.
+    TextInput {
+        id: forgetField
+        objectName: "keyboardForgetField"
+        width: 1
+        height: 1
+        opacity: 0
+        activeFocusOnTab: false
+        inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
+    }
+    TextInput {
+        id: reopenField
+        width: 1
+        height: 1
+        opacity: 0
+        activeFocusOnTab: false
+    }
+    function forgetLearnedWords() {
+        forgetField.forceActiveFocus()
+        root.access.forgetKeyboardWords()
+        reopenField.forceActiveFocus()
+        reopenField.focus = false
+    }
+
     Component { id: homeScreen; HomeScreen { vm: root.vm } }
     Component { id: connectingScreen; ConnectingScreen { vm: root.vm } }
-    Component { id: callScreen; CallScreen { vm: root.vm } }
+    Component { id: callScreen; CallScreen { vm: root.vm; audioRoute: root.audioRoute } }
     Component { id: noLawyerScreen; NoLawyerScreen { vm: root.vm } }
     Component { id: failedScreen; FailedScreen { vm: root.vm } }
     Component { id: endedScreen; EndedScreen { vm: root.vm } }

@@ -9,6 +9,9 @@ Rectangle {
     property QtObject staff
     property QtObject selftest
     color: Theme.background
+    // The live picture and meter run only while this screen is shown: they hold the camera and mic.
+    Component.onCompleted: if (selftest) selftest.startLive()
+    Component.onDestruction: if (selftest) selftest.stopLive()
 
     function statusWord(status) {
         switch (status) {
@@ -51,29 +54,24 @@ Rectangle {
             width: parent.width
             color: "#222222"
             radius: Theme.radius / 2
-            Image {
+            VideoPane {
                 objectName: "cameraPreview"
                 anchors.fill: parent
                 anchors.margins: 4
-                fillMode: Image.PreserveAspectFit
-                source: screen.selftest ? screen.selftest.previewUrl : ""
-                cache: false
-            }
-            Text {
-                anchors.centerIn: parent
-                visible: !screen.selftest || screen.selftest.previewUrl === ""
-                text: qsTr("摄像头画面")
-                color: "#FFFFFF"
-                font.pixelSize: Theme.fontBody
+                bridge: screen.selftest ? screen.selftest.cameraPreview : null
+                waitingText: screen.selftest && screen.selftest.cameraMissing ? qsTr("没有摄像头画面") : qsTr("摄像头画面")
             }
         }
         Text {
             id: micLabel
             anchors.bottom: meter.top
             anchors.bottomMargin: Theme.px(4)
-            text: qsTr("麦克风音量")
+            width: parent.width
+            text: screen.selftest && screen.selftest.micMissing ? qsTr("没有找到麦克风") : qsTr("麦克风音量")
             color: Theme.ink
             font.pixelSize: Theme.fontBody
+            fontSizeMode: Text.HorizontalFit
+            minimumPixelSize: Theme.px(28)
         }
         Rectangle {
             id: meter
