@@ -20,7 +20,7 @@ Rectangle {
     Item {
         id: contentArea
         anchors.top: bar.bottom
-        anchors.bottom: cancelButton.top
+        anchors.bottom: buttons.top
         anchors.left: parent.left
         anchors.right: parent.right
     }
@@ -66,14 +66,15 @@ Rectangle {
             }
         }
 
-        Item {
-            width: parent.width
-            height: positionRow.implicitHeight
+        // The place in the queue and the honest estimate side by side, in words and large numbers.
+        Row {
+            anchors.horizontalCenter: parent.horizontalCenter
+            spacing: Theme.px(64)
             visible: screen.vm !== null && screen.vm.position > 0
+
             Row {
                 id: positionRow
-                anchors.horizontalCenter: parent.horizontalCenter
-                spacing: Theme.px(16)
+                spacing: Theme.px(12)
                 Text {
                     anchors.baseline: positionNumber.baseline
                     text: qsTr("您排在第")
@@ -96,12 +97,64 @@ Rectangle {
                     font.pixelSize: Theme.fontLarge
                 }
             }
+
+            Row {
+                id: waitRow
+                objectName: "waitEstimate"
+                spacing: Theme.px(12)
+                visible: screen.vm !== null && screen.vm.estimatedMinutes > 0
+                Text {
+                    anchors.baseline: waitNumber.baseline
+                    text: qsTr("大约还要等")
+                    color: Theme.ink
+                    font.pixelSize: Theme.fontLarge
+                }
+                Text {
+                    id: waitNumber
+                    objectName: "waitMinutes"
+                    text: screen.vm ? screen.vm.estimatedMinutes : ""
+                    color: Theme.primary
+                    font.pixelSize: Theme.fontHuge
+                    font.bold: true
+                    lineHeight: 0.8
+                }
+                Text {
+                    anchors.baseline: waitNumber.baseline
+                    text: qsTr("分钟")
+                    color: Theme.ink
+                    font.pixelSize: Theme.fontLarge
+                }
+            }
+        }
+
+        Text {
+            objectName: "waitSoon"
+            width: parent.width
+            visible: screen.vm !== null && screen.vm.estimatedMinutes === 0
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: qsTr("马上就轮到您了")
+            color: Theme.call
+            font.pixelSize: Theme.fontLarge
+            font.bold: true
+        }
+
+        Text {
+            objectName: "callbackHint"
+            width: parent.width
+            visible: screen.vm !== null && screen.vm.callbackOffered
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: qsTr("要等的时间比较长。您也可以留下电话，请律师给您回电。")
+            color: Theme.inkSoft
+            font.pixelSize: Theme.fontBody
         }
 
         Text {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
+            visible: !(screen.vm !== null && screen.vm.callbackOffered)
             text: screen.answered && screen.vm.peerName !== ""
                   ? qsTr("%1 正在和您连线").arg(screen.vm.peerName)
                   : qsTr("请稍等，律师马上就来")
@@ -111,18 +164,34 @@ Rectangle {
         }
     }
 
-    BigButton {
-        id: cancelButton
-        objectName: "cancelButton"
+    Row {
+        id: buttons
         anchors.bottom: parent.bottom
         anchors.bottomMargin: Theme.px(48) / Theme.textScale
         anchors.horizontalCenter: parent.horizontalCenter
-        width: Theme.px(440)
-        height: Theme.px(120)
-        text: qsTr("取消")
-        iconSource: "../common/icons/close.svg"
-        colour: Theme.neutral
-        fontSize: Theme.text(48)
-        onClicked: screen.vm.cancel()
+        spacing: Theme.px(40)
+
+        BigButton {
+            id: cancelButton
+            objectName: "cancelButton"
+            width: Theme.px(440)
+            height: Theme.px(120)
+            text: qsTr("取消")
+            iconSource: "../common/icons/close.svg"
+            colour: Theme.neutral
+            fontSize: Theme.text(48)
+            onClicked: screen.vm.cancel()
+        }
+        BigButton {
+            objectName: "callbackButton"
+            visible: screen.vm !== null && screen.vm.callbackOffered && !screen.answered
+            width: Theme.px(440)
+            height: Theme.px(120)
+            text: qsTr("请律师回电")
+            iconSource: "../common/icons/phone.svg"
+            colour: Theme.call
+            fontSize: Theme.text(48)
+            onClicked: screen.vm.offerCallback()
+        }
     }
 }

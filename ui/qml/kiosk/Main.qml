@@ -60,6 +60,9 @@ Window {
                 case "ended": return endedScreen
                 case "apply": return applyScreen
                 case "consult": return consultScreen
+                case "topics": return callTopicsScreen
+                case "callback": return callbackScreen
+                case "rating": return ratingScreen
                 default: return homeScreen
                 }
             }
@@ -189,6 +192,9 @@ Window {
     Component { id: endedScreen; EndedScreen { vm: root.vm } }
     Component { id: applyScreen; ApplyScreen { forms: root.vm.forms } }
     Component { id: consultScreen; ConsultScreen { vm: root.vm; consult: root.consultVm } }
+    Component { id: callTopicsScreen; CallTopicsScreen { vm: root.vm } }
+    Component { id: callbackScreen; CallbackScreen { vm: root.vm } }
+    Component { id: ratingScreen; RatingScreen { vm: root.vm } }
 
     InputPanel {
         id: inputPanel
