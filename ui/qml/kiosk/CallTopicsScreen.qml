@@ -39,6 +39,7 @@ Rectangle {
                 required property var modelData
                 required property int index
                 objectName: "callTopic_" + modelData.tile
+                text: modelData.label
                 width: grid.tileWidth
                 height: grid.tileHeight
                 Accessible.name: modelData.label
