@@ -71,6 +71,8 @@ def _show(screen: str, flow: FakeCallerFlow, vm: KioskViewModel, h: QmlHarness) 
         flow.move_to(CallerState.IN_CALL)
         flow.update_info(tracking_number="K7Q2M9XA")
         flow.move_to(CallerState.ENDED, message="通话已结束")
+    elif screen == "failed_callback":  # the link was too poor: 重试, 请律师回电, 返回首页
+        _to(flow, vm, h, CallerState.FAILED, message="网络太差，视频接不通。", callback_offered=True)
     elif screen == "no_lawyer_callback":
         _to(flow, vm, h, CallerState.NO_LAWYER, message="现在没有值班律师。", callback_offered=True)
     elif screen == "failed":
@@ -97,6 +99,7 @@ SHOWN_BY = {
     "callback_done": "callbackTracking",
     "rating": "rateHappy",
     "no_lawyer_callback": "callbackButton",
+    "failed_callback": "callbackButton",
 }
 
 

@@ -313,6 +313,11 @@ class KioskViewModel(QObject):
         self.changed.emit()
 
     @Slot()
+    def retranslate(self) -> None:
+        """The language changed: words made here (topic tiles) are asked for again."""
+        self.changed.emit()
+
+    @Slot()
     def dismissNotice(self) -> None:
         """Close the 'not built yet' notice."""
         self._notice = ""

@@ -42,9 +42,10 @@ Rectangle {
             font.bold: true
         }
 
-        // Three dots that light up in turn: something is happening.
+        // Three dots that light up in turn: something is happening (room for the figures first).
         Row {
             anchors.horizontalCenter: parent.horizontalCenter
+            visible: !figures.stacked
             spacing: Theme.px(28)
             Repeater {
                 model: 3
@@ -67,10 +68,30 @@ Rectangle {
         }
 
         // The place in the queue and the honest estimate side by side, in words and large numbers.
-        Row {
+        // Side by side when both fit across; else one above the other with smaller digits.
+        Grid {
+            id: figures
             anchors.horizontalCenter: parent.horizontalCenter
-            spacing: Theme.px(64)
+            readonly property bool stacked: waitRow.visible && labelWidths.advanceWidth + digitWidths.advanceWidth
+                                            + 4 * Theme.px(12) + columnSpacing > parent.width
+            readonly property int digitSize: stacked ? Math.round(Theme.fontHuge * 0.6) : Theme.fontHuge
+            columns: stacked ? 1 : 2
+            columnSpacing: Theme.px(64)
+            rowSpacing: Theme.px(8)
+            horizontalItemAlignment: Grid.AlignHCenter
             visible: screen.vm !== null && screen.vm.position > 0
+
+            TextMetrics {
+                id: labelWidths
+                font.pixelSize: Theme.fontLarge
+                text: qsTr("您排在第") + qsTr("位") + qsTr("大约还要等") + qsTr("分钟")
+            }
+            TextMetrics {
+                id: digitWidths
+                font.pixelSize: Theme.fontHuge
+                font.bold: true
+                text: screen.vm ? "" + screen.vm.position + screen.vm.estimatedMinutes : ""
+            }
 
             Row {
                 id: positionRow
@@ -86,7 +107,7 @@ Rectangle {
                     objectName: "queuePosition"
                     text: screen.vm ? screen.vm.position : ""
                     color: Theme.primary
-                    font.pixelSize: Theme.fontHuge
+                    font.pixelSize: figures.digitSize
                     font.bold: true
                     lineHeight: 0.8  // digits need no room for the CJK line spacing
                 }
@@ -114,7 +135,7 @@ Rectangle {
                     objectName: "waitMinutes"
                     text: screen.vm ? screen.vm.estimatedMinutes : ""
                     color: Theme.primary
-                    font.pixelSize: Theme.fontHuge
+                    font.pixelSize: figures.digitSize
                     font.bold: true
                     lineHeight: 0.8
                 }

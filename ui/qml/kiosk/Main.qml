@@ -174,6 +174,7 @@ Window {
         function onLanguageSwitched() {
             root.keyboardLocale = root.access.keyboardLocale
             root.applyKeyboardLocale()
+            root.vm.retranslate()  // the words the view-model makes (topic tiles) in the new language
         }
         // Nothing of the last person stays: every screen is built anew, the keyboard forgets.
         function onSessionEnded() {
