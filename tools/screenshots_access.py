@@ -65,6 +65,10 @@ def _steps(k: Any) -> list[tuple[str, Callable[[], object]]]:
                 message="网络断了，没能接通律师。请检查村里的网络是否正常，或者请村委会的工作人员帮忙看一看。",
             ),
         ),
+        (
+            "failed_callback",
+            to_call_state(CallerState.FAILED, message="网络太差，视频接不通。", callback_offered=True),
+        ),
         ("help", lambda: (k.vm.goHome(), k.vm.dismissNotice(), k.access.showHelp())),
         ("staff_pin", pin_typed),
         ("staff_menu", lambda: (k.gate.unlock(STAFF_PIN), k.access.show(AccessScreen.STAFF_MENU))),
