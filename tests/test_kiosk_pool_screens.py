@@ -270,3 +270,32 @@ def test_the_rating_screen_does_not_hold_the_idle_timeout(access_kiosk):
     k.clock.advance(11)
     k.wait_for("attractScreen")  # the session ended and the next person starts clean
     assert k.vm.screen == "home" and not any(a.startswith("rate") for a in k.flow.actions)
+
+
+def test_automation_taps_reach_the_topic_tiles_the_pad_and_the_faces(kiosk):
+    from ui.automation import kiosk_commands
+
+    flow, vm, h = kiosk
+    commands = kiosk_commands(vm)
+    commands["tap"]({"target": "call_topics"})
+    h.wait_for("callTopicsScreen")
+    commands["tap"]({"target": "call_topic_migrant_wages"})
+    h.qtbot.waitUntil(lambda: flow.state is CallerState.REQUESTING)
+    assert (flow.info.topic, flow.migrant_worker) == ("labour_wages", True)
+    flow.move_to(CallerState.NO_LAWYER, callback_offered=True)
+    commands["tap"]({"target": "callback"})
+    commands["phone"]({"digits": "13812345678"})
+    commands["tap"]({"target": "callback_send"})
+    h.wait_for("callbackTracking")
+    assert "callback:13812345678:labour_wages" in flow.actions
+    commands["home"]({})
+    commands["tap"]({"target": "call"})  # straight to a general call, as the benches and e2e tests do
+    h.qtbot.waitUntil(lambda: flow.state is CallerState.REQUESTING)
+    assert (flow.info.topic, flow.migrant_worker) == ("general", False)
+    flow.move_to(CallerState.WAITING, position=1)
+    flow.answer()
+    flow.move_to(CallerState.IN_CALL)
+    flow.move_to(CallerState.ENDED)
+    h.wait_for("ratingScreen")
+    commands["tap"]({"target": "rate_2"})
+    h.qtbot.waitUntil(lambda: "rate:2" in flow.actions)
