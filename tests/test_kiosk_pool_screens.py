@@ -299,3 +299,16 @@ def test_automation_taps_reach_the_topic_tiles_the_pad_and_the_faces(kiosk):
     h.wait_for("ratingScreen")
     commands["tap"]({"target": "rate_2"})
     h.qtbot.waitUntil(lambda: "rate:2" in flow.actions)
+
+
+def test_ending_the_session_forgets_the_typed_phone_number(access_kiosk):
+    k = access_kiosk
+    k.vm.chooseTopic("land")
+    k.harness.qtbot.waitUntil(lambda: k.flow.state is CallerState.REQUESTING)
+    k.flow.move_to(CallerState.NO_LAWYER, callback_offered=True)
+    k.vm.offerCallback()
+    k.vm.setPhone("1381234")
+    assert k.wait_for("padDisplay").property("text") == "138 1234"
+    k.access.endNow()  # 不用了, or the idle countdown ran out: the next person starts clean
+    k.wait_for("attractScreen")
+    assert k.vm.phoneDigits == "" and k.vm.screen == "home"
