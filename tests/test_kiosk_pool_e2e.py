@@ -61,10 +61,24 @@ def _wait[T](h: QmlHarness, work: Coroutine[Any, Any, T], timeout_ms: int = 20_0
 def _tap_shown(h: QmlHarness, name: str) -> None:
     """Tap a button that just appeared, once Qt Quick has laid it out and drawn it."""
     h.wait_for(name)
+    _settle(h)
+    h.tap(name)
+
+
+def _settle(h: QmlHarness) -> None:
+    """Let Qt Quick lay out and draw what the last change showed (two frames)."""
     for _ in range(2):
         with h.qtbot.waitSignal(h.window.frameSwapped, timeout=5000):
             h.window.update()
-    h.tap(name)
+
+
+def _type(h: QmlHarness, vm: KioskViewModel, digits: str) -> None:
+    """Tap the pad's keys one by one, each once the last one shows (as a person checks the display)."""
+    _settle(h)  # the pad laid out and drawn before the first key
+    for digit in digits:
+        typed = len(str(vm.phoneDigits))
+        h.tap(f"padKey{digit}")
+        h.qtbot.waitUntil(lambda typed=typed: len(str(vm.phoneDigits)) == typed + 1, timeout=5000)
 
 
 async def _client(http: aiohttp.ClientSession, url: str, token: str) -> SignalClient:
@@ -112,7 +126,7 @@ def test_topic_wait_callback_and_rating_through_the_real_pool_server(
     with running_qasync_loop(qapp):
         runner = BackgroundRunner()
         caller = KioskCaller(server.url, OUR_TOKEN, synthetic_media(320, 240, 15))
-        vm = KioskViewModel(caller, runner, ended_return_ms=500, keyboard_data_path=str(tmp_path))
+        vm = KioskViewModel(caller, runner, ended_return_ms=3000, keyboard_data_path=str(tmp_path))
         h = QmlHarness(qtbot, "kiosk/Main.qml", {"vm": vm})
         http = _wait(h, _make_session())
         desk = DeskAnswerer(server.url, synthetic_media(320, 240, 15))
@@ -131,12 +145,11 @@ def test_topic_wait_callback_and_rating_through_the_real_pool_server(
             # The wait is long: 请律师回电, a number on the pad, the tracking number shown.
             _tap_shown(h, "callbackButton")
             h.wait_for("callbackPad")
-            for digit in "1381234":
-                h.tap(f"padKey{digit}")
+            _type(h, vm, "1381234")
             h.tap("callbackSendButton")
             assert "11位" in h.wait_for("phoneError").property("text")
-            for digit in "5678":
-                h.tap(f"padKey{digit}")
+            _type(h, vm, "5678")
+            assert h.text("padDisplay") == "138 1234 5678"
             h.tap("callbackSendButton")
             qtbot.waitUntil(lambda: h.has("callbackTracking"), timeout=15_000)
             shown = h.text("callbackTracking").replace(" ", "")

@@ -43,15 +43,24 @@ def _call_about(tile: str, flow: FakeCallerFlow, h: QmlHarness) -> None:
 def _tap_shown(h: QmlHarness, name: str) -> None:
     """Tap a button that just appeared, once Qt Quick has laid it out and drawn it."""
     h.wait_for(name)
-    for _ in range(2):
-        with h.qtbot.waitSignal(h.window.frameSwapped, timeout=5000):
-            h.window.update()
+    _settle(h)
     h.tap(name)
 
 
+def _settle(h: QmlHarness) -> None:
+    """Let Qt Quick lay out and draw what the last change showed (two frames)."""
+    for _ in range(2):
+        with h.qtbot.waitSignal(h.window.frameSwapped, timeout=5000):
+            h.window.update()
+
+
 def _type(h: QmlHarness, digits: str) -> None:
+    """Tap the pad's keys one by one, each once the display shows the last (as a person checks)."""
+    _settle(h)  # the pad laid out and drawn before the first key
     for digit in digits:
+        shown = h.text("padDisplay")
         h.tap(f"padKey{digit}")
+        h.qtbot.waitUntil(lambda shown=shown: h.text("padDisplay") != shown, timeout=5000)
 
 
 # --- topic tiles --------------------------------------------------------------------------------------
