@@ -166,8 +166,19 @@ class CallerFlow(Protocol):
     def set_video_listeners(self, remote: FrameListener | None, local: FrameListener | None) -> None:
         """Receive decoded remote frames and the local preview frames."""
 
-    async def call(self, topic: str = "general", assisted_by: str | None = None) -> None:
-        """Tap 律师视频: ask the server for a lawyer and carry the call through to IN_CALL."""
+    async def call(
+        self, topic: str = "general", assisted_by: str | None = None, *, migrant_worker: bool = False
+    ) -> None:
+        """Tap 律师视频: ask the server for a lawyer and carry the call through to IN_CALL.
+
+        migrant_worker with topic labour_wages: 农民工欠薪, on the server's wage-claim priority.
+        """
+
+    async def request_callback(self, phone: str, topic: str = "general") -> tuple[str, str]:
+        """Leave a number for a callback: (tracking number, "") or ("", why not, in plain Chinese)."""
+
+    async def rate(self, score: int) -> None:
+        """The villager's 1..3 faces for the last call."""
 
     async def cancel(self) -> None:
         """Give up while REQUESTING/WAITING."""

@@ -50,6 +50,7 @@ def desk(qtbot: Any, qapp: Any) -> Iterator[tuple[FakeDeskFlow, QmlHarness]]:
 def test_a_waiting_kiosk_that_lost_its_server_says_it_reconnects_and_keeps_the_place(kiosk):
     flow, h = kiosk
     h.tap("callTile")
+    h.tap(h.wait_for("callTopic_unknown").objectName())  # 不知道: a general call
     h.qtbot.waitUntil(lambda: flow.state is CallerState.REQUESTING)
     flow.move_to(CallerState.WAITING, position=2)
     flow.update_info(reconnecting=True)
@@ -63,6 +64,7 @@ def test_a_waiting_kiosk_that_lost_its_server_says_it_reconnects_and_keeps_the_p
 def test_a_stalled_call_stays_on_the_call_screen_with_a_reconnecting_banner(kiosk):
     flow, h = kiosk
     h.tap("callTile")
+    h.tap(h.wait_for("callTopic_unknown").objectName())  # 不知道: a general call
     h.qtbot.waitUntil(lambda: flow.state is CallerState.REQUESTING)
     flow.move_to(CallerState.WAITING, position=1)
     flow.move_to(CallerState.CONNECTING, peer_name="王明律师")

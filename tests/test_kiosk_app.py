@@ -29,7 +29,7 @@ def test_kiosk_process_places_a_call_and_quits_cleanly(tmp_path: Path):
         app.wait_event("screenshot")
         assert shot.stat().st_size > 1000
         app.send(cmd="hangup")
-        assert app.wait_event("state", state="ended")["screen"] == "ended"
+        assert app.wait_event("state", state="ended")["screen"] == "rating"  # the three faces first
         app.send(cmd="tap", target="back")
         app.wait_event("screen", screen="home")
         app.send(cmd="quit")

@@ -54,6 +54,27 @@ def _show(screen: str, flow: FakeCallerFlow, vm: KioskViewModel, h: QmlHarness) 
             flow.move_to(CallerState.ENDED, message="通话已结束")
     elif screen == "no_lawyer":
         _to(flow, vm, h, CallerState.NO_LAWYER, message="现在没有值班律师。")
+    elif screen == "call_topics":
+        vm.tapTile("call")
+    elif screen == "waiting_estimate":  # place, minutes and the callback offer at once
+        _to(flow, vm, h, CallerState.WAITING, position=12)
+        flow.update_info(estimated_wait_s=1260.0, callback_offered=True)
+    elif screen.startswith("callback_"):
+        _to(flow, vm, h, CallerState.NO_LAWYER, message="现在没有值班律师。", callback_offered=True)
+        vm.offerCallback()
+        vm.setPhone("0371123" if screen != "callback_done" else "037112345678")
+        if screen != "callback_pad":
+            vm.sendCallback()
+    elif screen == "rating":
+        _to(flow, vm, h, CallerState.WAITING)
+        flow.answer()
+        flow.move_to(CallerState.IN_CALL)
+        flow.update_info(tracking_number="K7Q2M9XA")
+        flow.move_to(CallerState.ENDED, message="通话已结束")
+    elif screen == "failed_callback":  # the link was too poor: 重试, 请律师回电, 返回首页
+        _to(flow, vm, h, CallerState.FAILED, message="网络太差，视频接不通。", callback_offered=True)
+    elif screen == "no_lawyer_callback":
+        _to(flow, vm, h, CallerState.NO_LAWYER, message="现在没有值班律师。", callback_offered=True)
     elif screen == "failed":
         reason = (
             "网络断了，没能接通律师。请检查村里的网络是否正常，"
@@ -71,11 +92,27 @@ SHOWN_BY = {
     "no_lawyer": "noLawyerScreen",
     "failed": "failedScreen",
     "ended": "endedScreen",
+    "call_topics": "callTopic_inheritance_support",
+    "waiting_estimate": "waitMinutes",
+    "callback_pad": "callbackPad",
+    "callback_bad_number": "phoneError",
+    "callback_done": "callbackTracking",
+    "rating": "rateHappy",
+    "no_lawyer_callback": "callbackButton",
+    "failed_callback": "callbackButton",
 }
 
 
 def _visible(h: QmlHarness) -> list[QQuickItem]:
-    return [i for i in h.window.findChildren(QQuickItem) if i.isVisible() and i.opacity() > 0]
+    """Every shown item of the visual tree (Repeater-made tiles too, which findChildren misses)."""
+    found: list[QQuickItem] = []
+    stack = [h.window.contentItem()]
+    while stack:
+        item = stack.pop()
+        if item.isVisible() and item.opacity() > 0:
+            found.append(item)
+            stack.extend(item.childItems())
+    return found
 
 
 @pytest.mark.parametrize("screen", list(SHOWN_BY))

@@ -33,6 +33,7 @@ def kiosk(
 
 def _start_call(flow: FakeCallerFlow, h: QmlHarness) -> None:
     h.tap("callTile")
+    h.tap(h.wait_for("callTopic_unknown").objectName())  # 不知道: a general call
     h.qtbot.waitUntil(lambda: flow.state is CallerState.REQUESTING)
 
 
@@ -97,6 +98,17 @@ def test_in_call_shows_lawyer_name_and_firm_and_hangup_ends_it(kiosk):
     h.tap("hangupButton")
     h.qtbot.waitUntil(lambda: flow.state is CallerState.ENDED)
     assert flow.actions[-1] == "hangup"
+    h.wait_for("ratingScreen")  # the faces first (tests/test_kiosk_rating.py)
+    h.tap("skipRatingButton")
+    h.wait_for("homeScreen")
+
+
+def test_a_call_that_ended_before_the_lawyer_appeared_says_so_and_goes_home_by_itself(kiosk):
+    flow, _vm, h = kiosk
+    _start_call(flow, h)
+    flow.move_to(CallerState.WAITING, position=1)
+    flow.answer()
+    flow.move_to(CallerState.ENDED, message="通话已结束")  # no picture yet: nothing to rate
     assert h.wait_for("endedTitle").property("text") == "通话已结束"
     h.wait_for("homeScreen")  # back home by itself after a few seconds (200 ms here)
 
@@ -126,6 +138,7 @@ def test_an_error_inside_the_flow_is_shown_in_plain_words_not_a_traceback(kiosk)
     flow, _vm, h = kiosk
     flow.fail_next = ConnectionRefusedError("[Errno 111] Connect call failed ('127.0.0.1', 8470)")
     h.tap("callTile")
+    h.tap(h.wait_for("callTopic_traffic").objectName())
     reason = h.wait_for("failureReason").property("text")
     assert reason == "连不上服务器，请检查网络后再试。"
     h.tap("backButton")

@@ -42,6 +42,7 @@ def kiosk(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[tuple[FakeCallerFlo
 
 def _kiosk_in_call(flow: FakeCallerFlow, h: QmlHarness) -> None:
     h.tap("callTile")
+    h.tap(h.wait_for("callTopic_unknown").objectName())  # 不知道: a general call
     h.qtbot.waitUntil(lambda: flow.state is CallerState.REQUESTING)
     flow.move_to(CallerState.WAITING, position=1)
     flow.answer(name="李娟律师", firm="明德律师事务所")
@@ -146,7 +147,7 @@ def test_the_recording_panel_fits_at_the_largest_size(elder_kiosk, recording, sh
     from tests.test_access_readability import readability_problems
 
     k = elder_kiosk
-    k.vm.tapTile("call")
+    k.vm.call()
     k.harness.qtbot.waitUntil(lambda: k.flow.state is CallerState.REQUESTING)
     k.flow.move_to(CallerState.WAITING, position=1)
     k.flow.answer(name="欧阳明珠律师", firm="宁夏回族自治区固原市原州区法律援助中心")

@@ -187,9 +187,14 @@ class FakeCallerFlow(_FakeFlowBase):
         self.auto = auto
         self.step_s = step_s
         self.state: CallerState
+        self.migrant_worker = False
+        self.callback_reply: tuple[str, str] = ("K7Q2M9XA", "")
 
-    async def call(self, topic: str = "general", assisted_by: str | None = None) -> None:
+    async def call(
+        self, topic: str = "general", assisted_by: str | None = None, *, migrant_worker: bool = False
+    ) -> None:
         """Tap 律师视频: REQUESTING, then (auto) WAITING 2, WAITING 1, CONNECTING, IN_CALL."""
+        self.migrant_worker = migrant_worker
         self._record("call")
         self.info = CallInfo(hotline=self.info.hotline)
         self.move_to(CallerState.REQUESTING, topic=topic, timings={"tap": time.monotonic()})
@@ -207,6 +212,16 @@ class FakeCallerFlow(_FakeFlowBase):
     def answer(self, name: str = "王明律师", firm: str = "县法律援助中心") -> None:
         """A lawyer accepted: CONNECTING with the lawyer's name and firm."""
         self.move_to(CallerState.CONNECTING, peer_name=name, peer_detail=firm, call_id="c1")
+
+    async def request_callback(self, phone: str, topic: str = "general") -> tuple[str, str]:
+        """Leave a number: `callback_reply` (a tracking number, or a refusal the server might send)."""
+        self._record(f"callback:{phone}:{topic}")
+        await asyncio.sleep(0)
+        return self.callback_reply
+
+    async def rate(self, score: int) -> None:
+        """The faces after the call."""
+        self._record(f"rate:{score}")
 
     async def cancel(self) -> None:
         """Give up while REQUESTING/WAITING."""
@@ -378,19 +393,31 @@ class QmlHarness:
         # Qt Quick delivers a click only once the scene has been drawn: wait for the first frame.
         qtbot.waitUntil(lambda: bool(frames), timeout=5000)
 
-    def item(self, name: str) -> Any:
-        """The visible QML item with this objectName (fails the test if there is none)."""
+    def _named(self, name: str) -> list[Any]:
+        """Visible items with this objectName: QObject children, then the visual tree (Repeater
+        delegates inside a Loader have no QObject parent there)."""
         from PySide6.QtQuick import QQuickItem
 
         found = [i for i in self.window.findChildren(QQuickItem, name) if i.isVisible()]
+        if found:
+            return found
+        stack = [self.window.contentItem()]
+        while stack:
+            node = stack.pop()
+            if node.objectName() == name and node.isVisible():
+                found.append(node)
+            stack.extend(node.childItems())
+        return found
+
+    def item(self, name: str) -> Any:
+        """The visible QML item with this objectName (fails the test if there is none)."""
+        found = self._named(name)
         assert found, f"no visible item named {name!r}"
         return found[0]
 
     def has(self, name: str) -> bool:
         """Whether a visible item with this objectName exists."""
-        from PySide6.QtQuick import QQuickItem
-
-        return any(i.isVisible() for i in self.window.findChildren(QQuickItem, name))
+        return bool(self._named(name))
 
     def text(self, name: str) -> str:
         """The text of a visible item."""

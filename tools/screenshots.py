@@ -47,18 +47,29 @@ async def _kiosk(out: Path, language: str) -> None:
     window = load_window(engine, QML_DIR / "kiosk" / "Main.qml", properties)
     window.show()
 
-    def dismiss_and_call() -> None:
+    def dismiss_and_show_topics() -> None:
         vm.dismissNotice()
         vm.tapTile("call")
 
-    steps: list[tuple[str, Callable[[], None]]] = [
+    def waiting_long() -> None:
+        flow.move_to(CallerState.WAITING, position=3)
+        flow.update_info(estimated_wait_s=660.0, callback_offered=True)
+
+    steps: list[tuple[str, Callable[[], object]]] = [
         ("kiosk_1_home", lambda: None),
         ("kiosk_2_not_built_notice", lambda: vm.tapTile("apply")),
-        ("kiosk_3_requesting", dismiss_and_call),
-        ("kiosk_4_waiting_position", lambda: flow.move_to(CallerState.WAITING, position=3)),
+        ("kiosk_3a_call_topics", dismiss_and_show_topics),
+        ("kiosk_3_requesting", lambda: vm.chooseTopic("migrant_wages")),
+        ("kiosk_4_waiting_position", waiting_long),
+        ("kiosk_4a_callback_pad", lambda: (vm.offerCallback(), vm.setPhone("0371123"))),
+        ("kiosk_4b_callback_bad_number", vm.sendCallback),
+        ("kiosk_4c_callback_done", lambda: (vm.setPhone("037112345678"), vm.sendCallback())),
+        ("", lambda: (vm.goHome(), vm.call())),
+        ("", lambda: flow.move_to(CallerState.WAITING, position=1)),
         ("kiosk_5_lawyer_answered", flow.answer),
         ("kiosk_6_in_call", lambda: flow.move_to(CallerState.IN_CALL)),
-        ("kiosk_7_ended", vm.hangup),
+        ("kiosk_7a_rating", vm.hangup),
+        ("kiosk_7_ended", lambda: vm.rate(3)),
         ("", vm.call),
         ("kiosk_8_no_lawyer", lambda: flow.move_to(CallerState.NO_LAWYER)),
         ("", vm.retry),

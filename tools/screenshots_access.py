@@ -42,10 +42,21 @@ def _steps(k: Any) -> list[tuple[str, Callable[[], object]]]:
     return [
         ("home", lambda: None),
         ("not_built_notice", lambda: k.vm.tapTile("consult")),
+        ("call_topics", lambda: (k.vm.goHome(), k.vm.dismissNotice(), k.vm.tapTile("call"))),
         ("waiting", to_call_state(CallerState.WAITING, position=12)),
+        ("waiting_estimate", lambda: k.flow.update_info(estimated_wait_s=1260, callback_offered=True)),
+        ("callback_pad", lambda: (k.vm.offerCallback(), k.vm.setPhone("1381234"))),
+        ("callback_bad_number", k.vm.sendCallback),
+        ("callback_done", lambda: (k.vm.setPhone("13812345678"), k.vm.sendCallback())),
+        ("waiting_again", to_call_state(CallerState.WAITING, position=3)),
         ("answered", answered),
         ("in_call", lambda: k.flow.move_to(CallerState.IN_CALL)),
-        ("ended", lambda: k.flow.move_to(CallerState.ENDED, message="通话已结束")),
+        ("rating", lambda: k.flow.move_to(CallerState.ENDED, message="通话已结束")),
+        ("ended", lambda: k.vm.rate(3)),
+        (
+            "no_lawyer_callback",
+            to_call_state(CallerState.NO_LAWYER, message="现在没有值班律师。", callback_offered=True),
+        ),
         ("no_lawyer", to_call_state(CallerState.NO_LAWYER, message="现在没有值班律师。")),
         (
             "failed",
@@ -53,6 +64,10 @@ def _steps(k: Any) -> list[tuple[str, Callable[[], object]]]:
                 CallerState.FAILED,
                 message="网络断了，没能接通律师。请检查村里的网络是否正常，或者请村委会的工作人员帮忙看一看。",
             ),
+        ),
+        (
+            "failed_callback",
+            to_call_state(CallerState.FAILED, message="网络太差，视频接不通。", callback_offered=True),
         ),
         ("help", lambda: (k.vm.goHome(), k.vm.dismissNotice(), k.access.showHelp())),
         ("staff_pin", pin_typed),
@@ -155,7 +170,7 @@ async def _handwriting(out: Path, shoot: Shoot, *, elder: bool) -> None:
             service.recognize(strokes, w, h)
             QMetaObject.invokeMethod(canvas, "requestPaint")
         await asyncio.sleep(0.3)
-        await shoot(window, out, f"kiosk_access_{'elder' if elder else 'normal'}_18_handwriting")
+        await shoot(window, out, f"kiosk_access_{'elder' if elder else 'normal'}_99_handwriting")
         window.close()
         await runner.shutdown()
         del engine

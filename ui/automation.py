@@ -18,6 +18,7 @@ from typing import Any, Protocol, TextIO
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtQuick import QQuickWindow
 
+from ui.call_topics import CALL_TOPICS
 from ui.incall_automation import help_commands
 
 Command = Callable[[dict[str, Any]], None]
@@ -45,7 +46,12 @@ def _target(command: dict[str, Any], key: str) -> Any:
 def kiosk_commands(vm: Any, consult: Any = None) -> dict[str, Command]:
     """The kiosk's commands: tap {target}, cancel, hangup, retry, home (and consult_* taps)."""
     taps: dict[str, Callable[[], None]] = {
-        "call": lambda: vm.tapTile("call"),
+        "call": vm.call,  # straight to a general call (the topic tiles: call_topics, call_topic_<tile>)
+        "call_topics": lambda: vm.tapTile("call"),
+        "callback": vm.offerCallback,
+        "callback_send": vm.sendCallback,
+        "callback_back": vm.closeCallback,
+        "rate_skip": vm.skipRating,
         "consult": lambda: vm.tapTile("consult"),
         "apply": lambda: vm.tapTile("apply"),
         "help": lambda: vm.tapTile("help"),
@@ -56,6 +62,10 @@ def kiosk_commands(vm: Any, consult: Any = None) -> dict[str, Command]:
         "home": vm.goHome,
         "notice_ok": vm.dismissNotice,
     }
+    for topic in CALL_TOPICS:
+        taps[f"call_topic_{topic.tile}"] = functools.partial(vm.chooseTopic, topic.tile)
+    for score in (1, 2, 3):
+        taps[f"rate_{score}"] = functools.partial(vm.rate, score)
     if consult is not None:  # 法律咨询 (issue 4): browse -> answer -> call, search, laws
         taps.update(consult_taps(consult))
 
@@ -72,6 +82,7 @@ def kiosk_commands(vm: Any, consult: Any = None) -> dict[str, Command]:
         "retry": lambda _c: vm.retry(),
         "home": lambda _c: vm.goHome(),
         "open_form": lambda c: vm.openForm(str(_target(c, "target"))),  # 办事申请: a form by id
+        "phone": lambda c: vm.setPhone(str(_target(c, "digits"))),  # 请律师回电: the number pad
     }
 
 

@@ -21,7 +21,7 @@ Rectangle {
     Item {
         id: contentArea
         anchors.top: bar.bottom
-        anchors.bottom: cancelButton.top
+        anchors.bottom: buttons.top
         anchors.left: parent.left
         anchors.right: parent.right
     }
@@ -44,9 +44,10 @@ Rectangle {
             font.bold: true
         }
 
-        // Three dots that light up in turn: something is happening.
+        // Three dots that light up in turn: something is happening (room for the figures first).
         Row {
             anchors.horizontalCenter: parent.horizontalCenter
+            visible: !figures.stacked
             spacing: Theme.px(28)
             Repeater {
                 model: 3
@@ -68,14 +69,35 @@ Rectangle {
             }
         }
 
-        Item {
-            width: parent.width
-            height: positionRow.implicitHeight
+        // The place in the queue and the honest estimate side by side, in words and large numbers.
+        // Side by side when both fit across; else one above the other with smaller digits.
+        Grid {
+            id: figures
+            anchors.horizontalCenter: parent.horizontalCenter
+            readonly property bool stacked: waitRow.visible && labelWidths.advanceWidth + digitWidths.advanceWidth
+                                            + 4 * Theme.px(12) + columnSpacing > parent.width
+            readonly property int digitSize: stacked ? Math.round(Theme.fontHuge * 0.6) : Theme.fontHuge
+            columns: stacked ? 1 : 2
+            columnSpacing: Theme.px(64)
+            rowSpacing: Theme.px(8)
+            horizontalItemAlignment: Grid.AlignHCenter
             visible: screen.vm !== null && screen.vm.position > 0
+
+            TextMetrics {
+                id: labelWidths
+                font.pixelSize: Theme.fontLarge
+                text: qsTr("您排在第") + qsTr("位") + qsTr("大约还要等") + qsTr("分钟")
+            }
+            TextMetrics {
+                id: digitWidths
+                font.pixelSize: Theme.fontHuge
+                font.bold: true
+                text: screen.vm ? "" + screen.vm.position + screen.vm.estimatedMinutes : ""
+            }
+
             Row {
                 id: positionRow
-                anchors.horizontalCenter: parent.horizontalCenter
-                spacing: Theme.px(16)
+                spacing: Theme.px(12)
                 Text {
                     anchors.baseline: positionNumber.baseline
                     text: qsTr("您排在第")
@@ -87,7 +109,7 @@ Rectangle {
                     objectName: "queuePosition"
                     text: screen.vm ? screen.vm.position : ""
                     color: Theme.primary
-                    font.pixelSize: Theme.fontHuge
+                    font.pixelSize: figures.digitSize
                     font.bold: true
                     lineHeight: 0.8  // digits need no room for the CJK line spacing
                 }
@@ -98,12 +120,64 @@ Rectangle {
                     font.pixelSize: Theme.fontLarge
                 }
             }
+
+            Row {
+                id: waitRow
+                objectName: "waitEstimate"
+                spacing: Theme.px(12)
+                visible: screen.vm !== null && screen.vm.estimatedMinutes > 0
+                Text {
+                    anchors.baseline: waitNumber.baseline
+                    text: qsTr("大约还要等")
+                    color: Theme.ink
+                    font.pixelSize: Theme.fontLarge
+                }
+                Text {
+                    id: waitNumber
+                    objectName: "waitMinutes"
+                    text: screen.vm ? screen.vm.estimatedMinutes : ""
+                    color: Theme.primary
+                    font.pixelSize: figures.digitSize
+                    font.bold: true
+                    lineHeight: 0.8
+                }
+                Text {
+                    anchors.baseline: waitNumber.baseline
+                    text: qsTr("分钟")
+                    color: Theme.ink
+                    font.pixelSize: Theme.fontLarge
+                }
+            }
+        }
+
+        Text {
+            objectName: "waitSoon"
+            width: parent.width
+            visible: screen.vm !== null && screen.vm.estimatedMinutes === 0
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: qsTr("马上就轮到您了")
+            color: Theme.call
+            font.pixelSize: Theme.fontLarge
+            font.bold: true
+        }
+
+        Text {
+            objectName: "callbackHint"
+            width: parent.width
+            visible: screen.vm !== null && screen.vm.callbackOffered
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: qsTr("要等的时间比较长。您也可以留下电话，请律师给您回电。")
+            color: Theme.inkSoft
+            font.pixelSize: Theme.fontBody
         }
 
         Text {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
+            visible: screen.reconnecting || !(screen.vm !== null && screen.vm.callbackOffered)
             text: screen.reconnecting ? qsTr("您的排队位置会为您保留")
                   : screen.answered && screen.vm.peerName !== ""
                   ? qsTr("%1 正在和您连线").arg(screen.vm.peerName)
@@ -114,18 +188,34 @@ Rectangle {
         }
     }
 
-    BigButton {
-        id: cancelButton
-        objectName: "cancelButton"
+    Row {
+        id: buttons
         anchors.bottom: parent.bottom
         anchors.bottomMargin: Theme.px(48) / Theme.textScale
         anchors.horizontalCenter: parent.horizontalCenter
-        width: Theme.px(440)
-        height: Theme.px(120)
-        text: qsTr("取消")
-        iconSource: "../common/icons/close.svg"
-        colour: Theme.neutral
-        fontSize: Theme.text(48)
-        onClicked: screen.vm.cancel()
+        spacing: Theme.px(40)
+
+        BigButton {
+            id: cancelButton
+            objectName: "cancelButton"
+            width: Theme.px(440)
+            height: Theme.px(120)
+            text: qsTr("取消")
+            iconSource: "../common/icons/close.svg"
+            colour: Theme.neutral
+            fontSize: Theme.text(48)
+            onClicked: screen.vm.cancel()
+        }
+        BigButton {
+            objectName: "callbackButton"
+            visible: screen.vm !== null && screen.vm.callbackOffered && !screen.answered
+            width: Theme.px(440)
+            height: Theme.px(120)
+            text: qsTr("请律师回电")
+            iconSource: "../common/icons/phone.svg"
+            colour: Theme.call
+            fontSize: Theme.text(48)
+            onClicked: screen.vm.offerCallback()
+        }
     }
 }

@@ -34,7 +34,9 @@ Rectangle {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            text: qsTr("谢谢您的使用。有需要可以随时再来。")
+            objectName: "endedThanks"
+            text: screen.vm && screen.vm.ratedScore > 0 ? qsTr("谢谢您的评价！有需要可以随时再来。")
+                                                        : qsTr("谢谢您的使用。有需要可以随时再来。")
             color: Theme.inkSoft
             font.pixelSize: Theme.fontLarge
         }

@@ -62,18 +62,30 @@ Rectangle {
         anchors.bottom: parent.bottom
         anchors.bottomMargin: Theme.px(48) / Theme.textScale
         anchors.horizontalCenter: parent.horizontalCenter
-        spacing: Theme.px(48)
+        spacing: Theme.px(40)
+        readonly property real buttonWidth: Theme.px(callbackButton.visible ? 360 : 400)
         BigButton {
             objectName: "retryButton"
-            width: Theme.px(400)
+            width: buttonRow.buttonWidth
             text: qsTr("重试")
             iconSource: "../common/icons/retry.svg"
             colour: Theme.call
             onClicked: screen.vm.retry()
         }
         BigButton {
+            id: callbackButton
+            objectName: "callbackButton"
+            // The link was too poor for video: the centre can phone instead.
+            visible: screen.vm !== null && screen.vm.callbackOffered
+            width: buttonRow.buttonWidth
+            text: qsTr("请律师回电")
+            iconSource: "../common/icons/phone.svg"
+            colour: Theme.primary
+            onClicked: screen.vm.offerCallback()
+        }
+        BigButton {
             objectName: "backButton"
-            width: Theme.px(400)
+            width: buttonRow.buttonWidth
             text: qsTr("返回首页")
             iconSource: "../common/icons/back.svg"
             colour: Theme.neutral

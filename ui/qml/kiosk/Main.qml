@@ -61,6 +61,9 @@ Window {
                 case "ended": return endedScreen
                 case "apply": return applyScreen
                 case "consult": return consultScreen
+                case "topics": return callTopicsScreen
+                case "callback": return callbackScreen
+                case "rating": return ratingScreen
                 default: return homeScreen
                 }
             }
@@ -172,6 +175,7 @@ Window {
         function onLanguageSwitched() {
             root.keyboardLocale = root.access.keyboardLocale
             root.applyKeyboardLocale()
+            root.vm.retranslate()  // the words the view-model makes (topic tiles) in the new language
         }
         // Nothing of the last person stays: every screen is built anew, the keyboard forgets.
         function onSessionEnded() {
@@ -217,6 +221,9 @@ Window {
     Component { id: endedScreen; EndedScreen { vm: root.vm } }
     Component { id: applyScreen; ApplyScreen { forms: root.vm.forms } }
     Component { id: consultScreen; ConsultScreen { vm: root.vm; consult: root.consultVm } }
+    Component { id: callTopicsScreen; CallTopicsScreen { vm: root.vm } }
+    Component { id: callbackScreen; CallbackScreen { vm: root.vm } }
+    Component { id: ratingScreen; RatingScreen { vm: root.vm } }
 
     InputPanel {
         id: inputPanel

@@ -70,15 +70,28 @@ Rectangle {
         }
     }
 
-    BigButton {
-        objectName: "backButton"
+    Row {
         // Near the bottom, but never over the hotline when the message runs to more lines.
         y: Math.max(content.y + content.height + Theme.px(24), parent.height - height - Theme.px(48))
         anchors.horizontalCenter: parent.horizontalCenter
-        width: Theme.px(440)
-        text: qsTr("返回首页")
-        iconSource: "../common/icons/back.svg"
-        colour: Theme.primary
-        onClicked: screen.vm.goHome()
+        spacing: Theme.px(40)
+
+        BigButton {
+            objectName: "backButton"
+            width: Theme.px(440)
+            text: qsTr("返回首页")
+            iconSource: "../common/icons/back.svg"
+            colour: Theme.primary
+            onClicked: screen.vm.goHome()
+        }
+        BigButton {
+            objectName: "callbackButton"
+            visible: screen.vm !== null && screen.vm.callbackOffered
+            width: Theme.px(440)
+            text: qsTr("请律师回电")
+            iconSource: "../common/icons/phone.svg"
+            colour: Theme.call
+            onClicked: screen.vm.offerCallback()
+        }
     }
 }
