@@ -117,6 +117,25 @@
         </message>
     </context>
     <context>
+        <name>BreakNotice</name>
+        <message>
+            <source>已暂停给您派单</source>
+            <translation>Calls to you are paused</translation>
+        </message>
+        <message>
+            <source>您连续几次没有接听来电，系统先把您设为休息，来电会转给其他律师。</source>
+            <translation>You missed several calls in a row, so you were put on a break; calls go to other lawyers.</translation>
+        </message>
+        <message>
+            <source>准备好接听了，请点下面的按钮。</source>
+            <translation>When you are ready to take calls, tap the button below.</translation>
+        </message>
+        <message>
+            <source>回到在岗</source>
+            <translation>Back on duty</translation>
+        </message>
+    </context>
+    <context>
         <name>CallScreen</name>
         <message>
             <source>正在打开村民的画面…</source>
@@ -142,6 +161,111 @@
             <source>通话中 %1</source>
             <translation>In call %1</translation>
         </message>
+        <message>
+            <source>请把耳机插进耳机孔</source>
+            <translation>Please plug the headphones into the headphone socket</translation>
+        </message>
+        <message>
+            <source>耳机</source>
+            <translation>Headphones</translation>
+        </message>
+        <message>
+            <source>外放</source>
+            <translation>Speaker</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallTopicsScreen</name>
+        <message>
+            <source>您想问哪方面的事？</source>
+            <translation>What is your question about?</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>Back</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallbackPanel</name>
+        <message>
+            <source>刚刚</source>
+            <translation>just now</translation>
+        </message>
+        <message>
+            <source>%1 分钟前</source>
+            <translation>%1 min ago</translation>
+        </message>
+        <message>
+            <source>%1 小时前</source>
+            <translation>%1 h ago</translation>
+        </message>
+        <message>
+            <source>%1 天前</source>
+            <translation>%1 days ago</translation>
+        </message>
+        <message>
+            <source>待回电（%1）</source>
+            <translation>To call back (%1)</translation>
+        </message>
+        <message>
+            <source>现在没有要回电的村民。</source>
+            <translation>Nobody is waiting for a call back.</translation>
+        </message>
+        <message>
+            <source>提交中…</source>
+            <translation>Sending…</translation>
+        </message>
+        <message>
+            <source>已回电</source>
+            <translation>Called back</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallbackScreen</name>
+        <message>
+            <source>请律师回电</source>
+            <translation>Ask for a call back</translation>
+        </message>
+        <message>
+            <source>咨询：%1</source>
+            <translation>About: %1</translation>
+        </message>
+        <message>
+            <source>请输入您的电话号码，律师会打给您。</source>
+            <translation>Enter your phone number and a lawyer will call you.</translation>
+        </message>
+        <message>
+            <source>手机：1开头的11位数字。座机：先输区号。</source>
+            <translation>Mobile: 11 digits starting with 1. Landline: area code first.</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>Back</translation>
+        </message>
+        <message>
+            <source>正在提交…</source>
+            <translation>Sending…</translation>
+        </message>
+        <message>
+            <source>确定</source>
+            <translation>OK</translation>
+        </message>
+        <message>
+            <source>已经记下了，律师会尽快给您回电。</source>
+            <translation>Noted. A lawyer will call you back soon.</translation>
+        </message>
+        <message>
+            <source>您的事项编号是：</source>
+            <translation>Your tracking number:</translation>
+        </message>
+        <message>
+            <source>请记下这个编号。没接到电话时，可以拨打热线报这个编号。</source>
+            <translation>Please note this number. If no call comes, phone the hotline and give this number.</translation>
+        </message>
+        <message>
+            <source>回到首页</source>
+            <translation>Home</translation>
+        </message>
     </context>
     <context>
         <name>ChineseTextField</name>
@@ -161,6 +285,10 @@
             <translation>Video call a lawyer</translation>
         </message>
         <message>
+            <source>正在重新连接…</source>
+            <translation>Reconnecting…</translation>
+        </message>
+        <message>
             <source>律师已接听，正在打开视频…</source>
             <translation>The lawyer answered. Opening the video…</translation>
         </message>
@@ -177,6 +305,26 @@
             <translation>in line</translation>
         </message>
         <message>
+            <source>大约还要等</source>
+            <translation>About</translation>
+        </message>
+        <message>
+            <source>分钟</source>
+            <translation>min to wait</translation>
+        </message>
+        <message>
+            <source>马上就轮到您了</source>
+            <translation>It is your turn very soon</translation>
+        </message>
+        <message>
+            <source>要等的时间比较长。您也可以留下电话，请律师给您回电。</source>
+            <translation>The wait is long. You can also leave your number and a lawyer will call you back.</translation>
+        </message>
+        <message>
+            <source>您的排队位置会为您保留</source>
+            <translation>Your place in the queue is kept for you</translation>
+        </message>
+        <message>
             <source>%1 正在和您连线</source>
             <translation>%1 is connecting to you</translation>
         </message>
@@ -187,6 +335,10 @@
         <message>
             <source>取消</source>
             <translation>Cancel</translation>
+        </message>
+        <message>
+            <source>请律师回电</source>
+            <translation>Ask for a call back</translation>
         </message>
     </context>
     <context>
@@ -382,10 +534,84 @@ You can also type an article, e.g. "民法典1079".</translation>
         </message>
     </context>
     <context>
+        <name>DeskHelpField</name>
+        <message>
+            <source>村民填的</source>
+            <translation>Filled in by the villager</translation>
+        </message>
+        <message>
+            <source>您填的</source>
+            <translation>Filled in by you</translation>
+        </message>
+        <message>
+            <source>是</source>
+            <translation>Yes</translation>
+        </message>
+        <message>
+            <source>否</source>
+            <translation>No</translation>
+        </message>
+        <message>
+            <source>村民已在终端上签好</source>
+            <translation>The villager has signed on the terminal</translation>
+        </message>
+        <message>
+            <source>由村民在终端上签名或拍照</source>
+            <translation>The villager signs or takes the photo on the terminal</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeskHelpPanel</name>
+        <message>
+            <source>查解答和法条</source>
+            <translation>Answers and articles</translation>
+        </message>
+        <message>
+            <source>推送表格</source>
+            <translation>Send a form</translation>
+        </message>
+        <message>
+            <source>一起填表</source>
+            <translation>Fill in together</translation>
+        </message>
+        <message>
+            <source>输入问题或法条，如：民法典 1079、欠工资</source>
+            <translation>Type a question or an article, e.g. Civil Code 1079, unpaid wages</translation>
+        </message>
+        <message>
+            <source>按法律浏览</source>
+            <translation>Browse a law</translation>
+        </message>
+        <message>
+            <source>法条检索正在准备，先可以查常见问题。</source>
+            <translation>The statute search is getting ready; the common questions can be searched now.</translation>
+        </message>
+        <message>
+            <source>推送</source>
+            <translation>Show to villager</translation>
+        </message>
+        <message>
+            <source>收起</source>
+            <translation>Hide</translation>
+        </message>
+        <message>
+            <source>村民已确认提交，受理号 %1</source>
+            <translation>The villager confirmed and submitted it; tracking number %1</translation>
+        </message>
+    </context>
+    <context>
         <name>DutyScreen</name>
         <message>
             <source>律师工作台</source>
             <translation>Lawyer desk</translation>
+        </message>
+        <message>
+            <source>正在重新连接…</source>
+            <translation>Reconnecting…</translation>
+        </message>
+        <message>
+            <source>您现在休息中，不会有来电</source>
+            <translation>You are on a break: no calls will come</translation>
         </message>
         <message>
             <source>您在岗，正在等待村民来电</source>
@@ -409,6 +635,10 @@ You can also type an article, e.g. "民法典1079".</translation>
         <message>
             <source>通话已结束</source>
             <translation>The call has ended</translation>
+        </message>
+        <message>
+            <source>谢谢您的评价！有需要可以随时再来。</source>
+            <translation>Thank you for your rating! Come back any time.</translation>
         </message>
         <message>
             <source>谢谢您的使用。有需要可以随时再来。</source>
@@ -440,6 +670,10 @@ You can also type an article, e.g. "民法典1079".</translation>
         <message>
             <source>重试</source>
             <translation>Try again</translation>
+        </message>
+        <message>
+            <source>请律师回电</source>
+            <translation>Ask for a call back</translation>
         </message>
         <message>
             <source>返回首页</source>
@@ -724,6 +958,72 @@ You can also type an article, e.g. "民法典1079".</translation>
         </message>
     </context>
     <context>
+        <name>InCallFormField</name>
+        <message>
+            <source>（必填）</source>
+            <translation> (required)</translation>
+        </message>
+        <message>
+            <source>律师填的</source>
+            <translation>Filled in by the lawyer</translation>
+        </message>
+        <message>
+            <source>例如 2026-12-01</source>
+            <translation>e.g. 2026-12-01</translation>
+        </message>
+        <message>
+            <source>点这里填写</source>
+            <translation>Tap here to fill in</translation>
+        </message>
+        <message>
+            <source>是</source>
+            <translation>Yes</translation>
+        </message>
+        <message>
+            <source>否</source>
+            <translation>No</translation>
+        </message>
+        <message>
+            <source>材料照片可以以后在“办事申请”里补交，现在不用拍。</source>
+            <translation>Photos of documents can be added later under "Applications"; no need to take them now.</translation>
+        </message>
+    </context>
+    <context>
+        <name>InCallHelpOverlay</name>
+        <message>
+            <source>朗读</source>
+            <translation>Read aloud</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <source>律师和您一起填这张表：律师填的会马上出现，您也可以自己改。</source>
+            <translation>You and the lawyer fill in this form together: what the lawyer fills in appears at once, and you can change it.</translation>
+        </message>
+        <message>
+            <source>点“确认提交”，就表示您同意以上内容。</source>
+            <translation>Tapping "Confirm and submit" means you agree to the above.</translation>
+        </message>
+        <message>
+            <source>确认提交</source>
+            <translation>Confirm and submit</translation>
+        </message>
+        <message>
+            <source>先收起</source>
+            <translation>Put away</translation>
+        </message>
+        <message>
+            <source>正在保存…</source>
+            <translation>Saving…</translation>
+        </message>
+        <message>
+            <source>已经提交，律师也能看到。您的受理号：</source>
+            <translation>Submitted; the lawyer can see it too. Your tracking number:</translation>
+        </message>
+    </context>
+    <context>
         <name>LawBrowse</name>
         <message>
             <source>法律条文还在准备中，请稍等。</source>
@@ -801,6 +1101,10 @@ You can also type an article, e.g. "民法典1079".</translation>
             <source>返回首页</source>
             <translation>Back to start</translation>
         </message>
+        <message>
+            <source>请律师回电</source>
+            <translation>Ask for a call back</translation>
+        </message>
     </context>
     <context>
         <name>OutOfServiceScreen</name>
@@ -819,6 +1123,37 @@ You can also type an article, e.g. "民法典1079".</translation>
         <message>
             <source>%1 秒后重新开始</source>
             <translation>Starting again in %1 seconds</translation>
+        </message>
+    </context>
+    <context>
+        <name>RatingScreen</name>
+        <message>
+            <source>通话已结束</source>
+            <translation>Call ended</translation>
+        </message>
+        <message>
+            <source>事项编号 %1</source>
+            <translation>Tracking no. %1</translation>
+        </message>
+        <message>
+            <source>您对这次服务满意吗？</source>
+            <translation>Were you satisfied with this service?</translation>
+        </message>
+        <message>
+            <source>满意</source>
+            <translation>Satisfied</translation>
+        </message>
+        <message>
+            <source>一般</source>
+            <translation>OK</translation>
+        </message>
+        <message>
+            <source>不满意</source>
+            <translation>Not satisfied</translation>
+        </message>
+        <message>
+            <source>跳过</source>
+            <translation>Skip</translation>
         </message>
     </context>
     <context>
@@ -853,6 +1188,75 @@ You can also type an article, e.g. "民法典1079".</translation>
         <message>
             <source>办完了，返回首页</source>
             <translation>Done, back home</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReconnectingBanner</name>
+        <message>
+            <source>正在重新连接…</source>
+            <translation>Reconnecting…</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordingConsentPanel</name>
+        <message>
+            <source>律师想把这次通话录音录像</source>
+            <translation>The lawyer would like to record this call</translation>
+        </message>
+        <message>
+            <source>录像用来调解或公证，加密保存在法律援助中心。您不同意，通话照样进行。录的时候您随时可以按“停止录音”。</source>
+            <translation>The recording is for mediation or notarization and is kept encrypted at the legal aid centre. If you say no, the call goes on. While recording you can press "Stop recording" at any time.</translation>
+        </message>
+        <message>
+            <source>同意录音录像</source>
+            <translation>Yes, record</translation>
+        </message>
+        <message>
+            <source>不同意</source>
+            <translation>No</translation>
+        </message>
+        <message>
+            <source>录音录像中</source>
+            <translation>Recording</translation>
+        </message>
+        <message>
+            <source>停止录音</source>
+            <translation>Stop recording</translation>
+        </message>
+        <message>
+            <source>录音已停止</source>
+            <translation>Recording stopped</translation>
+        </message>
+        <message>
+            <source>这次通话不录音</source>
+            <translation>This call is not recorded</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordingControls</name>
+        <message>
+            <source>请求录音</source>
+            <translation>Ask to record</translation>
+        </message>
+        <message>
+            <source>录音录像中</source>
+            <translation>Recording</translation>
+        </message>
+        <message>
+            <source>停止录音</source>
+            <translation>Stop recording</translation>
+        </message>
+        <message>
+            <source>正在等村民同意录音…</source>
+            <translation>Waiting for the villager to agree…</translation>
+        </message>
+        <message>
+            <source>村民不同意，这次不录音</source>
+            <translation>The villager said no: this call is not recorded</translation>
+        </message>
+        <message>
+            <source>录音已停止，录像会上传到中心</source>
+            <translation>Recording stopped; it will be uploaded to the centre</translation>
         </message>
     </context>
     <context>
@@ -905,8 +1309,16 @@ You can also type an article, e.g. "民法典1079".</translation>
             <translation>Camera picture</translation>
         </message>
         <message>
+            <source>没有摄像头画面</source>
+            <translation>No camera picture</translation>
+        </message>
+        <message>
             <source>麦克风音量</source>
             <translation>Microphone level</translation>
+        </message>
+        <message>
+            <source>没有找到麦克风</source>
+            <translation>No microphone found</translation>
         </message>
         <message>
             <source>重新检测</source>
@@ -1034,6 +1446,49 @@ You can also type an article, e.g. "民法典1079".</translation>
         </message>
     </context>
     <context>
+        <name>WrapUpPanel</name>
+        <message>
+            <source>整理这次通话</source>
+            <translation>Notes on this call</translation>
+        </message>
+        <message>
+            <source>还剩 %1 秒</source>
+            <translation>%1 s left</translation>
+        </message>
+        <message>
+            <source>事项编号：%1</source>
+            <translation>Matter number: %1</translation>
+        </message>
+        <message>
+            <source>（未编号）</source>
+            <translation>(no number)</translation>
+        </message>
+        <message>
+            <source>工作台重新启动过，这里看不到刚才那次通话。准备好了请点“结束整理”。</source>
+            <translation>The desk was restarted and cannot show the last call. Tap Done when you are ready.</translation>
+        </message>
+        <message>
+            <source>简要记录：村民问了什么，您怎么答复的，下一步怎么办</source>
+            <translation>Short notes: what the villager asked, what you advised, what happens next</translation>
+        </message>
+        <message>
+            <source>正在保存…</source>
+            <translation>Saving…</translation>
+        </message>
+        <message>
+            <source>记录已保存到这件事项</source>
+            <translation>Notes saved on this matter</translation>
+        </message>
+        <message>
+            <source>保存记录</source>
+            <translation>Save notes</translation>
+        </message>
+        <message>
+            <source>结束整理</source>
+            <translation>Done</translation>
+        </message>
+    </context>
+    <context>
         <name>access</name>
         <message>
             <source>朗读功能暂时不能用。</source>
@@ -1042,6 +1497,81 @@ You can also type an article, e.g. "民法典1079".</translation>
         <message>
             <source>朗读没有声音：喇叭没有接好，请告诉工作人员。</source>
             <translation>No sound: the speaker is not connected. Please tell the staff.</translation>
+        </message>
+    </context>
+    <context>
+        <name>call_topics</name>
+        <message>
+            <source>婚姻家庭</source>
+            <translation>Marriage &amp; family</translation>
+        </message>
+        <message>
+            <source>农民工欠薪</source>
+            <translation>Unpaid wages (migrant workers)</translation>
+        </message>
+        <message>
+            <source>劳动争议</source>
+            <translation>Work disputes</translation>
+        </message>
+        <message>
+            <source>交通事故</source>
+            <translation>Traffic accident</translation>
+        </message>
+        <message>
+            <source>借贷合同</source>
+            <translation>Loans &amp; contracts</translation>
+        </message>
+        <message>
+            <source>土地承包</source>
+            <translation>Land contracts</translation>
+        </message>
+        <message>
+            <source>房产物业</source>
+            <translation>Housing &amp; property</translation>
+        </message>
+        <message>
+            <source>继承赡养</source>
+            <translation>Inheritance &amp; elder support</translation>
+        </message>
+        <message>
+            <source>刑事</source>
+            <translation>Criminal</translation>
+        </message>
+        <message>
+            <source>其他</source>
+            <translation>Other</translation>
+        </message>
+        <message>
+            <source>不知道</source>
+            <translation>Not sure</translation>
+        </message>
+        <message>
+            <source>优先接听</source>
+            <translation>Answered first</translation>
+        </message>
+        <message>
+            <source>工伤、欠薪</source>
+            <translation>Injury, unpaid pay</translation>
+        </message>
+        <message>
+            <source>一般咨询</source>
+            <translation>General question</translation>
+        </message>
+        <message>
+            <source>请先输入您的电话号码。</source>
+            <translation>Please enter your phone number first.</translation>
+        </message>
+        <message>
+            <source>手机号码是1开头的11位数字，请再核对一下。</source>
+            <translation>A mobile number has 11 digits and starts with 1. Please check it.</translation>
+        </message>
+        <message>
+            <source>座机号码请带上区号，比如 0371 12345678，请再核对一下。</source>
+            <translation>A landline needs its area code, e.g. 0371 12345678. Please check it.</translation>
+        </message>
+        <message>
+            <source>号码不对：手机号码是1开头的11位数字；座机请先输区号，比如 0371 12345678。</source>
+            <translation>That number is not right: a mobile has 11 digits starting with 1; a landline starts with its area code, e.g. 0371 12345678.</translation>
         </message>
     </context>
     <context>
@@ -1152,6 +1682,53 @@ You can also type an article, e.g. "民法典1079".</translation>
         </message>
     </context>
     <context>
+        <name>incall</name>
+        <message>
+            <source>常见问题</source>
+            <translation>Common question</translation>
+        </message>
+        <message>
+            <source>法条</source>
+            <translation>Article</translation>
+        </message>
+        <message>
+            <source>已推送到村民屏幕：%1</source>
+            <translation>Shown on the villager's screen: %1</translation>
+        </message>
+        <message>
+            <source>已把表格推送给村民：%1</source>
+            <translation>Form sent to the villager: %1</translation>
+        </message>
+        <message>
+            <source>打开表格</source>
+            <translation>Open the form</translation>
+        </message>
+        <message>
+            <source>再看律师发的内容</source>
+            <translation>See what the lawyer sent again</translation>
+        </message>
+        <message>
+            <source>还有%1项没有填好，请看红字。</source>
+            <translation>%1 answers still need attention; see the red text.</translation>
+        </message>
+        <message>
+            <source>有的内容刚被改过，请再看一遍后确认。</source>
+            <translation>Some answers were just changed; please look again, then confirm.</translation>
+        </message>
+        <message>
+            <source>没有保存成功，您填的内容还在。请再点一次“确认提交”。</source>
+            <translation>It was not saved, but your answers are still here. Please tap "Confirm and submit" again.</translation>
+        </message>
+        <message>
+            <source>律师给您看的法律条文</source>
+            <translation>An article of law the lawyer is showing you</translation>
+        </message>
+        <message>
+            <source>律师给您看的解答</source>
+            <translation>An answer the lawyer is showing you</translation>
+        </message>
+    </context>
+    <context>
         <name>selftest</name>
         <message>
             <source>正在检测…</source>
@@ -1258,6 +1835,10 @@ You can also type an article, e.g. "民法典1079".</translation>
         <message>
             <source>请填写用户名和密码。</source>
             <translation>Please enter your user name and password.</translation>
+        </message>
+        <message>
+            <source>记录太长了，请写短一些（最多 2000 字）。</source>
+            <translation>The notes are too long; please keep them under 2000 characters.</translation>
         </message>
     </context>
 </TS>

@@ -117,6 +117,25 @@
         </message>
     </context>
     <context>
+        <name>BreakNotice</name>
+        <message>
+            <source>已暂停给您派单</source>
+            <translation>已暫停給您派單</translation>
+        </message>
+        <message>
+            <source>您连续几次没有接听来电，系统先把您设为休息，来电会转给其他律师。</source>
+            <translation>您連續幾次沒有接聽來電，系統先把您設為休息，來電會轉給其他律師。</translation>
+        </message>
+        <message>
+            <source>准备好接听了，请点下面的按钮。</source>
+            <translation>準備好接聽了，請點下面的按鈕。</translation>
+        </message>
+        <message>
+            <source>回到在岗</source>
+            <translation>回到在崗</translation>
+        </message>
+    </context>
+    <context>
         <name>CallScreen</name>
         <message>
             <source>正在打开村民的画面…</source>
@@ -142,6 +161,111 @@
             <source>通话中 %1</source>
             <translation>通話中 %1</translation>
         </message>
+        <message>
+            <source>请把耳机插进耳机孔</source>
+            <translation>請把耳機插進耳機孔</translation>
+        </message>
+        <message>
+            <source>耳机</source>
+            <translation>耳機</translation>
+        </message>
+        <message>
+            <source>外放</source>
+            <translation>外放</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallTopicsScreen</name>
+        <message>
+            <source>您想问哪方面的事？</source>
+            <translation>您想問哪方面的事？</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>返回</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallbackPanel</name>
+        <message>
+            <source>刚刚</source>
+            <translation>剛剛</translation>
+        </message>
+        <message>
+            <source>%1 分钟前</source>
+            <translation>%1 分鐘前</translation>
+        </message>
+        <message>
+            <source>%1 小时前</source>
+            <translation>%1 小時前</translation>
+        </message>
+        <message>
+            <source>%1 天前</source>
+            <translation>%1 天前</translation>
+        </message>
+        <message>
+            <source>待回电（%1）</source>
+            <translation>待回電（%1）</translation>
+        </message>
+        <message>
+            <source>现在没有要回电的村民。</source>
+            <translation>現在沒有要回電的村民。</translation>
+        </message>
+        <message>
+            <source>提交中…</source>
+            <translation>提交中…</translation>
+        </message>
+        <message>
+            <source>已回电</source>
+            <translation>已回電</translation>
+        </message>
+    </context>
+    <context>
+        <name>CallbackScreen</name>
+        <message>
+            <source>请律师回电</source>
+            <translation>請律師回電</translation>
+        </message>
+        <message>
+            <source>咨询：%1</source>
+            <translation>諮詢：%1</translation>
+        </message>
+        <message>
+            <source>请输入您的电话号码，律师会打给您。</source>
+            <translation>請輸入您的電話號碼，律師會打給您。</translation>
+        </message>
+        <message>
+            <source>手机：1开头的11位数字。座机：先输区号。</source>
+            <translation>手機：1開頭的11位數字。座機：先輸區號。</translation>
+        </message>
+        <message>
+            <source>返回</source>
+            <translation>返回</translation>
+        </message>
+        <message>
+            <source>正在提交…</source>
+            <translation>正在提交…</translation>
+        </message>
+        <message>
+            <source>确定</source>
+            <translation>確定</translation>
+        </message>
+        <message>
+            <source>已经记下了，律师会尽快给您回电。</source>
+            <translation>已經記下了，律師會儘快給您回電。</translation>
+        </message>
+        <message>
+            <source>您的事项编号是：</source>
+            <translation>您的事項編號是：</translation>
+        </message>
+        <message>
+            <source>请记下这个编号。没接到电话时，可以拨打热线报这个编号。</source>
+            <translation>請記下這個編號。沒接到電話時，可以撥打熱線報這個編號。</translation>
+        </message>
+        <message>
+            <source>回到首页</source>
+            <translation>回到首頁</translation>
+        </message>
     </context>
     <context>
         <name>ChineseTextField</name>
@@ -161,6 +285,10 @@
             <translation>律師視訊</translation>
         </message>
         <message>
+            <source>正在重新连接…</source>
+            <translation>正在重新連線…</translation>
+        </message>
+        <message>
             <source>律师已接听，正在打开视频…</source>
             <translation>律師已接聽，正在打開視訊…</translation>
         </message>
@@ -177,6 +305,26 @@
             <translation>位</translation>
         </message>
         <message>
+            <source>大约还要等</source>
+            <translation>大約還要等</translation>
+        </message>
+        <message>
+            <source>分钟</source>
+            <translation>分鐘</translation>
+        </message>
+        <message>
+            <source>马上就轮到您了</source>
+            <translation>馬上就輪到您了</translation>
+        </message>
+        <message>
+            <source>要等的时间比较长。您也可以留下电话，请律师给您回电。</source>
+            <translation>要等的時間比較長。您也可以留下電話，請律師給您回電。</translation>
+        </message>
+        <message>
+            <source>您的排队位置会为您保留</source>
+            <translation>您的排隊位置會為您保留</translation>
+        </message>
+        <message>
             <source>%1 正在和您连线</source>
             <translation>%1 正在和您連線</translation>
         </message>
@@ -187,6 +335,10 @@
         <message>
             <source>取消</source>
             <translation>取消</translation>
+        </message>
+        <message>
+            <source>请律师回电</source>
+            <translation>請律師回電</translation>
         </message>
     </context>
     <context>
@@ -382,10 +534,84 @@
         </message>
     </context>
     <context>
+        <name>DeskHelpField</name>
+        <message>
+            <source>村民填的</source>
+            <translation>村民填的</translation>
+        </message>
+        <message>
+            <source>您填的</source>
+            <translation>您填的</translation>
+        </message>
+        <message>
+            <source>是</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>否</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>村民已在终端上签好</source>
+            <translation>村民已在終端上簽好</translation>
+        </message>
+        <message>
+            <source>由村民在终端上签名或拍照</source>
+            <translation>由村民在終端上簽名或拍照</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeskHelpPanel</name>
+        <message>
+            <source>查解答和法条</source>
+            <translation>查解答和法條</translation>
+        </message>
+        <message>
+            <source>推送表格</source>
+            <translation>推送表格</translation>
+        </message>
+        <message>
+            <source>一起填表</source>
+            <translation>一起填表</translation>
+        </message>
+        <message>
+            <source>输入问题或法条，如：民法典 1079、欠工资</source>
+            <translation>輸入問題或法條，如：民法典 1079、欠工資</translation>
+        </message>
+        <message>
+            <source>按法律浏览</source>
+            <translation>按法律瀏覽</translation>
+        </message>
+        <message>
+            <source>法条检索正在准备，先可以查常见问题。</source>
+            <translation>法條檢索正在準備，先可以查常見問題。</translation>
+        </message>
+        <message>
+            <source>推送</source>
+            <translation>推送</translation>
+        </message>
+        <message>
+            <source>收起</source>
+            <translation>收起</translation>
+        </message>
+        <message>
+            <source>村民已确认提交，受理号 %1</source>
+            <translation>村民已確認提交，受理號 %1</translation>
+        </message>
+    </context>
+    <context>
         <name>DutyScreen</name>
         <message>
             <source>律师工作台</source>
             <translation>律師工作台</translation>
+        </message>
+        <message>
+            <source>正在重新连接…</source>
+            <translation>正在重新連線…</translation>
+        </message>
+        <message>
+            <source>您现在休息中，不会有来电</source>
+            <translation>您現在休息中，不會有來電</translation>
         </message>
         <message>
             <source>您在岗，正在等待村民来电</source>
@@ -409,6 +635,10 @@
         <message>
             <source>通话已结束</source>
             <translation>通話已結束</translation>
+        </message>
+        <message>
+            <source>谢谢您的评价！有需要可以随时再来。</source>
+            <translation>謝謝您的評價！有需要可以隨時再來。</translation>
         </message>
         <message>
             <source>谢谢您的使用。有需要可以随时再来。</source>
@@ -440,6 +670,10 @@
         <message>
             <source>重试</source>
             <translation>重試</translation>
+        </message>
+        <message>
+            <source>请律师回电</source>
+            <translation>請律師回電</translation>
         </message>
         <message>
             <source>返回首页</source>
@@ -724,6 +958,72 @@
         </message>
     </context>
     <context>
+        <name>InCallFormField</name>
+        <message>
+            <source>（必填）</source>
+            <translation>（必填）</translation>
+        </message>
+        <message>
+            <source>律师填的</source>
+            <translation>律師填的</translation>
+        </message>
+        <message>
+            <source>例如 2026-12-01</source>
+            <translation>例如 2026-12-01</translation>
+        </message>
+        <message>
+            <source>点这里填写</source>
+            <translation>點這裡填寫</translation>
+        </message>
+        <message>
+            <source>是</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>否</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>材料照片可以以后在“办事申请”里补交，现在不用拍。</source>
+            <translation>材料照片可以以後在「辦事申請」裡補交，現在不用拍。</translation>
+        </message>
+    </context>
+    <context>
+        <name>InCallHelpOverlay</name>
+        <message>
+            <source>朗读</source>
+            <translation>朗讀</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>關閉</translation>
+        </message>
+        <message>
+            <source>律师和您一起填这张表：律师填的会马上出现，您也可以自己改。</source>
+            <translation>律師和您一起填這張表：律師填的會馬上出現，您也可以自己改。</translation>
+        </message>
+        <message>
+            <source>点“确认提交”，就表示您同意以上内容。</source>
+            <translation>點「確認提交」，就表示您同意以上內容。</translation>
+        </message>
+        <message>
+            <source>确认提交</source>
+            <translation>確認提交</translation>
+        </message>
+        <message>
+            <source>先收起</source>
+            <translation>先收起</translation>
+        </message>
+        <message>
+            <source>正在保存…</source>
+            <translation>正在保存…</translation>
+        </message>
+        <message>
+            <source>已经提交，律师也能看到。您的受理号：</source>
+            <translation>已經提交，律師也能看到。您的受理號：</translation>
+        </message>
+    </context>
+    <context>
         <name>LawBrowse</name>
         <message>
             <source>法律条文还在准备中，请稍等。</source>
@@ -801,6 +1101,10 @@
             <source>返回首页</source>
             <translation>返回首頁</translation>
         </message>
+        <message>
+            <source>请律师回电</source>
+            <translation>請律師回電</translation>
+        </message>
     </context>
     <context>
         <name>OutOfServiceScreen</name>
@@ -819,6 +1123,37 @@
         <message>
             <source>%1 秒后重新开始</source>
             <translation>%1 秒後重新開始</translation>
+        </message>
+    </context>
+    <context>
+        <name>RatingScreen</name>
+        <message>
+            <source>通话已结束</source>
+            <translation>通話已結束</translation>
+        </message>
+        <message>
+            <source>事项编号 %1</source>
+            <translation>事項編號 %1</translation>
+        </message>
+        <message>
+            <source>您对这次服务满意吗？</source>
+            <translation>您對這次服務滿意嗎？</translation>
+        </message>
+        <message>
+            <source>满意</source>
+            <translation>滿意</translation>
+        </message>
+        <message>
+            <source>一般</source>
+            <translation>一般</translation>
+        </message>
+        <message>
+            <source>不满意</source>
+            <translation>不滿意</translation>
+        </message>
+        <message>
+            <source>跳过</source>
+            <translation>跳過</translation>
         </message>
     </context>
     <context>
@@ -853,6 +1188,75 @@
         <message>
             <source>办完了，返回首页</source>
             <translation>辦完了，返回首頁</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReconnectingBanner</name>
+        <message>
+            <source>正在重新连接…</source>
+            <translation>正在重新連線…</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordingConsentPanel</name>
+        <message>
+            <source>律师想把这次通话录音录像</source>
+            <translation>律師想把這次通話錄音錄影</translation>
+        </message>
+        <message>
+            <source>录像用来调解或公证，加密保存在法律援助中心。您不同意，通话照样进行。录的时候您随时可以按“停止录音”。</source>
+            <translation>錄影用來調解或公證，加密保存在法律援助中心。您不同意，通話照樣進行。錄的時候您隨時可以按「停止錄音」。</translation>
+        </message>
+        <message>
+            <source>同意录音录像</source>
+            <translation>同意錄音錄影</translation>
+        </message>
+        <message>
+            <source>不同意</source>
+            <translation>不同意</translation>
+        </message>
+        <message>
+            <source>录音录像中</source>
+            <translation>錄音錄影中</translation>
+        </message>
+        <message>
+            <source>停止录音</source>
+            <translation>停止錄音</translation>
+        </message>
+        <message>
+            <source>录音已停止</source>
+            <translation>錄音已停止</translation>
+        </message>
+        <message>
+            <source>这次通话不录音</source>
+            <translation>這次通話不錄音</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordingControls</name>
+        <message>
+            <source>请求录音</source>
+            <translation>請求錄音</translation>
+        </message>
+        <message>
+            <source>录音录像中</source>
+            <translation>錄音錄影中</translation>
+        </message>
+        <message>
+            <source>停止录音</source>
+            <translation>停止錄音</translation>
+        </message>
+        <message>
+            <source>正在等村民同意录音…</source>
+            <translation>正在等村民同意錄音…</translation>
+        </message>
+        <message>
+            <source>村民不同意，这次不录音</source>
+            <translation>村民不同意，這次不錄音</translation>
+        </message>
+        <message>
+            <source>录音已停止，录像会上传到中心</source>
+            <translation>錄音已停止，錄影會上傳到中心</translation>
         </message>
     </context>
     <context>
@@ -905,8 +1309,16 @@
             <translation>攝影機畫面</translation>
         </message>
         <message>
+            <source>没有摄像头画面</source>
+            <translation>沒有攝像頭畫面</translation>
+        </message>
+        <message>
             <source>麦克风音量</source>
             <translation>麥克風音量</translation>
+        </message>
+        <message>
+            <source>没有找到麦克风</source>
+            <translation>沒有找到麥克風</translation>
         </message>
         <message>
             <source>重新检测</source>
@@ -1034,6 +1446,49 @@
         </message>
     </context>
     <context>
+        <name>WrapUpPanel</name>
+        <message>
+            <source>整理这次通话</source>
+            <translation>整理這次通話</translation>
+        </message>
+        <message>
+            <source>还剩 %1 秒</source>
+            <translation>還剩 %1 秒</translation>
+        </message>
+        <message>
+            <source>事项编号：%1</source>
+            <translation>事項編號：%1</translation>
+        </message>
+        <message>
+            <source>（未编号）</source>
+            <translation>（未編號）</translation>
+        </message>
+        <message>
+            <source>工作台重新启动过，这里看不到刚才那次通话。准备好了请点“结束整理”。</source>
+            <translation>工作台重新啟動過，這裡看不到剛才那次通話。準備好了請點「結束整理」。</translation>
+        </message>
+        <message>
+            <source>简要记录：村民问了什么，您怎么答复的，下一步怎么办</source>
+            <translation>簡要記錄：村民問了什麼，您怎麼答覆的，下一步怎麼辦</translation>
+        </message>
+        <message>
+            <source>正在保存…</source>
+            <translation>正在儲存…</translation>
+        </message>
+        <message>
+            <source>记录已保存到这件事项</source>
+            <translation>記錄已儲存到這件事項</translation>
+        </message>
+        <message>
+            <source>保存记录</source>
+            <translation>儲存記錄</translation>
+        </message>
+        <message>
+            <source>结束整理</source>
+            <translation>結束整理</translation>
+        </message>
+    </context>
+    <context>
         <name>access</name>
         <message>
             <source>朗读功能暂时不能用。</source>
@@ -1042,6 +1497,81 @@
         <message>
             <source>朗读没有声音：喇叭没有接好，请告诉工作人员。</source>
             <translation>朗讀沒有聲音：喇叭沒有接好，請告訴工作人員。</translation>
+        </message>
+    </context>
+    <context>
+        <name>call_topics</name>
+        <message>
+            <source>婚姻家庭</source>
+            <translation>婚姻家庭</translation>
+        </message>
+        <message>
+            <source>农民工欠薪</source>
+            <translation>農民工欠薪</translation>
+        </message>
+        <message>
+            <source>劳动争议</source>
+            <translation>勞動爭議</translation>
+        </message>
+        <message>
+            <source>交通事故</source>
+            <translation>交通事故</translation>
+        </message>
+        <message>
+            <source>借贷合同</source>
+            <translation>借貸合同</translation>
+        </message>
+        <message>
+            <source>土地承包</source>
+            <translation>土地承包</translation>
+        </message>
+        <message>
+            <source>房产物业</source>
+            <translation>房產物業</translation>
+        </message>
+        <message>
+            <source>继承赡养</source>
+            <translation>繼承贍養</translation>
+        </message>
+        <message>
+            <source>刑事</source>
+            <translation>刑事</translation>
+        </message>
+        <message>
+            <source>其他</source>
+            <translation>其他</translation>
+        </message>
+        <message>
+            <source>不知道</source>
+            <translation>不知道</translation>
+        </message>
+        <message>
+            <source>优先接听</source>
+            <translation>優先接聽</translation>
+        </message>
+        <message>
+            <source>工伤、欠薪</source>
+            <translation>工傷、欠薪</translation>
+        </message>
+        <message>
+            <source>一般咨询</source>
+            <translation>一般諮詢</translation>
+        </message>
+        <message>
+            <source>请先输入您的电话号码。</source>
+            <translation>請先輸入您的電話號碼。</translation>
+        </message>
+        <message>
+            <source>手机号码是1开头的11位数字，请再核对一下。</source>
+            <translation>手機號碼是1開頭的11位數字，請再核對一下。</translation>
+        </message>
+        <message>
+            <source>座机号码请带上区号，比如 0371 12345678，请再核对一下。</source>
+            <translation>座機號碼請帶上區號，比如 0371 12345678，請再核對一下。</translation>
+        </message>
+        <message>
+            <source>号码不对：手机号码是1开头的11位数字；座机请先输区号，比如 0371 12345678。</source>
+            <translation>號碼不對：手機號碼是1開頭的11位數字；座機請先輸區號，比如 0371 12345678。</translation>
         </message>
     </context>
     <context>
@@ -1152,6 +1682,53 @@
         </message>
     </context>
     <context>
+        <name>incall</name>
+        <message>
+            <source>常见问题</source>
+            <translation>常見問題</translation>
+        </message>
+        <message>
+            <source>法条</source>
+            <translation>法條</translation>
+        </message>
+        <message>
+            <source>已推送到村民屏幕：%1</source>
+            <translation>已推送到村民螢幕：%1</translation>
+        </message>
+        <message>
+            <source>已把表格推送给村民：%1</source>
+            <translation>已把表格推送給村民：%1</translation>
+        </message>
+        <message>
+            <source>打开表格</source>
+            <translation>打開表格</translation>
+        </message>
+        <message>
+            <source>再看律师发的内容</source>
+            <translation>再看律師發的內容</translation>
+        </message>
+        <message>
+            <source>还有%1项没有填好，请看红字。</source>
+            <translation>還有%1項沒有填好，請看紅字。</translation>
+        </message>
+        <message>
+            <source>有的内容刚被改过，请再看一遍后确认。</source>
+            <translation>有的內容剛被改過，請再看一遍後確認。</translation>
+        </message>
+        <message>
+            <source>没有保存成功，您填的内容还在。请再点一次“确认提交”。</source>
+            <translation>沒有保存成功，您填的內容還在。請再點一次「確認提交」。</translation>
+        </message>
+        <message>
+            <source>律师给您看的法律条文</source>
+            <translation>律師給您看的法律條文</translation>
+        </message>
+        <message>
+            <source>律师给您看的解答</source>
+            <translation>律師給您看的解答</translation>
+        </message>
+    </context>
+    <context>
         <name>selftest</name>
         <message>
             <source>正在检测…</source>
@@ -1258,6 +1835,10 @@
         <message>
             <source>请填写用户名和密码。</source>
             <translation>請填寫用戶名和密碼。</translation>
+        </message>
+        <message>
+            <source>记录太长了，请写短一些（最多 2000 字）。</source>
+            <translation>記錄太長了，請寫短一些（最多 2000 字）。</translation>
         </message>
     </context>
 </TS>
