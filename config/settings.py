@@ -76,6 +76,9 @@ class ServerSettings:
     )
     log_level: str = "INFO"
     recording_enabled: bool = False  # the centre records calls (both sides must still agree on screen)
+    redis_url: str = ""  # with storage = postgresql: cluster mode (several nodes, one service); "" = one node
+    node_id: str = ""  # this node's name in the cluster; "" = hostname-pid
+    lease_ttl_s: float = 3.0  # a dead node's centre queues and clients pass on within about this
 
 
 @dataclass

@@ -19,6 +19,7 @@ from config.loader import ConfigError, build_parser, load_settings
 from config.settings import ServerSettings
 from server.app import PathOnlyAccessLogger, create_app, open_storage
 from server.auth import register_kiosk, register_lawyer
+from server.cluster.startup import cluster_mode, cluster_settings_problem, redis_problem
 from server.console.cli import CONSOLE_COMMANDS, add_console_commands, run_console_command
 from server.roster_cli import ROSTER_COMMANDS, add_roster_commands, run_roster_command
 from server.storage import Storage
@@ -142,7 +143,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if args.command in (None, "run"):
+        problem = cluster_settings_problem(settings)
+        if problem:
+            print(f"settings error: {problem}", file=sys.stderr)
+            return 2
         problem = asyncio.run(database_problem(settings))
+        if not problem and cluster_mode(settings):
+            problem = asyncio.run(redis_problem(settings))
         if problem:
             print(problem, file=sys.stderr)
             return 1

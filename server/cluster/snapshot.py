@@ -114,7 +114,9 @@ def restore_pool(pool: Pool, fields: Mapping[str, str]) -> Pool:
     pool.kiosks.clear()
     pool.lawyers.clear()
     for name, raw in sorted(fields.items()):
-        kind, _, _ = name.partition(":")
+        kind, sep, _ = name.partition(":")
+        if not sep:
+            continue  # meta, or the owner's own fields
         data = json.loads(raw)
         if kind == "call":
             call = _call_from(data)
@@ -138,9 +140,12 @@ class Journal:
     def __init__(self, written: Mapping[str, str] | None = None) -> None:
         self._written: dict[str, str] = dict(written or {})
 
-    def changes(self, pool: Pool) -> tuple[dict[str, str], list[str]]:
-        """(fields to set, fields to delete) since the last call; the journal then counts them written."""
-        now = pool_fields(pool)
+    def changes(self, pool: Pool, extra: Mapping[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
+        """(fields to set, fields to delete) since the last call; the journal then counts them written.
+
+        `extra` fields (the owner's inbox cursor) are stored alongside the pool's in the same write.
+        """
+        now = {**pool_fields(pool), **(extra or {})}
         changed = {k: v for k, v in now.items() if self._written.get(k) != v}
         removed = sorted(k for k in self._written if k not in now)
         self._written = now

@@ -1,0 +1,124 @@
+"""Cluster mode with a real PostgreSQL, a real Redis and two server nodes: a kiosk on one node calls
+a lawyer on the other; a node that cannot reach Redis says so and exits non-zero."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import subprocess
+import sys
+
+import pytest
+from redis.asyncio import Redis
+
+from config.settings import StorageKind
+from protocol.messages import Accept, Answer, CallAccepted, CallQueued, CallRequest, Hangup, Offer, Ring
+from server.cluster.node import ClusterHub
+from tests.server_helpers import fresh_postgres_database, running_server, server_settings
+from tests.test_server_calls import ANSWER_SDP, OFFER_SDP
+from tools.pgserver import PostgresServer, PostgresUnavailableError
+from tools.redisserver import RedisServer, RedisUnavailableError
+
+pytest.importorskip("asyncpg")
+DATABASES = (f"cluster{n}" for n in itertools.count(1))
+
+
+@pytest.fixture(scope="module")
+def engines():
+    """A private PostgreSQL and Redis for the module."""
+    try:
+        pg, redis = PostgresServer(), RedisServer()
+    except (PostgresUnavailableError, RedisUnavailableError) as exc:
+        pytest.skip(str(exc))
+    pg.start()
+    redis.start()
+    yield pg, redis
+    redis.stop()
+    pg.stop()
+
+
+@pytest.fixture
+async def cluster_settings(engines, tmp_path):
+    """Settings for nodes of one fresh cluster (new database, empty Redis)."""
+    pg, redis = engines
+    database_url = await fresh_postgres_database(pg.port, pg.user, next(DATABASES))
+    client = Redis.from_url(redis.url)
+    await client.flushdb()
+    await client.aclose()
+
+    def node(name: str):
+        return server_settings(
+            tmp_path,
+            storage=StorageKind.POSTGRESQL,
+            database_url=database_url,
+            redis_url=redis.url,
+            node_id=name,
+            lease_ttl_s=1.5,
+            data_key="ZmFrZS1rZXktZm9yLXRlc3RzLW9ubHktMzJieXRlcyE=",
+        )
+
+    return node
+
+
+async def test_a_kiosk_on_one_node_calls_a_lawyer_on_another(cluster_settings):
+    async with running_server(cluster_settings("a")) as a, running_server(cluster_settings("b")) as b:
+        hub_a, hub_b = a.hub, b.hub
+        assert isinstance(hub_a, ClusterHub) and isinstance(hub_b, ClusterHub)
+        assert set(hub_a.owners) | set(hub_b.owners) == {"main"}
+        owner, other = (a, b) if "main" in hub_a.owners else (b, a)
+        desk = await other.lawyer_on_duty("wang", "王律师", "明理律师事务所")  # not on the owner
+        kiosk = await owner.kiosk("一号终端", "东村")
+
+        await kiosk.send(CallRequest(request_id="r1", topic="labour_wages"))
+        queued = await kiosk.expect(CallQueued)
+        assert queued.position == 1
+        ring = await desk.expect(Ring)
+        assert (ring.call_id, ring.kiosk_name, ring.village) == (queued.call_id, "一号终端", "东村")
+        await desk.send(Accept(queued.call_id))
+        to_kiosk = await kiosk.expect(CallAccepted)
+        assert (to_kiosk.peer_name, to_kiosk.peer_detail) == ("王律师", "明理律师事务所")
+        await desk.expect(CallAccepted)
+        await kiosk.send(Offer(queued.call_id, OFFER_SDP))
+        assert (await desk.expect(Offer)).sdp == OFFER_SDP
+        await desk.send(Answer(queued.call_id, ANSWER_SDP))
+        assert (await kiosk.expect(Answer)).sdp == ANSWER_SDP
+        await kiosk.send(Hangup(queued.call_id, "completed"))
+        assert (await desk.expect(Hangup)).reason == "completed"
+
+        owning = owner.hub
+        assert isinstance(owning, ClusterHub)
+        await owning.owners["main"].records_flushed()
+        record = await owner.storage.get_call(queued.call_id)
+        assert record is not None and record.outcome == "completed"
+        await kiosk.close()
+        await desk.close()
+        await asyncio.sleep(0)
+
+
+def test_a_node_that_cannot_reach_redis_says_so_and_exits(cluster_settings, tmp_path):
+    settings = cluster_settings("lonely")
+    unreachable = "redis://127.0.0.1:1/0"
+    command = [
+        sys.executable,
+        "-m",
+        "server",
+        "run",
+        "--set",
+        "storage=postgresql",
+        "--set",
+        f"database_url={settings.database_url}",
+        "--set",
+        f"redis_url={unreachable}",
+        "--set",
+        f"data_dir={tmp_path}",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert "无法连接 Redis (cannot reach Redis) redis://127.0.0.1:1/0" in done.stderr
+
+
+def test_cluster_mode_on_sqlite_is_refused_plainly():
+    command = [sys.executable, "-m", "server", "run", "--set", "redis_url=redis://127.0.0.1:6379/0"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert "cluster mode needs storage = postgresql" in done.stderr
