@@ -16,6 +16,7 @@ from protocol.messages import Accept, Answer, CallAccepted, CallQueued, CallRequ
 from server.cluster.node import ClusterHub
 from tests.server_helpers import fresh_postgres_database, running_server, server_settings
 from tests.test_server_calls import ANSWER_SDP, OFFER_SDP
+from tools.appdriver import python_env
 from tools.pgserver import PostgresServer, PostgresUnavailableError
 from tools.redisserver import RedisServer, RedisUnavailableError
 
@@ -112,13 +113,13 @@ def test_a_node_that_cannot_reach_redis_says_so_and_exits(cluster_settings, tmp_
         "--set",
         f"data_dir={tmp_path}",
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, env=python_env())
     assert done.returncode == 1
     assert "无法连接 Redis (cannot reach Redis) redis://127.0.0.1:1/0" in done.stderr
 
 
 def test_cluster_mode_on_sqlite_is_refused_plainly():
     command = [sys.executable, "-m", "server", "run", "--set", "redis_url=redis://127.0.0.1:6379/0"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, env=python_env())
     assert done.returncode == 2
     assert "cluster mode needs storage = postgresql" in done.stderr
