@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import os
@@ -127,16 +128,24 @@ class ClusterHub(Hub):
             centre = self.directory.centre_of(conn.role.value, conn.party_id)
             event |= {"role": conn.role.value, "id": conn.party_id}
             event.setdefault("conn", self._conn_ids.get(conn, ""))
-            try:
-                if event["kind"] == "join":
-                    presence = Presence(self.node_id, event["conn"], centre, conn.display_name, conn.detail)
-                    await self.membership.set_presence(conn.role.value, conn.party_id, presence)
-                body = json.dumps(event, ensure_ascii=False)
-                await self.redis.xadd(inbox_key(centre), {"e": body}, maxlen=INBOX_MAX_LEN, approximate=True)
-                if event["kind"] == "leave":
-                    await self.membership.clear_presence(conn.role.value, conn.party_id, event["conn"])
-            except Exception:
-                log.exception("could not pass %s's %s on to centre %s", conn.client_id, event["kind"], centre)
+            for attempt in itertools.count():
+                try:
+                    await self._relay(conn, centre, event)
+                    break
+                except Exception as exc:  # Redis restarting: keep the order and try again
+                    if attempt == 0:
+                        log.warning("%s waits for Redis: %s", conn.client_id, exc)
+                    await asyncio.sleep(min(2.0, 0.1 * (attempt + 1)))
+
+    async def _relay(self, conn: Connection, centre: str, event: dict[str, Any]) -> None:
+        """Presence first (so the owner finds the client), then the event on the centre's inbox."""
+        if event["kind"] == "join":
+            presence = Presence(self.node_id, event["conn"], centre, conn.display_name, conn.detail)
+            await self.membership.set_presence(conn.role.value, conn.party_id, presence)
+        body = json.dumps(event, ensure_ascii=False)
+        await self.redis.xadd(inbox_key(centre), {"e": body}, maxlen=INBOX_MAX_LEN, approximate=True)
+        if event["kind"] == "leave":
+            await self.membership.clear_presence(conn.role.value, conn.party_id, event["conn"])
 
     async def _deliver_loop(self, pubsub: Any) -> None:
         """Messages the owners publish for this node's clients."""
