@@ -5,6 +5,7 @@ reconnects to another node and keeps its place."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import signal
 import subprocess
 import sys
@@ -38,6 +39,7 @@ from tools.redisserver import RedisServer, RedisUnavailableError
 pytest.importorskip("asyncpg")
 DATA_KEY = "ZmFrZS1rZXktZm9yLXRlc3RzLW9ubHktMzJieXRlcyE="
 LEASE_TTL_S = 1.5
+DATABASES = (f"failover{n}" for n in itertools.count(1))
 
 
 class Node:
@@ -92,7 +94,7 @@ class Node:
 @pytest.fixture(scope="module")
 def engines():
     try:
-        pg, redis = PostgresServer(), RedisServer()
+        pg, redis = PostgresServer(), RedisServer(appendonly=True)
     except (PostgresUnavailableError, RedisUnavailableError) as exc:
         pytest.skip(str(exc))
     pg.start()
@@ -106,7 +108,7 @@ def engines():
 async def cluster(engines, tmp_path) -> AsyncIterator[tuple[dict[str, Node], str, Redis, dict[str, str]]]:
     """Three nodes sharing a fresh database; yields (nodes, database URL, redis, kiosk tokens)."""
     pg, redis_server = engines
-    database_url = await fresh_postgres_database(pg.port, pg.user, "failover")
+    database_url = await fresh_postgres_database(pg.port, pg.user, next(DATABASES))
     storage = Storage.open(database_url)
     await storage.migrate()
     tokens = {f"k{n}": (await register_kiosk(storage, f"{n}号终端", f"村{n}"))[1] for n in range(1, 5)}
@@ -206,4 +208,37 @@ async def test_killing_the_queue_owner_loses_no_call_and_answers_each_once(clust
         await storage.close()
         assert all(r is not None and r.outcome == "completed" and r.answered_at for r in records)
         for client in [desk, *kiosks.values()]:
+            await client.close()
+
+
+async def test_a_brief_redis_restart_loses_no_call(cluster, engines):
+    nodes, _, _, tokens = cluster
+    _, redis_server = engines
+    n1, n2 = nodes["n1"], nodes["n2"]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{n2.url}/api/login", json={"username": "wang", "password": "pw-123456"}
+        ) as response:
+            desk = await connect(http, n2, (await response.json())["token"])
+        await desk.expect(DutyState)
+        await desk.send(SetDuty(on_duty=True))
+        await desk.expect(DutyState)
+        k1, k2 = await connect(http, n1, tokens["k1"]), await connect(http, n1, tokens["k2"])
+        await k1.send(CallRequest(request_id="r1", topic="general"))
+        first = (await k1.expect(CallQueued)).call_id
+        assert (await desk.expect(Ring)).call_id == first
+
+        redis_server.restart(down_s=2 * LEASE_TTL_S)  # longer than leases and presence live
+        await k2.send(CallRequest(request_id="r2", topic="general"))  # asked while Redis restarts
+        second = (await k2.expect(CallQueued)).call_id
+
+        for call_id, kiosk in ((first, k1), (second, k2)):
+            if call_id == second:
+                assert (await desk.expect(Ring)).call_id == second
+            await desk.send(Accept(call_id))
+            await desk.expect(CallAccepted)
+            assert (await kiosk.expect(CallAccepted)).call_id == call_id
+            await desk.send(Hangup(call_id, "completed"))
+            await kiosk.expect(Hangup)
+        for client in (desk, k1, k2):
             await client.close()

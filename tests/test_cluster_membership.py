@@ -85,16 +85,25 @@ async def test_a_paused_owner_notices_it_lost_its_centre(redis):
 
 async def test_a_dead_nodes_clients_vanish_from_presence(redis):
     a, b = Membership(redis, "a", TTL_MS), Membership(redis, "b", TTL_MS)
+    lawyer_here = Presence("b", "conn-2", "main", "律师3", "律所")
     await a.set_presence("kiosk", 7, Presence("a", "conn-1", "main", "终端7", "东村"))
-    await b.set_presence("lawyer", 3, Presence("b", "conn-2", "main", "律师3", "律所"))
-    for _ in range(3):  # b keeps renewing its client; a is dead
+    await b.set_presence("lawyer", 3, lawyer_here)
+    for _ in range(4):  # b keeps renewing its client; a is dead
         await asyncio.sleep(TTL_MS / 2000)
-        await b.heartbeat([("lawyer", 3)])
-    await asyncio.sleep(TTL_MS / 2000)
-    await b.heartbeat([("lawyer", 3)])
+        await b.heartbeat([("lawyer", 3, lawyer_here)])
     kiosk, lawyer = await b.presences([("kiosk", 7), ("lawyer", 3)])
     assert kiosk is None
-    assert lawyer == Presence("b", "conn-2", "main", "律师3", "律所")
+    assert lawyer == lawyer_here
+    assert await b.nodes_alive(["a", "b"]) == [False, True]
+
+
+async def test_a_restarted_redis_gets_presence_back_at_the_next_heartbeat(redis):
+    b = Membership(redis, "b", 5000)
+    here = Presence("b", "conn-2", "main", "律师3", "律所")
+    await b.set_presence("lawyer", 3, here)
+    await redis.flushdb()  # Redis restarted without the entry
+    await b.heartbeat([("lawyer", 3, here)])
+    assert await b.presence("lawyer", 3) == here
 
 
 async def test_a_closed_connection_does_not_erase_a_newer_one(redis):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -31,14 +32,22 @@ def redis_server():
     server.stop()
 
 
-async def _next_for(pubsub, timeout_s: float):
-    """The next message published for the client node, decoded, or None."""
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while (left := deadline - asyncio.get_running_loop().time()) > 0:
-        item = await pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
-        if item is not None:  # None: nothing yet, or the subscription's own confirmation
-            return decode(json.loads(item["data"])["text"])
-    return None
+class NodeInbox:
+    """What centre owners send to the client node, read like the node does."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self.cursor = "0-0"
+
+    async def next(self, timeout_s: float):
+        """The next message for the client node, decoded, or None."""
+        stream: Any = {node_channel("client-node"): self.cursor}
+        found: Any = await self.redis.xread(stream, count=1, block=int(timeout_s * 1000))
+        if not found:
+            return None
+        entry_id, data = found[0][1][0]
+        self.cursor = entry_id
+        return decode(json.loads(data[b"b"])["text"])
 
 
 async def test_a_stale_owner_is_silenced_and_the_new_owner_answers_from_the_inbox(redis_server, tmp_path):
@@ -52,8 +61,7 @@ async def test_a_stale_owner_is_silenced_and_the_new_owner_answers_from_the_inbo
     await membership.set_presence(
         "kiosk", kiosk_id, Presence("client-node", "c1", "main", "一号终端", "东村")
     )
-    pubsub = redis.pubsub()
-    await pubsub.subscribe(node_channel("client-node"))
+    inbox = NodeInbox(redis)
     store = RedisQueueStore(redis)
     lost: list[str] = []
 
@@ -75,7 +83,7 @@ async def test_a_stale_owner_is_silenced_and_the_new_owner_answers_from_the_inbo
     await old.start()
     join = {"kind": "join", "role": "kiosk", "id": kiosk_id, "conn": "c1", "node": "client-node"}
     await redis.xadd(inbox_key("main"), {"e": json.dumps(join | {"name": "一号终端", "detail": "东村"})})
-    assert isinstance(await _next_for(pubsub, 10.0), Welcome)
+    assert isinstance(await inbox.next(10.0), Welcome)
 
     await asyncio.sleep(0.3)  # node-a froze past its lease; node-b takes the centre
     new_lease = Lease(redis, "main", "node-b")
@@ -88,15 +96,14 @@ async def test_a_stale_owner_is_silenced_and_the_new_owner_answers_from_the_inbo
             break
         await asyncio.sleep(0.05)
     assert old.stale and lost == ["main"]
-    assert await _next_for(pubsub, 0.5) is None  # nothing the stale owner decided went out
+    assert await inbox.next(0.5) is None  # nothing the stale owner decided went out
     await old.stop()
 
     new = owner(new_lease.token)
     await new.start()  # rebuilds the queue, then reads the inbox on from the stored cursor
-    answer = await _next_for(pubsub, 10.0)
+    answer = await inbox.next(10.0)
     assert isinstance(answer, NoLawyerAvailable) and answer.request_id == "r1"
     assert not new.stale
     await new.stop()
-    await pubsub.aclose()
     await redis.aclose()
     await storage.close()

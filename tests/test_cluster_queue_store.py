@@ -84,6 +84,7 @@ class StoredMixin(PoolMachine):
     def _write(self) -> None:
         changed, removed = self.journal.changes(self.pool)
         self._run(self.store.write(self.centre, self.token, changed, removed))
+        self.journal.confirm()
 
     def _take(self, actions: list[Action]) -> None:
         super()._take(actions)

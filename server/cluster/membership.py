@@ -51,13 +51,15 @@ class Membership:
         self.node_id = node_id
         self.ttl_ms = ttl_ms
 
-    async def heartbeat(self, clients: Iterable[tuple[str, int]] = ()) -> None:
-        """Say this node and its clients are still alive (one round trip)."""
+    async def heartbeat(self, clients: Iterable[tuple[str, int, Presence]] = ()) -> None:
+        """Say this node and its clients are alive (one round trip); rewrites entries a restarted
+        Redis lost."""
         pipe = self.redis.pipeline(transaction=False)
         pipe.set(f"node:{self.node_id}", "1", px=self.ttl_ms)
         pipe.sadd(NODES_KEY, self.node_id)
-        for role, party_id in clients:
-            pipe.pexpire(presence_key(role, party_id), self.ttl_ms)
+        for role, party_id, presence in clients:
+            value = json.dumps(asdict(presence), ensure_ascii=False)
+            pipe.set(presence_key(role, party_id), value, px=self.ttl_ms)
         await pipe.execute()
 
     async def leave_cluster(self) -> None:
@@ -86,6 +88,12 @@ class Membership:
         current = await self.presence(role, party_id)
         if current is not None and current.conn == conn:
             await self.redis.delete(presence_key(role, party_id))
+
+    async def nodes_alive(self, nodes: list[str]) -> list[bool]:
+        """Whether each node's heartbeat is current (one round trip)."""
+        if not nodes:
+            return []
+        return [a is not None for a in await self.redis.mget([f"node:{n}" for n in nodes])]
 
     async def presence(self, role: str, party_id: int) -> Presence | None:
         """Where a client is connected now, or None."""

@@ -1,7 +1,7 @@
 """One node of a cluster: its own clients' sockets, the centre queues it owns, and the Redis links.
 
 A client's WebSocket may land on any node. The node tells the owner of the client's centre what the
-client does (stream `inbox:<centre>`) and delivers what the owner publishes for it (`to-node:<id>`).
+client does (stream `inbox:<centre>`) and delivers what the owner sends it (stream `to-node:<id>`).
 """
 
 from __future__ import annotations
@@ -65,10 +65,10 @@ class ClusterHub(Hub):
         """Join the cluster: centre directory, heartbeat, leases, relays."""
         await self.directory.create_tables()
         await self.directory.reload()
-        pubsub = self.redis.pubsub()
-        await pubsub.subscribe(node_channel(self.node_id))
+        last: Any = await self.redis.xrevrange(node_channel(self.node_id), count=1)
+        cursor = _text(last[0][0]) if last else "0-0"  # only what is added from now on is for our clients
         self._tasks = [
-            asyncio.create_task(self._deliver_loop(pubsub), name="cluster-deliver"),
+            asyncio.create_task(self._deliver_loop(cursor), name="cluster-deliver"),
             asyncio.create_task(self._events_loop(), name="cluster-events"),
             asyncio.create_task(self._tick_loop(), name="cluster-tick"),
         ]
@@ -137,6 +137,10 @@ class ClusterHub(Hub):
                         log.warning("%s waits for Redis: %s", conn.client_id, exc)
                     await asyncio.sleep(min(2.0, 0.1 * (attempt + 1)))
 
+    def _presence(self, conn: Connection) -> Presence:
+        centre = self.directory.centre_of(conn.role.value, conn.party_id)
+        return Presence(self.node_id, self._conn_ids.get(conn, ""), centre, conn.display_name, conn.detail)
+
     async def _relay(self, conn: Connection, centre: str, event: dict[str, Any]) -> None:
         """Presence first (so the owner finds the client), then the event on the centre's inbox."""
         if event["kind"] == "join":
@@ -147,28 +151,34 @@ class ClusterHub(Hub):
         if event["kind"] == "leave":
             await self.membership.clear_presence(conn.role.value, conn.party_id, event["conn"])
 
-    async def _deliver_loop(self, pubsub: Any) -> None:
-        """Messages the owners publish for this node's clients."""
+    async def _deliver_loop(self, cursor: str) -> None:
+        """Messages the owners add for this node's clients, read on from `cursor` even after a
+        Redis restart."""
+        key = node_channel(self.node_id)
         while True:
             try:
-                item = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                batches: Any = await self.redis.xread({key: cursor}, count=500, block=1000)
             except Exception:
-                log.exception("the node channel failed; resubscribing")
+                log.exception("reading this node's messages failed; retrying")
                 await asyncio.sleep(0.5)
-                with contextlib.suppress(Exception):
-                    await pubsub.subscribe(node_channel(self.node_id))
                 continue
-            if item is None:
-                continue
-            body = json.loads(item["data"])
-            conn = self._local.get(body["conn"])
-            if conn is None:
-                continue
-            if "close" in body:
-                self.leave(conn)
-                conn.close_soon(int(body["close"]), str(body["reason"]))
-            else:
-                conn.send(decode(body["text"], MAX_RELAYED_BYTES))
+            for _stream, entries in batches or []:
+                for entry_id, data in entries:
+                    cursor = _text(entry_id)
+                    try:
+                        self._deliver(json.loads(data[b"b"]))
+                    except Exception:
+                        log.exception("a message from a centre owner could not be delivered")
+
+    def _deliver(self, body: dict[str, Any]) -> None:
+        conn = self._local.get(body["conn"])
+        if conn is None:
+            return
+        if "close" in body:
+            self.leave(conn)
+            conn.close_soon(int(body["close"]), str(body["reason"]))
+        else:
+            conn.send(decode(body["text"], MAX_RELAYED_BYTES))
 
     # ---- leases and heartbeats -------------------------------------------------------------------
 
@@ -184,7 +194,9 @@ class ClusterHub(Hub):
 
     async def _tick(self, count: int) -> None:
         """Heartbeat, renew and take leases, start and stop owners accordingly."""
-        await self.membership.heartbeat([(c.role.value, c.party_id) for c in self._local.values()])
+        await self.membership.heartbeat(
+            [(c.role.value, c.party_id, self._presence(c)) for c in list(self._local.values())]
+        )
         if count % DIRECTORY_RELOAD_TICKS == 0:
             await self.directory.reload()
         live = await self.membership.live_nodes()
@@ -222,3 +234,7 @@ class ClusterHub(Hub):
             owner.stale = True
             await owner.stop()
             log.info("no longer owning centre %s", centre)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

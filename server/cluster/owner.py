@@ -2,8 +2,8 @@
 
 Clients' events arrive on the Redis stream `inbox:<centre>` (so none is lost while the queue changes
 hands); the owner applies them to a Hub whose connections are `RemoteConnection`s, writes the queue
-state and the stream cursor in one fenced write, and only then publishes what clients must hear to
-`to-node:<node>`. A new owner rebuilds the pool from the store and reads on from the cursor.
+state and the stream cursor in one fenced write, and only then adds what clients must hear to the
+stream `to-node:<node>`. A new owner rebuilds the pool from the store and reads on from the cursor.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from redis.asyncio import Redis
@@ -29,8 +30,11 @@ from server.storage import Storage
 log = logging.getLogger(__name__)
 
 CURSOR = "cursor"  # store field: the last inbox entry applied
+CONN_PREFIX = "conn:"  # store fields conn:<role>:<id>: where each client's socket is (a Presence)
 INBOX_BATCH = 200
 INBOX_BLOCK_MS = 500
+OUTBOX_MAX_LEN = 10_000  # messages kept per node stream (approximate trim)
+NODE_STREAM_KEEP_MS = 3_600_000
 MAX_RELAYED_BYTES = 4 * 1024 * 1024  # messages from the owner are ours: only a sanity bound
 
 Outbox = list[tuple[str, dict[str, Any]]]  # (node, body) in the order they must go out
@@ -42,7 +46,8 @@ def inbox_key(centre: str) -> str:
 
 
 def node_channel(node: str) -> str:
-    """The pub/sub channel of messages for one node's clients."""
+    """The Redis stream of messages for one node's clients (a stream, unlike pub/sub, keeps what
+    was sent while the node's link to Redis was down)."""
     return f"to-node:{node}"
 
 
@@ -115,7 +120,7 @@ class CentreOwner(Hub):
         if fields:
             restore_pool(self.pool, fields)
         self.journal = Journal(fields)
-        await self._reattach()
+        await self._reattach(fields)
         await super().start()
         self._tasks += [
             asyncio.create_task(self._inbox_loop(), name=f"inbox-{self.centre}"),
@@ -138,7 +143,7 @@ class CentreOwner(Hub):
         async with self._flush_lock:
             if self.stale:
                 return
-            changed, removed = self.journal.changes(self.pool, {CURSOR: self.cursor})
+            changed, removed = self.journal.changes(self.pool, self._own_fields())
             out, self.outbox[:] = list(self.outbox), []
             try:
                 await self.store.write(self.centre, self.token, changed, removed)
@@ -147,11 +152,33 @@ class CentreOwner(Hub):
                 log.warning("centre %s has a newer owner; this node stops serving it", self.centre)
                 self._on_stale(self.centre)
                 return
+            except Exception:
+                self.outbox[:0] = out  # Redis away: nothing went out; the next flush sends it all
+                raise
+            self.journal.confirm()
             if out:
-                pipe = self.redis.pipeline(transaction=False)
-                for node, body in out:
-                    pipe.publish(node_channel(node), json.dumps(body, ensure_ascii=False))
-                await pipe.execute()
+                try:
+                    pipe = self.redis.pipeline(transaction=False)
+                    for node, body in out:
+                        text = json.dumps(body, ensure_ascii=False)
+                        pipe.xadd(node_channel(node), {"b": text}, maxlen=OUTBOX_MAX_LEN, approximate=True)
+                    for node in {node for node, _ in out}:
+                        pipe.pexpire(node_channel(node), NODE_STREAM_KEEP_MS)  # a dead node's goes away
+                    await pipe.execute()
+                except Exception:
+                    self.outbox[:0] = out
+                    raise
+
+    def _own_fields(self) -> dict[str, str]:
+        """The inbox cursor and where each client's socket is, stored with the queue."""
+        fields = {CURSOR: self.cursor}
+        for conn in self.connections.values():
+            if isinstance(conn, RemoteConnection):
+                where = Presence(conn.node, conn.conn_id, self.centre, conn.display_name, conn.detail)
+                fields[f"{CONN_PREFIX}{conn.role.value}:{conn.party_id}"] = json.dumps(
+                    asdict(where), ensure_ascii=False
+                )
+        return fields
 
     async def _flush_loop(self) -> None:
         while not self.stale:
@@ -183,7 +210,11 @@ class CentreOwner(Hub):
                     except Exception:
                         log.exception("centre %s could not apply a client event", self.centre)
             if batches:
-                await self.flush()
+                try:
+                    await self.flush()
+                except Exception:
+                    log.exception("writing centre %s's queue failed; retrying", self.centre)
+                    self._dirty.set()  # the flush loop tries again; the cursor is stored with it
 
     def _apply(self, event: dict[str, Any]) -> None:
         """One client event from any node: a socket opened or closed, or a message arrived."""
@@ -203,33 +234,48 @@ class CentreOwner(Hub):
         else:
             self.handle(current, decode(event["text"], MAX_RELAYED_BYTES))
 
-    async def _reattach(self) -> None:
-        """After a takeover: clients the pool knows get their connection back, or leave if gone."""
+    async def _reattach(self, fields: dict[str, str]) -> None:
+        """After a takeover: clients the pool knows get their connection back from the store.
+
+        Those whose node is dead leave through the liveness check, like any dead node's clients.
+        """
         known = [(Role.KIOSK, k.kiosk_id) for k in self.pool.kiosks.values() if k.online]
         known += [(Role.LAWYER, lawyer_id) for lawyer_id in self.pool.lawyers]
-        found = await self.membership.presences([(role.value, pid) for role, pid in known])
         now = self.clock()
-        for (role, party_id), presence in zip(known, found, strict=True):
-            if presence is not None and presence.centre == self.centre:
-                conn = RemoteConnection(self.outbox, role, party_id, presence)
-                self.connections[(role, party_id)] = conn
+        for role, party_id in known:
+            stored = fields.get(f"{CONN_PREFIX}{role.value}:{party_id}")
+            if stored is not None:
+                where = Presence(**json.loads(stored))
+                self.connections[(role, party_id)] = RemoteConnection(self.outbox, role, party_id, where)
             elif role is Role.KIOSK:
                 self._perform(self.pool.kiosk_disconnected(party_id, now))
             else:
                 self._perform(self.pool.lawyer_disconnected(party_id, now))
 
     async def _liveness_loop(self) -> None:
-        """Clients whose presence expired (their node died) leave the pool within the lease time."""
+        """Clients of a node that stayed dead a whole lease time leave the pool (a Redis restart
+        that only delayed heartbeats does not count)."""
+        ttl_s = self.membership.ttl_ms / 1000
+        dead_since: dict[str, float] = {}
         while not self.stale:
-            await asyncio.sleep(self.membership.ttl_ms / 2000)
+            await asyncio.sleep(ttl_s / 2)
             conns = [c for c in self.connections.values() if isinstance(c, RemoteConnection)]
+            nodes = sorted({c.node for c in conns})
             try:
-                found = await self.membership.presences([(c.role.value, c.party_id) for c in conns])
+                alive = await self.membership.nodes_alive(nodes)
             except Exception:
-                log.exception("reading presence failed")
+                log.exception("reading node heartbeats failed")
                 continue
-            for conn, presence in zip(conns, found, strict=True):
-                if presence is None:
+            now = asyncio.get_running_loop().time()
+            dead_since = {node: since for node, since in dead_since.items() if node in nodes}
+            for node, up in zip(nodes, alive, strict=True):
+                if up:
+                    dead_since.pop(node, None)
+                else:
+                    dead_since.setdefault(node, now)
+            gone = {node for node, since in dead_since.items() if now - since >= ttl_s}
+            for conn in conns:
+                if conn.node in gone and self.connections.get((conn.role, conn.party_id)) is conn:
                     log.info("%s vanished with its node %s", conn.client_id, conn.node)
                     self.leave(conn)
 

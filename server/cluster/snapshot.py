@@ -139,14 +139,20 @@ class Journal:
 
     def __init__(self, written: Mapping[str, str] | None = None) -> None:
         self._written: dict[str, str] = dict(written or {})
+        self._pending: dict[str, str] | None = None
 
     def changes(self, pool: Pool, extra: Mapping[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
-        """(fields to set, fields to delete) since the last call; the journal then counts them written.
+        """(fields to set, fields to delete) since the last confirmed write; `confirm` once written.
 
         `extra` fields (the owner's inbox cursor) are stored alongside the pool's in the same write.
         """
         now = {**pool_fields(pool), **(extra or {})}
         changed = {k: v for k, v in now.items() if self._written.get(k) != v}
         removed = sorted(k for k in self._written if k not in now)
-        self._written = now
+        self._pending = now
         return changed, removed
+
+    def confirm(self) -> None:
+        """The changes last asked for are stored (a failed write is simply asked for again)."""
+        if self._pending is not None:
+            self._written, self._pending = self._pending, None
