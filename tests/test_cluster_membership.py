@@ -133,3 +133,26 @@ async def test_terminals_and_lawyers_belong_to_main_unless_assigned(tmp_path):
     with pytest.raises(ValueError):
         await directory.assign("lawyer", 1, "")
     await engine.dispose()
+
+
+def test_an_operator_puts_a_terminal_in_a_centre_from_the_command_line(tmp_path, capsys):
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from server.__main__ import main
+    from server.cluster.centres import CentreDirectory
+
+    database = tmp_path / "pool.sqlite3"
+    where = ["--set", f"database_url=sqlite+aiosqlite:///{database}", "--set", f"data_dir={tmp_path}"]
+    assert main(["set-centre", *where, "--kiosk", "4", "东县"]) == 0
+    assert "kiosk 4 is now in centre 东县" in capsys.readouterr().out
+    assert main(["set-centre", *where, "--lawyer", "2", ""]) == 1  # an empty name is refused plainly
+    assert "centre name must be 1..64 characters" in capsys.readouterr().err
+
+    async def centre_of_kiosk_4() -> str:
+        engine = create_async_engine(f"sqlite+aiosqlite:///{database}")
+        directory = CentreDirectory(engine)
+        await directory.reload()
+        await engine.dispose()
+        return directory.centre_of("kiosk", 4)
+
+    assert asyncio.run(centre_of_kiosk_4()) == "东县"

@@ -12,7 +12,20 @@ import pytest
 from redis.asyncio import Redis
 
 from config.settings import StorageKind
-from protocol.messages import Accept, Answer, CallAccepted, CallQueued, CallRequest, Hangup, Offer, Ring
+from protocol.messages import (
+    Accept,
+    Answer,
+    CallAccepted,
+    CallQueued,
+    CallRequest,
+    DutyState,
+    Hangup,
+    NoLawyerAvailable,
+    Offer,
+    Ring,
+    SetDuty,
+)
+from server.auth import register_kiosk
 from server.cluster.node import ClusterHub
 from tests.server_helpers import fresh_postgres_database, running_server, server_settings
 from tests.test_server_calls import ANSWER_SDP, OFFER_SDP
@@ -123,3 +136,38 @@ def test_cluster_mode_on_sqlite_is_refused_plainly():
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, env=python_env())
     assert done.returncode == 2
     assert "cluster mode needs storage = postgresql" in done.stderr
+
+
+async def test_each_centre_rings_only_its_own_lawyers(cluster_settings):
+    async with running_server(cluster_settings("a")) as a, running_server(cluster_settings("b")) as b:
+        hubs = [a.hub, b.hub]
+        assert all(isinstance(hub, ClusterHub) for hub in hubs)
+        east_desk_id = await a.add_lawyer("li", "李律师", "东城律所")
+        east_kiosk_id, east_kiosk_token = await register_kiosk(a.storage, "东县终端", "东村")
+        for hub in hubs:  # the directory of both nodes, as an operator's edit reaches them
+            assert isinstance(hub, ClusterHub)
+            await hub.directory.assign("lawyer", east_desk_id, "east")
+            await hub.directory.assign("kiosk", east_kiosk_id, "east")
+        owners: dict[str, str] = {}
+        for _ in range(100):
+            owners = {c: h.node_id for h in hubs if isinstance(h, ClusterHub) for c in h.owners}
+            if set(owners) == {"main", "east"}:
+                break
+            await asyncio.sleep(0.1)
+        assert set(owners) == {"main", "east"}
+
+        east_desk = await a.connect(await a.login("li"))
+        await east_desk.expect(DutyState)
+        await east_desk.send(SetDuty(on_duty=True))
+        await east_desk.expect(DutyState)
+        main_kiosk = await a.kiosk("一号终端", "西村")  # not assigned: the default centre
+        east_kiosk = await b.connect(east_kiosk_token)
+
+        await east_kiosk.send(CallRequest(request_id="e1", topic="general"))
+        east_call = (await east_kiosk.expect(CallQueued)).call_id
+        assert (await east_desk.expect(Ring)).call_id == east_call
+        await main_kiosk.send(CallRequest(request_id="m1", topic="general"))
+        told = await main_kiosk.expect(NoLawyerAvailable)  # east's free lawyer is not main's
+        assert told.reason == "nobody_on_duty"
+        for client in (east_desk, main_kiosk, east_kiosk):
+            await client.close()
