@@ -12,6 +12,7 @@ from aiohttp.abc import AbstractAccessLogger
 from config.settings import ServerSettings
 from server.auth import token_hash
 from server.cluster.startup import cluster_mode
+from server.cluster.status import cluster_view
 from server.console import setup_console
 from server.content_routes import mount_content_routes
 from server.crypto import DataCipher
@@ -58,6 +59,7 @@ def create_app(settings: ServerSettings) -> web.Application:
     app.add_routes(
         [web.get("/api/terminals", fleet), web.get("/readyz", readyz), web.get("/metrics", metrics)]
     )
+    app.add_routes([web.get("/api/cluster", cluster_view)])  # 404 unless in cluster mode
     setup_console(app)
     app.add_routes(desk_submission_routes())  # lawyers: list, open, change status (issue 5, desk)
     mount_terminal_health(app, _kiosk_of(app))

@@ -171,3 +171,26 @@ async def test_each_centre_rings_only_its_own_lawyers(cluster_settings):
         assert told.reason == "nobody_on_duty"
         for client in (east_desk, main_kiosk, east_kiosk):
             await client.close()
+
+
+async def test_the_cluster_page_shows_nodes_owners_clients_and_health(cluster_settings, tmp_path):
+    async with running_server(cluster_settings("a")) as a, running_server(cluster_settings("b")) as b:
+        kiosk = await b.kiosk("一号终端", "东村")
+        status: dict = {}
+        for _ in range(100):  # until both nodes' heartbeats carry the latest figures
+            async with a.http.get(f"{a.url}/api/cluster") as response:
+                assert response.status == 200
+                status = await response.json()
+            if set(status["nodes"]) == {"a", "b"} and status["nodes"]["b"]["clients"] == 1:
+                break
+            await asyncio.sleep(0.1)
+        assert (status["node"], status["redis"], status["database"]) == ("a", "ok", "ok")
+        assert set(status["nodes"]) == {"a", "b"} and status["nodes"]["b"]["clients"] == 1
+        owner = status["centres"]["main"]["owner"]
+        assert owner in {"a", "b"} and status["nodes"][owner]["owns"] == ["main"]
+        await kiosk.close()
+    async with (
+        running_server(server_settings(tmp_path)) as single,
+        single.http.get(f"{single.url}/api/cluster") as response,
+    ):
+        assert response.status == 404  # one node without Redis: no cluster to show

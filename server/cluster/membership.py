@@ -51,11 +51,15 @@ class Membership:
         self.node_id = node_id
         self.ttl_ms = ttl_ms
 
-    async def heartbeat(self, clients: Iterable[tuple[str, int, Presence]] = ()) -> None:
+    async def heartbeat(
+        self, clients: Iterable[tuple[str, int, Presence]] = (), owns: Iterable[str] = ()
+    ) -> None:
         """Say this node and its clients are alive (one round trip); rewrites entries a restarted
-        Redis lost."""
+        Redis lost. The node's entry also says how many clients it holds and which centres it owns."""
+        clients = list(clients)
+        about = json.dumps({"clients": len(clients), "owns": sorted(owns)}, ensure_ascii=False)
         pipe = self.redis.pipeline(transaction=False)
-        pipe.set(f"node:{self.node_id}", "1", px=self.ttl_ms)
+        pipe.set(f"node:{self.node_id}", about, px=self.ttl_ms)
         pipe.sadd(NODES_KEY, self.node_id)
         for role, party_id, presence in clients:
             value = json.dumps(asdict(presence), ensure_ascii=False)
@@ -88,6 +92,14 @@ class Membership:
         current = await self.presence(role, party_id)
         if current is not None and current.conn == conn:
             await self.redis.delete(presence_key(role, party_id))
+
+    async def node_reports(self) -> dict[str, dict[str, object]]:
+        """Each live node's last heartbeat: {"clients": n, "owns": [centres]}."""
+        members = sorted(_text(m) for m in await self.redis.smembers(NODES_KEY))
+        if not members:
+            return {}
+        raw = await self.redis.mget([f"node:{m}" for m in members])
+        return {m: json.loads(r) for m, r in zip(members, raw, strict=True) if r is not None}
 
     async def nodes_alive(self, nodes: list[str]) -> list[bool]:
         """Whether each node's heartbeat is current (one round trip)."""

@@ -195,7 +195,8 @@ class ClusterHub(Hub):
     async def _tick(self, count: int) -> None:
         """Heartbeat, renew and take leases, start and stop owners accordingly."""
         await self.membership.heartbeat(
-            [(c.role.value, c.party_id, self._presence(c)) for c in list(self._local.values())]
+            [(c.role.value, c.party_id, self._presence(c)) for c in list(self._local.values())],
+            owns=list(self.owners),
         )
         if count % DIRECTORY_RELOAD_TICKS == 0:
             await self.directory.reload()
