@@ -58,6 +58,7 @@ class ClusterHub(Hub):
         self.store = RedisQueueStore(redis)
         self.owners: dict[str, CentreOwner] = {}
         self._conn_ids: dict[Connection, str] = {}
+        self._centre_of: dict[Connection, str] = {}  # fixed at join: a socket's events go to one inbox
         self._local: dict[str, Connection] = {}
         self._events: asyncio.Queue[tuple[Connection, dict[str, Any]]] = asyncio.Queue()
 
@@ -98,6 +99,7 @@ class ClusterHub(Hub):
         """A client's socket opened here: say so to its centre's owner."""
         conn_id = uuid.uuid4().hex
         self._conn_ids[conn] = conn_id
+        self._centre_of[conn] = self.directory.centre_of(conn.role.value, conn.party_id)
         self._local[conn_id] = conn
         self.connections[(conn.role, conn.party_id)] = conn
         event = {"kind": "join", "node": self.node_id, "name": conn.display_name, "detail": conn.detail}
@@ -125,7 +127,9 @@ class ClusterHub(Hub):
         """Carry local clients' events to their owners' inboxes, one at a time, in order."""
         while True:
             conn, event = await self._events.get()
-            centre = self.directory.centre_of(conn.role.value, conn.party_id)
+            centre = self._centre_of[conn]
+            if event["kind"] == "leave":
+                del self._centre_of[conn]
             event |= {"role": conn.role.value, "id": conn.party_id}
             event.setdefault("conn", self._conn_ids.get(conn, ""))
             for attempt in itertools.count():
@@ -138,7 +142,7 @@ class ClusterHub(Hub):
                     await asyncio.sleep(min(2.0, 0.1 * (attempt + 1)))
 
     def _presence(self, conn: Connection) -> Presence:
-        centre = self.directory.centre_of(conn.role.value, conn.party_id)
+        centre = self._centre_of.get(conn, "")
         return Presence(self.node_id, self._conn_ids.get(conn, ""), centre, conn.display_name, conn.detail)
 
     async def _relay(self, conn: Connection, centre: str, event: dict[str, Any]) -> None:
