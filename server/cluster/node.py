@@ -236,7 +236,6 @@ class ClusterHub(Hub):
     async def _stop_owner(self, centre: str) -> None:
         owner = self.owners.pop(centre, None)
         if owner is not None:
-            owner.stale = True
             await owner.stop()
             log.info("no longer owning centre %s", centre)
 

@@ -131,6 +131,17 @@ class CentreOwner(Hub):
         rebuilt = len(self.pool.calls)
         log.info("owning centre %s (token %d, %d calls rebuilt)", self.centre, self.token, rebuilt)
 
+    async def stop(self) -> None:
+        """Stop serving the centre: its calls go on under the next owner, so none is ended here
+        (unlike a single server shutting down); records already queued are written."""
+        self.stale = True
+        await self.background_done()
+        for task in self._tasks:
+            if task.get_name() != "call-records":
+                task.cancel()
+        self._records.put_nowait(None)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
     async def close_all(self) -> None:
         """Client sockets belong to their nodes: nothing to close here."""
 

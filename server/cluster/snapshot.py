@@ -6,6 +6,7 @@ Fields: "meta" (queue order, round-robin counter, running means), "call:<id>", "
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from typing import Any, cast
@@ -18,35 +19,23 @@ from server.routing import Priority
 META = "meta"
 
 
+def _plain(obj: Any) -> dict[str, Any]:
+    """Every dataclass field as is (new fields are stored without changing this module)."""
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
 def _call_json(call: Call) -> dict[str, Any]:
-    return {
-        "call_id": call.call_id,
-        "kiosk_id": call.kiosk_id,
-        "request_id": call.request_id,
-        "topic": call.topic,
-        "requested_at": call.requested_at,
-        "wait_deadline": call.wait_deadline,
-        "tracking_number": call.tracking_number,
-        "village": call.village,
-        "priority": int(call.priority),
-        "state": call.state.value,
-        "lawyer_id": call.lawyer_id,
-        "ringing": sorted(call.ringing),
-        "offered_to": sorted(call.offered_to),
-        "held_until": call.held_until,
-        "notes": call.notes,
-        "rating": call.rating,
-        "ring_deadline": call.ring_deadline,
-        "first_ring_at": call.first_ring_at,
-        "answered_at": call.answered_at,
-        "ended_at": call.ended_at,
-        "outcome": call.outcome.value if call.outcome else None,
-        "ended_by": call.ended_by.value if call.ended_by else None,
-        "offer_sdp": call.offer_sdp,
-        "early_candidates": [encode(c) for c in call.early_candidates],
-        "tried": call.tried,
-        "stats": call.stats,
-    }
+    data = _plain(call)
+    data.update(
+        priority=int(call.priority),
+        state=call.state.value,
+        ringing=sorted(call.ringing),
+        offered_to=sorted(call.offered_to),
+        outcome=call.outcome.value if call.outcome else None,
+        ended_by=call.ended_by.value if call.ended_by else None,
+        early_candidates=[encode(c) for c in call.early_candidates],
+    )
+    return data
 
 
 def _call_from(data: dict[str, Any]) -> Call:
@@ -62,28 +51,11 @@ def _call_from(data: dict[str, Any]) -> Call:
 
 
 def _lawyer_json(lawyer: Lawyer) -> dict[str, Any]:
-    return {
-        "lawyer_id": lawyer.lawyer_id,
-        "display_name": lawyer.display_name,
-        "law_firm": lawyer.law_firm,
-        "state": lawyer.state.value,
-        "on_duty": lawyer.on_duty,
-        "idle_since": lawyer.idle_since,
-        "call_id": lawyer.call_id,
-        "last_offered": lawyer.last_offered,
-        "missed_in_row": lawyer.missed_in_row,
-        "wrap_up_until": lawyer.wrap_up_until,
-    }
+    return _plain(lawyer) | {"state": lawyer.state.value}
 
 
 def _kiosk_json(kiosk: Kiosk) -> dict[str, Any]:
-    return {
-        "kiosk_id": kiosk.kiosk_id,
-        "name": kiosk.name,
-        "village": kiosk.village,
-        "call_id": kiosk.call_id,
-        "online": kiosk.online,
-    }
+    return _plain(kiosk)
 
 
 def pool_fields(pool: Pool) -> dict[str, str]:
