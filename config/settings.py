@@ -87,6 +87,9 @@ class ServerSettings:
     recording_max_mb: int = 300  # a recording stops at this size (about 2 h); the server refuses more
     drain_timeout_s: float = 8.0  # SIGTERM: calls in progress get this long before their sockets close
     restart_grace_s: float = 60.0  # after a restart, waiting kiosks have this long to take their place back
+    redis_url: str = ""  # with storage = postgresql: cluster mode (several nodes, one service); "" = one node
+    node_id: str = ""  # this node's name in the cluster; "" = hostname-pid
+    lease_ttl_s: float = 3.0  # a dead node's centre queues and clients pass on within about this
 
 
 @dataclass

@@ -18,6 +18,8 @@ from config.loader import ConfigError, build_parser, load_settings
 from config.settings import ServerSettings
 from server.app import PathOnlyAccessLogger, create_app, open_storage
 from server.auth import register_kiosk, register_lawyer
+from server.cluster.centres import CentreDirectory
+from server.cluster.startup import cluster_mode, cluster_settings_problem, redis_problem
 from server.console.cli import CONSOLE_COMMANDS, add_console_commands, run_console_command
 from server.drain import serve
 from server.roster_cli import ROSTER_COMMANDS, add_roster_commands, run_roster_command
@@ -49,7 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     push.add_argument("--terminal", type=int, required=True, help="terminal id")
     push.add_argument("values", nargs="+", metavar="KEY=VALUE", help="e.g. hotline=0951-12348")
     fleet = commands.add_parser("terminals", help="list terminals and what is wrong with them")
-    fleet_commands = (code, push, fleet)
+    centre = commands.add_parser("set-centre", help="put a terminal or lawyer in a legal-aid centre")
+    member = centre.add_mutually_exclusive_group(required=True)
+    member.add_argument("--kiosk", type=int, help="terminal id")
+    member.add_argument("--lawyer", type=int, help="lawyer id")
+    centre.add_argument("centre", help="the centre's name (default centre: main)")
+    fleet_commands = (code, push, fleet, centre)
     for command in (run, init_db, migrate, lawyer, kiosk, *roster_commands, *fleet_commands):
         command.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         command.add_argument("--set", action="append", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -79,6 +86,12 @@ async def _with_storage(settings: ServerSettings, args: argparse.Namespace) -> i
             kiosk_id, token = await register_kiosk(storage, args.name, args.village, args.token)
             print(f"kiosk added (id {kiosk_id}); its token, shown only now:", file=sys.stderr)
             print(token)
+        elif args.command == "set-centre":
+            directory = CentreDirectory(storage.engine)
+            await directory.create_tables()
+            role, party_id = ("kiosk", args.kiosk) if args.kiosk is not None else ("lawyer", args.lawyer)
+            await directory.assign(role, party_id, args.centre)
+            print(f"{role} {party_id} is now in centre {args.centre}")
         elif args.command in FLEET_COMMANDS:
             await terminal_command(storage, settings, args)
     except ValueError as exc:
@@ -142,7 +155,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if args.command in (None, "run"):
+        problem = cluster_settings_problem(settings)
+        if problem:
+            print(f"settings error: {problem}", file=sys.stderr)
+            return 2
         problem = asyncio.run(database_problem(settings))
+        if not problem and cluster_mode(settings):
+            problem = asyncio.run(redis_problem(settings))
         if problem:
             print(problem, file=sys.stderr)
             return 1

@@ -11,6 +11,8 @@ from aiohttp.abc import AbstractAccessLogger
 
 from config.settings import ServerSettings
 from server.auth import token_hash
+from server.cluster.startup import cluster_mode
+from server.cluster.status import cluster_view
 from server.console import setup_console
 from server.content_routes import mount_content_routes
 from server.crypto import DataCipher
@@ -60,6 +62,7 @@ def create_app(settings: ServerSettings) -> web.Application:
     app.add_routes(
         [web.get("/api/terminals", fleet), web.get("/readyz", readyz), web.get("/metrics", metrics)]
     )
+    app.add_routes([web.get("/api/cluster", cluster_view)])  # 404 unless in cluster mode
     setup_console(app)
     app.add_routes(desk_submission_routes())  # lawyers: list, open, change status (issue 5, desk)
     mount_terminal_health(app, _kiosk_of(app))
@@ -108,7 +111,21 @@ async def _storage_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _hub_ctx(app: web.Application) -> AsyncIterator[None]:
-    hub = Hub(app[SETTINGS], app[STORAGE])
+    settings = app[SETTINGS]
+    if cluster_mode(settings):  # several nodes, one service (server/cluster)
+        from redis.asyncio import Redis
+
+        from server.cluster.node import ClusterHub
+
+        redis = Redis.from_url(settings.redis_url)
+        cluster_hub = ClusterHub(settings, app[STORAGE], redis)
+        await cluster_hub.start()
+        app[HUB] = cluster_hub
+        yield
+        await cluster_hub.stop()
+        await redis.aclose()
+        return
+    hub = Hub(settings, app[STORAGE])
     await hub.start()
     app[HUB] = hub
     yield

@@ -19,13 +19,14 @@ class RedisUnavailableError(RuntimeError):
 class RedisServer:
     """redis-server --port PORT --bind 127.0.0.1 --save '' in a temp dir."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, appendonly: bool = False) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RedisUnavailableError("redis-server not installed: apt-get install redis-server")
         self.binary = binary
         self.port = port or free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="redis-"))
+        self.appendonly = appendonly  # persist every write (AOF) so a restart keeps the data
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -46,6 +47,8 @@ class RedisServer:
                 "",
                 "--dir",
                 str(self.dir),
+                "--appendonly",
+                "yes" if self.appendonly else "no",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -60,6 +63,14 @@ class RedisServer:
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError("redis-server did not start in time")
+
+    def restart(self, down_s: float = 0.0) -> None:
+        """Stop the server (it saves its AOF), stay down a while, start it again on the same port."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        time.sleep(down_s)
+        self.start()
 
     def stop(self) -> None:
         """Stop it and remove its files."""

@@ -1,0 +1,123 @@
+"""Which nodes are alive, which node owns which centre (rendezvous hashing), who is online where.
+
+Every node renews `node:<id>` (SET PX) and is listed in the set `nodes`; a node whose key expired is
+dead. Each client's presence is `presence:<role>:<id>` = its node, connection and centre, renewed by
+its node, so a dead node's clients vanish from Redis when their keys expire (seconds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from redis.asyncio import Redis
+
+NODES_KEY = "nodes"
+
+
+def rendezvous_owner(centre: str, nodes: Iterable[str]) -> str | None:
+    """The node that should own a centre: highest hash of (node, centre); None without nodes."""
+    best: tuple[bytes, str] | None = None
+    for node in nodes:
+        score = hashlib.sha256(f"{node}|{centre}".encode()).digest()
+        if best is None or score > best[0]:
+            best = (score, node)
+    return None if best is None else best[1]
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Where one client's WebSocket is: node, connection id, centre, and how it is shown."""
+
+    node: str
+    conn: str
+    centre: str
+    name: str
+    detail: str
+
+
+def presence_key(role: str, party_id: int) -> str:
+    """The Redis key of one client's presence."""
+    return f"presence:{role}:{party_id}"
+
+
+class Membership:
+    """One node's view of the cluster's live nodes and clients, kept in Redis with expiry."""
+
+    def __init__(self, redis: Redis, node_id: str, ttl_ms: int) -> None:
+        self.redis = redis
+        self.node_id = node_id
+        self.ttl_ms = ttl_ms
+
+    async def heartbeat(
+        self, clients: Iterable[tuple[str, int, Presence]] = (), owns: Iterable[str] = ()
+    ) -> None:
+        """Say this node and its clients are alive (one round trip); rewrites entries a restarted
+        Redis lost. The node's entry also says how many clients it holds and which centres it owns."""
+        clients = list(clients)
+        about = json.dumps({"clients": len(clients), "owns": sorted(owns)}, ensure_ascii=False)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(f"node:{self.node_id}", about, px=self.ttl_ms)
+        pipe.sadd(NODES_KEY, self.node_id)
+        for role, party_id, presence in clients:
+            value = json.dumps(asdict(presence), ensure_ascii=False)
+            pipe.set(presence_key(role, party_id), value, px=self.ttl_ms)
+        await pipe.execute()
+
+    async def leave_cluster(self) -> None:
+        """This node stops (gracefully): it is no longer counted as alive."""
+        await self.redis.delete(f"node:{self.node_id}")
+        await self.redis.srem(NODES_KEY, self.node_id)
+
+    async def live_nodes(self) -> list[str]:
+        """Nodes whose heartbeat has not expired, sorted; dead ones are dropped from the list."""
+        members = sorted(_text(m) for m in await self.redis.smembers(NODES_KEY))
+        if not members:
+            return []
+        alive = await self.redis.mget([f"node:{m}" for m in members])
+        dead = [m for m, a in zip(members, alive, strict=True) if a is None]
+        if dead:
+            await self.redis.srem(NODES_KEY, *dead)
+        return [m for m, a in zip(members, alive, strict=True) if a is not None]
+
+    async def set_presence(self, role: str, party_id: int, presence: Presence) -> None:
+        """A client's WebSocket opened on this node."""
+        value = json.dumps(asdict(presence), ensure_ascii=False)
+        await self.redis.set(presence_key(role, party_id), value, px=self.ttl_ms)
+
+    async def clear_presence(self, role: str, party_id: int, conn: str) -> None:
+        """A client's WebSocket closed; a newer connection elsewhere keeps its entry."""
+        current = await self.presence(role, party_id)
+        if current is not None and current.conn == conn:
+            await self.redis.delete(presence_key(role, party_id))
+
+    async def node_reports(self) -> dict[str, dict[str, object]]:
+        """Each live node's last heartbeat: {"clients": n, "owns": [centres]}."""
+        members = sorted(_text(m) for m in await self.redis.smembers(NODES_KEY))
+        if not members:
+            return {}
+        raw = await self.redis.mget([f"node:{m}" for m in members])
+        return {m: json.loads(r) for m, r in zip(members, raw, strict=True) if r is not None}
+
+    async def nodes_alive(self, nodes: list[str]) -> list[bool]:
+        """Whether each node's heartbeat is current (one round trip)."""
+        if not nodes:
+            return []
+        return [a is not None for a in await self.redis.mget([f"node:{n}" for n in nodes])]
+
+    async def presence(self, role: str, party_id: int) -> Presence | None:
+        """Where a client is connected now, or None."""
+        return (await self.presences([(role, party_id)]))[0]
+
+    async def presences(self, clients: list[tuple[str, int]]) -> list[Presence | None]:
+        """Presence of many clients in one round trip."""
+        if not clients:
+            return []
+        raw = await self.redis.mget([presence_key(role, pid) for role, pid in clients])
+        return [None if r is None else Presence(**json.loads(r)) for r in raw]
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

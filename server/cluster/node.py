@@ -1,0 +1,244 @@
+"""One node of a cluster: its own clients' sockets, the centre queues it owns, and the Redis links.
+
+A client's WebSocket may land on any node. The node tells the owner of the client's centre what the
+client does (stream `inbox:<centre>`) and delivers what the owner sends it (stream `to-node:<id>`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import logging
+import os
+import socket
+import uuid
+from typing import Any
+
+from redis.asyncio import Redis
+
+from config.settings import ServerSettings
+from protocol.messages import Message, decode, encode
+from server.cluster.centres import CentreDirectory
+from server.cluster.membership import Membership, Presence
+from server.cluster.owner import MAX_RELAYED_BYTES, CentreOwner, inbox_key, node_channel
+from server.cluster.ownership import Ownership
+from server.cluster.queue_store import RedisQueueStore
+from server.hub import Connection, Hub
+from server.storage import Storage
+
+log = logging.getLogger(__name__)
+
+DIRECTORY_RELOAD_TICKS = 20  # centre assignments edited elsewhere apply within this many ticks
+INBOX_MAX_LEN = 100_000  # entries kept per centre inbox (approximate trim)
+
+
+def default_node_id() -> str:
+    """hostname-pid: unique per process on a machine."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class ClusterHub(Hub):
+    """The hub of a node in cluster mode: local sockets here, queues wherever their owner is.
+
+    Attributes:
+        node_id: this node's name.
+        owners: centre -> the queue this node owns.
+    """
+
+    def __init__(self, settings: ServerSettings, storage: Storage, redis: Redis) -> None:
+        super().__init__(settings, storage)
+        self.redis = redis
+        self.node_id = settings.node_id or default_node_id()
+        ttl_ms = int(settings.lease_ttl_s * 1000)
+        self.membership = Membership(redis, self.node_id, ttl_ms)
+        self.ownership = Ownership(redis, self.node_id, ttl_ms)
+        self.directory = CentreDirectory(storage.engine)
+        self.store = RedisQueueStore(redis)
+        self.owners: dict[str, CentreOwner] = {}
+        self._conn_ids: dict[Connection, str] = {}
+        self._centre_of: dict[Connection, str] = {}  # fixed at join: a socket's events go to one inbox
+        self._local: dict[str, Connection] = {}
+        self._events: asyncio.Queue[tuple[Connection, dict[str, Any]]] = asyncio.Queue()
+
+    async def start(self) -> None:
+        """Join the cluster: centre directory, heartbeat, leases, relays."""
+        await self.directory.create_tables()
+        await self.directory.reload()
+        last: Any = await self.redis.xrevrange(node_channel(self.node_id), count=1)
+        cursor = _text(last[0][0]) if last else "0-0"  # only what is added from now on is for our clients
+        self._tasks = [
+            asyncio.create_task(self._deliver_loop(cursor), name="cluster-deliver"),
+            asyncio.create_task(self._events_loop(), name="cluster-events"),
+            asyncio.create_task(self._tick_loop(), name="cluster-tick"),
+        ]
+        await self._tick(0)
+
+    async def stop(self) -> None:
+        """Stop owning queues and relaying (sockets were closed before)."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for centre, owner in list(self.owners.items()):
+            with contextlib.suppress(Exception):
+                await owner.flush()  # the last word of a node stopping on purpose
+            await self._stop_owner(centre)
+        with contextlib.suppress(Exception):
+            await self.ownership.release_all()
+            await self.membership.leave_cluster()
+
+    async def reload_roster(self) -> None:
+        """Roster edits apply to the queues this node owns."""
+        for owner in list(self.owners.values()):
+            await owner.reload_roster()
+
+    # ---- local sockets ---------------------------------------------------------------------------
+
+    def join(self, conn: Connection) -> None:
+        """A client's socket opened here: say so to its centre's owner."""
+        conn_id = uuid.uuid4().hex
+        self._conn_ids[conn] = conn_id
+        self._centre_of[conn] = self.directory.centre_of(conn.role.value, conn.party_id)
+        self._local[conn_id] = conn
+        self.connections[(conn.role, conn.party_id)] = conn
+        event = {"kind": "join", "node": self.node_id, "name": conn.display_name, "detail": conn.detail}
+        self._events.put_nowait((conn, event))
+        log.info("%s connected", conn.client_id)
+
+    def leave(self, conn: Connection) -> None:
+        """A client's socket closed here."""
+        conn_id = self._conn_ids.pop(conn, None)
+        if conn_id is None:
+            return
+        self._local.pop(conn_id, None)
+        key = (conn.role, conn.party_id)
+        if self.connections.get(key) is conn:
+            del self.connections[key]
+        self._events.put_nowait((conn, {"kind": "leave", "conn": conn_id}))
+        log.info("%s disconnected", conn.client_id)
+
+    def handle(self, conn: Connection, message: Message) -> None:
+        """A client's message: on to its centre's owner, in order."""
+        if conn in self._conn_ids:
+            self._events.put_nowait((conn, {"kind": "msg", "text": encode(message)}))
+
+    async def _events_loop(self) -> None:
+        """Carry local clients' events to their owners' inboxes, one at a time, in order."""
+        while True:
+            conn, event = await self._events.get()
+            centre = self._centre_of[conn]
+            if event["kind"] == "leave":
+                del self._centre_of[conn]
+            event |= {"role": conn.role.value, "id": conn.party_id}
+            event.setdefault("conn", self._conn_ids.get(conn, ""))
+            for attempt in itertools.count():
+                try:
+                    await self._relay(conn, centre, event)
+                    break
+                except Exception as exc:  # Redis restarting: keep the order and try again
+                    if attempt == 0:
+                        log.warning("%s waits for Redis: %s", conn.client_id, exc)
+                    await asyncio.sleep(min(2.0, 0.1 * (attempt + 1)))
+
+    def _presence(self, conn: Connection) -> Presence:
+        centre = self._centre_of.get(conn, "")
+        return Presence(self.node_id, self._conn_ids.get(conn, ""), centre, conn.display_name, conn.detail)
+
+    async def _relay(self, conn: Connection, centre: str, event: dict[str, Any]) -> None:
+        """Presence first (so the owner finds the client), then the event on the centre's inbox."""
+        if event["kind"] == "join":
+            presence = Presence(self.node_id, event["conn"], centre, conn.display_name, conn.detail)
+            await self.membership.set_presence(conn.role.value, conn.party_id, presence)
+        body = json.dumps(event, ensure_ascii=False)
+        await self.redis.xadd(inbox_key(centre), {"e": body}, maxlen=INBOX_MAX_LEN, approximate=True)
+        if event["kind"] == "leave":
+            await self.membership.clear_presence(conn.role.value, conn.party_id, event["conn"])
+
+    async def _deliver_loop(self, cursor: str) -> None:
+        """Messages the owners add for this node's clients, read on from `cursor` even after a
+        Redis restart."""
+        key = node_channel(self.node_id)
+        while True:
+            try:
+                batches: Any = await self.redis.xread({key: cursor}, count=500, block=1000)
+            except Exception:
+                log.exception("reading this node's messages failed; retrying")
+                await asyncio.sleep(0.5)
+                continue
+            for _stream, entries in batches or []:
+                for entry_id, data in entries:
+                    cursor = _text(entry_id)
+                    try:
+                        self._deliver(json.loads(data[b"b"]))
+                    except Exception:
+                        log.exception("a message from a centre owner could not be delivered")
+
+    def _deliver(self, body: dict[str, Any]) -> None:
+        conn = self._local.get(body["conn"])
+        if conn is None:
+            return
+        if "close" in body:
+            self.leave(conn)
+            conn.close_soon(int(body["close"]), str(body["reason"]))
+        else:
+            conn.send(decode(body["text"], MAX_RELAYED_BYTES))
+
+    # ---- leases and heartbeats -------------------------------------------------------------------
+
+    async def _tick_loop(self) -> None:
+        count = 1
+        while True:
+            await asyncio.sleep(self.settings.lease_ttl_s / 3)
+            try:
+                await self._tick(count)
+            except Exception:
+                log.exception("cluster heartbeat failed (Redis unreachable?)")
+            count += 1
+
+    async def _tick(self, count: int) -> None:
+        """Heartbeat, renew and take leases, start and stop owners accordingly."""
+        await self.membership.heartbeat(
+            [(c.role.value, c.party_id, self._presence(c)) for c in list(self._local.values())],
+            owns=list(self.owners),
+        )
+        if count % DIRECTORY_RELOAD_TICKS == 0:
+            await self.directory.reload()
+        live = await self.membership.live_nodes()
+        gained, lost = await self.ownership.tick(self.directory.centres(), live)
+        for centre in lost + [c for c, o in self.owners.items() if o.stale]:
+            await self._stop_owner(centre)
+        for centre in gained:
+            await self._start_owner(centre)
+
+    async def _start_owner(self, centre: str) -> None:
+        owner = CentreOwner(
+            self.settings,
+            self.storage,
+            centre=centre,
+            token=self.ownership.token(centre),
+            redis=self.redis,
+            store=self.store,
+            membership=self.membership,
+            on_stale=self.ownership.lose,
+        )
+        self.owners[centre] = owner
+        try:
+            await owner.start()
+        except Exception:
+            log.exception("taking over centre %s failed; giving it up", centre)
+            await self._stop_owner(centre)
+            with contextlib.suppress(Exception):
+                lease = self.ownership.leases.pop(centre, None)
+                if lease is not None:
+                    await lease.release()
+
+    async def _stop_owner(self, centre: str) -> None:
+        owner = self.owners.pop(centre, None)
+        if owner is not None:
+            await owner.stop()
+            log.info("no longer owning centre %s", centre)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -1,0 +1,295 @@
+"""The node that owns a centre's queue: runs its pool for clients on any node, written through.
+
+Clients' events arrive on the Redis stream `inbox:<centre>` (so none is lost while the queue changes
+hands); the owner applies them to a Hub whose connections are `RemoteConnection`s, writes the queue
+state and the stream cursor in one fenced write, and only then adds what clients must hear to the
+stream `to-node:<node>`. A new owner rebuilds the pool from the store and reads on from the cursor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from redis.asyncio import Redis
+
+from config.settings import ServerSettings
+from protocol.messages import Message, Role, decode, encode
+from server.cluster.lease import StaleOwnerError
+from server.cluster.membership import Membership, Presence
+from server.cluster.queue_store import QueueStore
+from server.cluster.snapshot import Journal, restore_pool
+from server.hub import Connection, Hub
+from server.pool_model import Action
+from server.storage import Storage
+
+log = logging.getLogger(__name__)
+
+CURSOR = "cursor"  # store field: the last inbox entry applied
+CONN_PREFIX = "conn:"  # store fields conn:<role>:<id>: where each client's socket is (a Presence)
+INBOX_BATCH = 200
+INBOX_BLOCK_MS = 500
+OUTBOX_MAX_LEN = 10_000  # messages kept per node stream (approximate trim)
+NODE_STREAM_KEEP_MS = 3_600_000
+MAX_RELAYED_BYTES = 4 * 1024 * 1024  # messages from the owner are ours: only a sanity bound
+
+Outbox = list[tuple[str, dict[str, Any]]]  # (node, body) in the order they must go out
+
+
+def inbox_key(centre: str) -> str:
+    """The Redis stream of a centre's client events."""
+    return f"inbox:{centre}"
+
+
+def node_channel(node: str) -> str:
+    """The Redis stream of messages for one node's clients (a stream, unlike pub/sub, keeps what
+    was sent while the node's link to Redis was down)."""
+    return f"to-node:{node}"
+
+
+class RemoteConnection(Connection):
+    """A client whose WebSocket is on some node, as its centre's owner sees it."""
+
+    def __init__(self, outbox: Outbox, role: Role, party_id: int, presence: Presence) -> None:
+        # No socket here: sends go to the client's node through the owner's outbox.
+        self.role = role
+        self.party_id = party_id
+        self.client_id = f"{role.value}-{party_id}"
+        self.display_name = presence.name
+        self.detail = presence.detail
+        self.node = presence.node
+        self.conn_id = presence.conn
+        self._outbox = outbox
+        self._closing = False
+
+    def send(self, message: Message) -> None:
+        """Queue a message for the client's node (published after the next state write)."""
+        self._outbox.append((self.node, {"conn": self.conn_id, "text": encode(message)}))
+
+    def close_soon(self, code: int, reason: str) -> None:
+        """Ask the client's node to close its socket."""
+        self._outbox.append((self.node, {"conn": self.conn_id, "close": code, "reason": reason}))
+
+    async def stop(self) -> None:
+        """Nothing to stop on the owner's side."""
+
+
+class CentreOwner(Hub):
+    """The pool of one centre, run by the node holding its lease.
+
+    Attributes:
+        centre: the centre's name.
+        token: the lease's fencing token carried by every write.
+        stale: a write was refused: another node owns the centre now; this owner must stop.
+    """
+
+    def __init__(
+        self,
+        settings: ServerSettings,
+        storage: Storage,
+        *,
+        centre: str,
+        token: int,
+        redis: Redis,
+        store: QueueStore,
+        membership: Membership,
+        on_stale: Callable[[str], None],
+    ) -> None:
+        super().__init__(settings, storage)
+        self.centre = centre
+        self.token = token
+        self.redis = redis
+        self.store = store
+        self.membership = membership
+        self.stale = False
+        self._on_stale = on_stale
+        self.outbox: Outbox = []
+        self.cursor = "0-0"
+        self.journal = Journal()
+        self._dirty = asyncio.Event()
+        self._flush_lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Rebuild the queue from the store, re-attach clients still online, then serve the inbox."""
+        fields = await self.store.load(self.centre)
+        self.cursor = fields.get(CURSOR, "0-0")
+        if fields:
+            restore_pool(self.pool, fields)
+        self.journal = Journal(fields)
+        await self._reattach(fields)
+        await super().start()
+        self._tasks += [
+            asyncio.create_task(self._inbox_loop(), name=f"inbox-{self.centre}"),
+            asyncio.create_task(self._flush_loop(), name=f"flush-{self.centre}"),
+            asyncio.create_task(self._liveness_loop(), name=f"liveness-{self.centre}"),
+        ]
+        await self.flush()
+        rebuilt = len(self.pool.calls)
+        log.info("owning centre %s (token %d, %d calls rebuilt)", self.centre, self.token, rebuilt)
+
+    async def stop(self) -> None:
+        """Stop serving the centre: its calls go on under the next owner, so none is ended here
+        (unlike a single server shutting down); records already queued are written."""
+        self.stale = True
+        await self.background_done()
+        for task in self._tasks:
+            if task.get_name() != "call-records":
+                task.cancel()
+        self._records.put_nowait(None)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def close_all(self) -> None:
+        """Client sockets belong to their nodes: nothing to close here."""
+
+    def _perform(self, actions: list[Action]) -> None:
+        super()._perform(actions)
+        self._dirty.set()
+
+    async def flush(self) -> None:
+        """Write the queue state and inbox cursor (fenced), then publish what clients must hear."""
+        async with self._flush_lock:
+            if self.stale:
+                return
+            changed, removed = self.journal.changes(self.pool, self._own_fields())
+            out, self.outbox[:] = list(self.outbox), []
+            try:
+                await self.store.write(self.centre, self.token, changed, removed)
+            except StaleOwnerError:
+                self.stale = True
+                log.warning("centre %s has a newer owner; this node stops serving it", self.centre)
+                self._on_stale(self.centre)
+                return
+            except Exception:
+                self.outbox[:0] = out  # Redis away: nothing went out; the next flush sends it all
+                raise
+            self.journal.confirm()
+            if out:
+                try:
+                    pipe = self.redis.pipeline(transaction=False)
+                    for node, body in out:
+                        text = json.dumps(body, ensure_ascii=False)
+                        pipe.xadd(node_channel(node), {"b": text}, maxlen=OUTBOX_MAX_LEN, approximate=True)
+                    for node in {node for node, _ in out}:
+                        pipe.pexpire(node_channel(node), NODE_STREAM_KEEP_MS)  # a dead node's goes away
+                    await pipe.execute()
+                except Exception:
+                    self.outbox[:0] = out
+                    raise
+
+    def _own_fields(self) -> dict[str, str]:
+        """The inbox cursor and where each client's socket is, stored with the queue."""
+        fields = {CURSOR: self.cursor}
+        for conn in self.connections.values():
+            if isinstance(conn, RemoteConnection):
+                where = Presence(conn.node, conn.conn_id, self.centre, conn.display_name, conn.detail)
+                fields[f"{CONN_PREFIX}{conn.role.value}:{conn.party_id}"] = json.dumps(
+                    asdict(where), ensure_ascii=False
+                )
+        return fields
+
+    async def _flush_loop(self) -> None:
+        while not self.stale:
+            await self._dirty.wait()
+            self._dirty.clear()
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("writing centre %s's queue failed; retrying", self.centre)
+                self._dirty.set()
+                await asyncio.sleep(0.2)
+
+    async def _inbox_loop(self) -> None:
+        key = inbox_key(self.centre)
+        while not self.stale:
+            try:
+                batches: Any = await self.redis.xread(
+                    {key: self.cursor}, count=INBOX_BATCH, block=INBOX_BLOCK_MS
+                )
+            except Exception:
+                log.exception("reading centre %s's inbox failed; retrying", self.centre)
+                await asyncio.sleep(0.5)
+                continue
+            for _stream, entries in batches or []:
+                for entry_id, data in entries:
+                    self.cursor = _text(entry_id)
+                    try:
+                        self._apply(json.loads(data[b"e"]))
+                    except Exception:
+                        log.exception("centre %s could not apply a client event", self.centre)
+            if batches:
+                try:
+                    await self.flush()
+                except Exception:
+                    log.exception("writing centre %s's queue failed; retrying", self.centre)
+                    self._dirty.set()  # the flush loop tries again; the cursor is stored with it
+
+    def _apply(self, event: dict[str, Any]) -> None:
+        """One client event from any node: a socket opened or closed, or a message arrived."""
+        role = Role(event["role"])
+        key = (role, int(event["id"]))
+        current = self.connections.get(key)
+        if event["kind"] == "join":
+            if isinstance(current, RemoteConnection) and current.conn_id == event["conn"]:
+                return  # re-attached at takeover already
+            presence = Presence(event["node"], event["conn"], self.centre, event["name"], event["detail"])
+            self.join(RemoteConnection(self.outbox, role, key[1], presence))
+            return
+        if not isinstance(current, RemoteConnection) or current.conn_id != event["conn"]:
+            return  # from a socket that was replaced or never joined here
+        if event["kind"] == "leave":
+            self.leave(current)
+        else:
+            self.handle(current, decode(event["text"], MAX_RELAYED_BYTES))
+
+    async def _reattach(self, fields: dict[str, str]) -> None:
+        """After a takeover: clients the pool knows get their connection back from the store.
+
+        Those whose node is dead leave through the liveness check, like any dead node's clients.
+        """
+        known = [(Role.KIOSK, k.kiosk_id) for k in self.pool.kiosks.values() if k.online]
+        known += [(Role.LAWYER, lawyer_id) for lawyer_id in self.pool.lawyers]
+        now = self.clock()
+        for role, party_id in known:
+            stored = fields.get(f"{CONN_PREFIX}{role.value}:{party_id}")
+            if stored is not None:
+                where = Presence(**json.loads(stored))
+                self.connections[(role, party_id)] = RemoteConnection(self.outbox, role, party_id, where)
+            elif role is Role.KIOSK:
+                self._perform(self.pool.kiosk_disconnected(party_id, now))
+            else:
+                self._perform(self.pool.lawyer_disconnected(party_id, now))
+
+    async def _liveness_loop(self) -> None:
+        """Clients of a node that stayed dead a whole lease time leave the pool (a Redis restart
+        that only delayed heartbeats does not count)."""
+        ttl_s = self.membership.ttl_ms / 1000
+        dead_since: dict[str, float] = {}
+        while not self.stale:
+            await asyncio.sleep(ttl_s / 2)
+            conns = [c for c in self.connections.values() if isinstance(c, RemoteConnection)]
+            nodes = sorted({c.node for c in conns})
+            try:
+                alive = await self.membership.nodes_alive(nodes)
+            except Exception:
+                log.exception("reading node heartbeats failed")
+                continue
+            now = asyncio.get_running_loop().time()
+            dead_since = {node: since for node, since in dead_since.items() if node in nodes}
+            for node, up in zip(nodes, alive, strict=True):
+                if up:
+                    dead_since.pop(node, None)
+                else:
+                    dead_since.setdefault(node, now)
+            gone = {node for node, since in dead_since.items() if now - since >= ttl_s}
+            for conn in conns:
+                if conn.node in gone and self.connections.get((conn.role, conn.party_id)) is conn:
+                    log.info("%s vanished with its node %s", conn.client_id, conn.node)
+                    self.leave(conn)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

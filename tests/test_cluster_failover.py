@@ -1,0 +1,282 @@
+"""Three real server processes on a real PostgreSQL and Redis: SIGKILL the node owning the queue
+while calls ring and wait; every call is then answered exactly once, and a kiosk whose node died
+reconnects to another node and keeps its place."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from redis.asyncio import Redis
+
+from protocol.messages import (
+    Accept,
+    CallAccepted,
+    CallQueued,
+    CallRequest,
+    DutyState,
+    Hangup,
+    ResumeCall,
+    Ring,
+    SetDuty,
+    Welcome,
+)
+from server.auth import register_kiosk, register_lawyer
+from server.storage import Storage
+from tests.server_helpers import SignalClient, fresh_postgres_database
+from tools.appdriver import free_port, python_env
+from tools.pgserver import PostgresServer, PostgresUnavailableError
+from tools.redisserver import RedisServer, RedisUnavailableError
+
+pytest.importorskip("asyncpg")
+DATA_KEY = "ZmFrZS1rZXktZm9yLXRlc3RzLW9ubHktMzJieXRlcyE="
+LEASE_TTL_S = 1.5
+DATABASES = (f"failover{n}" for n in itertools.count(1))
+
+
+class Node:
+    """One `python -m server` process in cluster mode."""
+
+    def __init__(self, name: str, database_url: str, redis_url: str, work: Path) -> None:
+        self.name = name
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = work / f"{name}.log"
+        sets = {
+            "port": str(self.port),
+            "storage": "postgresql",
+            "database_url": database_url,
+            "redis_url": redis_url,
+            "node_id": name,
+            "lease_ttl_s": str(LEASE_TTL_S),
+            "data_key": DATA_KEY,
+            "data_dir": str(work / name),
+            "wrap_up_s": "0",  # the next call rings as soon as the last one ends
+        }
+        command = [sys.executable, "-m", "server", "run"]
+        for key, value in sets.items():
+            command += ["--set", f"{key}={value}"]
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=python_env())
+
+    async def ready(self, http: aiohttp.ClientSession, timeout_s: float = 30.0) -> None:
+        """Wait for /healthz."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.log.read_text()
+            try:
+                async with http.get(f"{self.url}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"{self.name} did not start: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        """Terminate (if still running)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def engines():
+    try:
+        pg, redis = PostgresServer(), RedisServer(appendonly=True)
+    except (PostgresUnavailableError, RedisUnavailableError) as exc:
+        pytest.skip(str(exc))
+    pg.start()
+    redis.start()
+    yield pg, redis
+    redis.stop()
+    pg.stop()
+
+
+@pytest.fixture
+async def cluster(engines, tmp_path) -> AsyncIterator[tuple[dict[str, Node], str, Redis, dict[str, str]]]:
+    """Three nodes sharing a fresh database; yields (nodes, database URL, redis, kiosk tokens)."""
+    pg, redis_server = engines
+    database_url = await fresh_postgres_database(pg.port, pg.user, next(DATABASES))
+    storage = Storage.open(database_url)
+    await storage.migrate()
+    tokens = {f"k{n}": (await register_kiosk(storage, f"{n}号终端", f"村{n}"))[1] for n in range(1, 5)}
+    await register_lawyer(storage, "wang", "王律师", "明理律师事务所", "pw-123456")
+    await storage.close()
+    redis = Redis.from_url(redis_server.url)
+    await redis.flushdb()
+    nodes: dict[str, Node] = {}
+    async with aiohttp.ClientSession() as http:
+        try:
+            for name in ("n1", "n2", "n3"):  # one at a time: each migrates the database at start
+                nodes[name] = Node(name, database_url, redis_server.url, tmp_path)
+                await nodes[name].ready(http)
+            yield nodes, database_url, redis, tokens
+        finally:
+            for node in nodes.values():
+                node.stop()
+            await redis.aclose()
+
+
+async def connect(http: aiohttp.ClientSession, node: Node, token: str) -> SignalClient:
+    ws = await http.ws_connect(f"{node.url}/ws", headers={"Authorization": f"Bearer {token}"})
+    client = SignalClient(ws, Welcome("", "", "", "", 0.0))
+    client.welcome = await client.expect(Welcome)
+    return client
+
+
+async def owner_of(redis: Redis, centre: str, not_node: str = "", timeout_s: float = 15.0) -> str:
+    """The node holding the centre's lease (waiting for one other than `not_node`)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        raw = await redis.get(f"lease:{centre}")
+        holder = (raw.decode() if isinstance(raw, bytes) else raw or "").rsplit("|", 1)[0]
+        if holder and holder != not_node:
+            return holder
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"nobody owns {centre}")
+
+
+async def test_killing_the_queue_owner_loses_no_call_and_answers_each_once(cluster):
+    nodes, database_url, redis, tokens = cluster
+    owner_name = await owner_of(redis, "main")
+    owner = nodes[owner_name]
+    survivors = [node for name, node in nodes.items() if name != owner_name]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{survivors[1].url}/api/login", json={"username": "wang", "password": "pw-123456"}
+        ) as response:
+            desk_token = (await response.json())["token"]
+        desk = await connect(http, survivors[1], desk_token)
+        await desk.expect(DutyState)
+        await desk.send(SetDuty(on_duty=True))
+        await desk.expect(DutyState)
+
+        kiosks = {k: await connect(http, survivors[0], tokens[k]) for k in ("k1", "k2", "k3")}
+        kiosks["k4"] = await connect(http, owner, tokens["k4"])  # this one's node is about to die
+        call_of: dict[str, str] = {}
+        for name, kiosk in kiosks.items():
+            await kiosk.send(CallRequest(request_id=f"r-{name}", topic="general"))
+            call_of[name] = (await kiosk.expect(CallQueued)).call_id
+        first_ring = await desk.expect(Ring)  # the first call rings, three wait
+        assert first_ring.call_id == call_of["k1"]
+
+        owner.proc.send_signal(signal.SIGKILL)
+        owner.proc.wait()
+        assert await owner_of(redis, "main", not_node=owner_name) in {n.name for n in survivors}
+
+        # The kiosk whose node died comes back through a live node and takes its place again.
+        back = await connect(http, survivors[0], tokens["k4"])
+        await back.send(ResumeCall(call_of["k4"]))
+        assert (await back.expect(CallQueued)).call_id == call_of["k4"]
+        kiosks["k4"] = back
+
+        answered: list[str] = []
+        ring = first_ring
+        for _ in range(4):
+            await desk.send(Accept(ring.call_id))
+            await desk.expect(CallAccepted)
+            answered.append(ring.call_id)
+            kiosk = next(kiosks[k] for k, c in call_of.items() if c == ring.call_id)
+            assert (await kiosk.expect(CallAccepted)).call_id == ring.call_id
+            await desk.send(Hangup(ring.call_id, "completed"))
+            await kiosk.expect(Hangup)
+            if len(answered) < 4:
+                ring = await desk.expect(Ring)
+        assert sorted(answered) == sorted(call_of.values())  # each call answered, none twice
+
+        storage = Storage.open(database_url)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            records = [await storage.get_call(c) for c in call_of.values()]
+            if all(r is not None and r.outcome == "completed" for r in records):
+                break
+            await asyncio.sleep(0.2)
+        await storage.close()
+        assert all(r is not None and r.outcome == "completed" and r.answered_at for r in records)
+        for client in [desk, *kiosks.values()]:
+            await client.close()
+
+
+async def test_a_brief_redis_restart_loses_no_call(cluster, engines):
+    nodes, _, _, tokens = cluster
+    _, redis_server = engines
+    n1, n2 = nodes["n1"], nodes["n2"]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{n2.url}/api/login", json={"username": "wang", "password": "pw-123456"}
+        ) as response:
+            desk = await connect(http, n2, (await response.json())["token"])
+        await desk.expect(DutyState)
+        await desk.send(SetDuty(on_duty=True))
+        await desk.expect(DutyState)
+        k1, k2 = await connect(http, n1, tokens["k1"]), await connect(http, n1, tokens["k2"])
+        await k1.send(CallRequest(request_id="r1", topic="general"))
+        first = (await k1.expect(CallQueued)).call_id
+        assert (await desk.expect(Ring)).call_id == first
+
+        redis_server.restart(down_s=2 * LEASE_TTL_S)  # longer than leases and presence live
+        await k2.send(CallRequest(request_id="r2", topic="general"))  # asked while Redis restarts
+        second = (await k2.expect(CallQueued)).call_id
+
+        for call_id, kiosk in ((first, k1), (second, k2)):
+            if call_id == second:
+                assert (await desk.expect(Ring)).call_id == second
+            await desk.send(Accept(call_id))
+            await desk.expect(CallAccepted)
+            assert (await kiosk.expect(CallAccepted)).call_id == call_id
+            await desk.send(Hangup(call_id, "completed"))
+            await kiosk.expect(Hangup)
+        for client in (desk, k1, k2):
+            await client.close()
+
+
+async def test_a_connected_call_goes_on_through_the_owners_death_and_is_recorded(cluster):
+    nodes, database_url, redis, tokens = cluster
+    owner_name = await owner_of(redis, "main")
+    survivors = [node for name, node in nodes.items() if name != owner_name]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{survivors[0].url}/api/login", json={"username": "wang", "password": "pw-123456"}
+        ) as response:
+            desk = await connect(http, survivors[0], (await response.json())["token"])
+        await desk.expect(DutyState)
+        await desk.send(SetDuty(on_duty=True))
+        await desk.expect(DutyState)
+        kiosk = await connect(http, survivors[1], tokens["k1"])
+        await kiosk.send(CallRequest(request_id="r1", topic="general"))
+        call_id = (await kiosk.expect(CallQueued)).call_id
+        await desk.expect(Ring)
+        await desk.send(Accept(call_id))
+        await desk.expect(CallAccepted)
+        await kiosk.expect(CallAccepted)
+
+        nodes[owner_name].proc.send_signal(signal.SIGKILL)  # media is peer to peer: the call goes on
+        nodes[owner_name].proc.wait()
+        await owner_of(redis, "main", not_node=owner_name)
+        await kiosk.send(Hangup(call_id, "completed"))
+        assert (await desk.expect(Hangup)).call_id == call_id
+
+        storage = Storage.open(database_url)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            record = await storage.get_call(call_id)
+            if record is not None and record.outcome == "completed":
+                break
+            await asyncio.sleep(0.2)
+        await storage.close()
+        assert record is not None and record.outcome == "completed" and record.ended_by == "kiosk"
+        await desk.close()
+        await kiosk.close()

@@ -1,0 +1,109 @@
+"""A centre owner that lost its lease while paused: its writes are refused, nothing it decided
+reaches a client, and the new owner applies the same client request from the shared inbox."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from protocol.messages import CallRequest, NoLawyerAvailable, Welcome, decode, encode
+from server.auth import register_kiosk
+from server.cluster.lease import Lease
+from server.cluster.membership import Membership, Presence
+from server.cluster.owner import CentreOwner, inbox_key, node_channel
+from server.cluster.queue_store import RedisQueueStore
+from server.storage import Storage
+from tests.server_helpers import server_settings
+from tools.redisserver import RedisServer, RedisUnavailableError
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    try:
+        server = RedisServer()
+    except RedisUnavailableError as exc:
+        pytest.skip(str(exc))
+    server.start()
+    yield server
+    server.stop()
+
+
+class NodeInbox:
+    """What centre owners send to the client node, read like the node does."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self.cursor = "0-0"
+
+    async def next(self, timeout_s: float):
+        """The next message for the client node, decoded, or None."""
+        stream: Any = {node_channel("client-node"): self.cursor}
+        found: Any = await self.redis.xread(stream, count=1, block=int(timeout_s * 1000))
+        if not found:
+            return None
+        entry_id, data = found[0][1][0]
+        self.cursor = entry_id
+        return decode(json.loads(data[b"b"])["text"])
+
+
+async def test_a_stale_owner_is_silenced_and_the_new_owner_answers_from_the_inbox(redis_server, tmp_path):
+    settings = server_settings(tmp_path)
+    storage = Storage.open(settings.database_url)
+    await storage.migrate()
+    kiosk_id, _ = await register_kiosk(storage, "一号终端", "东村")
+    redis = Redis.from_url(redis_server.url)
+    await redis.flushdb()
+    membership = Membership(redis, "client-node", 10_000)
+    await membership.set_presence(
+        "kiosk", kiosk_id, Presence("client-node", "c1", "main", "一号终端", "东村")
+    )
+    inbox = NodeInbox(redis)
+    store = RedisQueueStore(redis)
+    lost: list[str] = []
+
+    def owner(token: int) -> CentreOwner:
+        return CentreOwner(
+            settings,
+            storage,
+            centre="main",
+            token=token,
+            redis=redis,
+            store=store,
+            membership=membership,
+            on_stale=lost.append,
+        )
+
+    old_lease = Lease(redis, "main", "node-a", ttl_ms=200)
+    assert await old_lease.acquire()
+    old = owner(old_lease.token)
+    await old.start()
+    join = {"kind": "join", "role": "kiosk", "id": kiosk_id, "conn": "c1", "node": "client-node"}
+    await redis.xadd(inbox_key("main"), {"e": json.dumps(join | {"name": "一号终端", "detail": "东村"})})
+    assert isinstance(await inbox.next(10.0), Welcome)
+
+    await asyncio.sleep(0.3)  # node-a froze past its lease; node-b takes the centre
+    new_lease = Lease(redis, "main", "node-b")
+    assert await new_lease.acquire()
+    request = {"kind": "msg", "role": "kiosk", "id": kiosk_id, "conn": "c1"}
+    text = encode(CallRequest(request_id="r1", topic="general"))
+    await redis.xadd(inbox_key("main"), {"e": json.dumps(request | {"text": text})})
+    for _ in range(100):  # node-a wakes, reads the request and tries to write its decision
+        if old.stale:
+            break
+        await asyncio.sleep(0.05)
+    assert old.stale and lost == ["main"]
+    assert await inbox.next(0.5) is None  # nothing the stale owner decided went out
+    await old.stop()
+
+    new = owner(new_lease.token)
+    await new.start()  # rebuilds the queue, then reads the inbox on from the stored cursor
+    answer = await inbox.next(10.0)
+    assert isinstance(answer, NoLawyerAvailable) and answer.request_id == "r1"
+    assert not new.stale
+    await new.stop()
+    await redis.aclose()
+    await storage.close()
