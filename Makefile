@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 XRUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo 'xvfb-run -a -s "-screen 0 1366x800x24"'))
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean bench-search bench-pool bench-resilience
+.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean bench-search bench-pool bench-resilience bench-recording
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -22,7 +22,7 @@ test: lint
 demo: bootstrap
 	@$(if $(DISPLAY),$(PY) tools/demo.py,$(XRUN) $(PY) tools/demo.py --walkthrough)
 
-bench: bench-call bench-search bench-outbox bench-pool bench-resilience
+bench: bench-call bench-search bench-outbox bench-pool bench-resilience bench-recording
 
 bench-call: bootstrap
 	@$(XRUN) $(PY) bench/bench_call.py
@@ -41,6 +41,10 @@ bench-pool: bootstrap
 # Outages, 30% loss, a 256 kbit/s cap, a pool server restart, echo: about 4 minutes.
 bench-resilience: bootstrap
 	@$(PY) bench/bench_resilience.py
+
+# The desk's consented recording: CPU share and size of a few seconds' recording.
+bench-recording: bootstrap
+	@$(PY) bench/bench_recording.py
 
 screenshots: bootstrap
 	@$(XRUN) $(PY) tools/screenshots.py
