@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +24,6 @@ from ui.law_vm import BrowsePlace, LawBrowser
 from ui.qr import fit_for_qr, qr_data_uri
 from ui.readaloud import ReadAloud
 
-log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 SEARCH_DEBOUNCE_MS = 150
