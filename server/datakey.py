@@ -1,17 +1,13 @@
-"""The server's key for personal data at rest: from settings, or the 0600 key file in the data dir."""
+"""The server's key for personal data at rest (one key: phones, notes, submissions, recordings)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from config.settings import ServerSettings
-from content.forms.crypto import DataCipher, key_from_text, load_or_create_key_file
-
-KEY_FILE = "data.key"  # the same file server.crypto uses for phones and notes: one key per server
+from content.forms.crypto import DataCipher
 
 
 def data_cipher(settings: ServerSettings) -> DataCipher:
     """AES-GCM for names, ID numbers and case facts of form submissions."""
-    if settings.data_key:
-        return DataCipher(key_from_text(settings.data_key))
-    return DataCipher(load_or_create_key_file(Path(settings.data_dir) / KEY_FILE))
+    return DataCipher.from_settings(settings.data_key, Path(settings.data_dir))

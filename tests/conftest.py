@@ -1,8 +1,14 @@
-"""Shared pytest setup: Qt offscreen by default, fixtures handed out from tests/fakes.py."""
+"""Shared pytest setup: Qt offscreen by default, and the language packs built once per session."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 # Qt must know its platform before any Qt import; call-screen tests launch subprocesses on xcb.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -24,3 +30,20 @@ def pytest_sessionfinish(session: object, exitstatus: int) -> None:
         if isinstance(collector, MainThreadCollector):
             collector.finish()
     gc.collect()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def language_packs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The .qm files built from i18n/*.ts by the project's own script, in a temp copy of the tree."""
+    tree = tmp_path_factory.mktemp("tree")
+    shutil.copytree(ROOT / "i18n", tree / "i18n")
+    (tree / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "build_translations.sh", tree / "tools")
+    venv = Path(sys.executable).parent.parent
+    subprocess.run(
+        ["bash", "tools/build_translations.sh", str(venv)], cwd=tree, check=True, capture_output=True
+    )
+    return tree / "ui" / "i18n"

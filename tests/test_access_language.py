@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,26 +17,11 @@ from ui.language import LanguageSwitcher
 
 prepare_environment(virtual_keyboard=True)
 pytestmark = pytest.mark.qt_log_ignore(r"PopupList_QMLTYPE_\d+ overrides a member")
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def packs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The .qm files built from i18n/*.ts by the project's own script, in a temp copy of the tree."""
-    tree = tmp_path_factory.mktemp("tree")
-    shutil.copytree(ROOT / "i18n", tree / "i18n")
-    (tree / "tools").mkdir()
-    shutil.copy(ROOT / "tools" / "build_translations.sh", tree / "tools")
-    venv = Path(sys.executable).parent.parent
-    subprocess.run(
-        ["bash", "tools/build_translations.sh", str(venv)], cwd=tree, check=True, capture_output=True
-    )
-    return tree / "ui" / "i18n"
 
 
 @pytest.fixture
-def kiosk(qtbot: Any, qapp: Any, tmp_path: Path, packs: Path) -> Iterator[AccessKiosk]:
-    languages = LanguageSwitcher(qapp, "zh_CN", packs)
+def kiosk(qtbot: Any, qapp: Any, tmp_path: Path, language_packs: Path) -> Iterator[AccessKiosk]:
+    languages = LanguageSwitcher(qapp, "zh_CN", language_packs)
     font = qapp.font()
     with running_qasync_loop(qapp):
         k = build_access_kiosk(qtbot, tmp_path, languages=languages)

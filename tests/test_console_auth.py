@@ -170,7 +170,7 @@ async def test_login_only_follows_console_pages_afterwards(console):
 def test_add_admin_command_creates_an_account_that_can_sign_in(tmp_path):
     settings = server_settings(tmp_path)
     command = [sys.executable, "-m", "server", "add-admin", "--username", "root", "--role", "admin"]
-    command += ["--set", f"database_url={settings.database_url}"]
+    command += ["--set", f"database_url={settings.database_url}", "--set", f"data_dir={settings.data_dir}"]
     done = subprocess.run(command, input="short\n", capture_output=True, text=True, check=False)
     assert done.returncode == 1 and "至少" in done.stderr
     done = subprocess.run(command, input=PASSWORD + "\n", capture_output=True, text=True, check=False)

@@ -43,7 +43,7 @@ async def pool_server(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIt
     work = tmp_path / "server"
     work.mkdir()
     settings = getattr(request, "param", ["wrap_up_s=90", "ring_timeout_s=30"])
-    server = ServerProcess(work, [f"data_dir={work / 'data'}", *settings])
+    server = ServerProcess(work, settings)
     server.add_lawyer(*LAWYER)
     server.add_kiosk(*KIOSK)
     await asyncio.to_thread(server.start)
@@ -110,7 +110,7 @@ async def test_wrap_up_notes_are_stored_encrypted_on_the_matter_and_ending_it_ma
     await _until(lambda: _stored_notes(pool_server, queued.call_id) is not None)
     at_rest = _stored_notes(pool_server, queued.call_id)
     assert at_rest is not None and "工资" not in at_rest and "劳动" not in at_rest
-    cipher = DataCipher.from_settings("", pool_server.data_dir / "data")
+    cipher = DataCipher.from_settings("", pool_server.key_dir)
     assert cipher.decrypt(at_rest) == notes
     assert flow.server_state == "wrap_up"  # saving does not end the wrap-up
 

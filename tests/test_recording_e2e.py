@@ -59,6 +59,15 @@ async def _recorded_call(server: RunningServer, tmp_path: Path) -> tuple[Call, D
     return call, recording
 
 
+async def _ask_to_record(call: Call, *, agree: bool) -> None:
+    """The desk asks (请求录音), the villager is asked and answers; the desk is told the answer."""
+    assert await call.desk.request_recording()
+    await call.kiosk_info.until(lambda s, i: i.recording == "asked")  # the villager is asked
+    await call.kiosk.answer_recording(agree)  # 同意录音录像 / 不同意
+    answer = "agreed" if agree else "refused"
+    await call.desk_info.until(lambda s, i: i.recording == answer)
+
+
 async def _console_session(server: RunningServer, username: str) -> aiohttp.ClientSession:
     """A browser-like session signed in to the console."""
     http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
@@ -87,10 +96,7 @@ async def test_both_agree_and_the_recording_is_on_the_server_encrypted_and_plays
     try:
         assert (await recording.refresh_policy()).allows("land")  # the desk shows 请求录音
         recording.start_uploads()
-        assert await call.desk.request_recording()
-        await call.kiosk_info.until(lambda s, i: i.recording == "asked")  # the villager is asked
-        await call.kiosk.answer_recording(True)  # 同意录音录像
-        await call.desk_info.until(lambda s, i: i.recording == "agreed")
+        await _ask_to_record(call, agree=True)
         assert recording.recording
         started = time.monotonic()
         await asyncio.sleep(RECORD_S)
@@ -164,10 +170,7 @@ async def test_a_refusal_leaves_no_recording_and_is_kept_with_the_matter(
     try:
         await recording.refresh_policy()
         recording.start_uploads()
-        assert await call.desk.request_recording()
-        await call.kiosk_info.until(lambda s, i: i.recording == "asked")
-        await call.kiosk.answer_recording(False)  # 不同意
-        await call.desk_info.until(lambda s, i: i.recording == "refused")
+        await _ask_to_record(call, agree=False)
         await asyncio.sleep(1.0)
         assert not recording.recording
         call_id = call.kiosk.info.call_id
@@ -215,10 +218,7 @@ async def test_a_hang_up_ends_the_recording_which_waits_sealed_on_the_desk_until
     call, recording = await _recorded_call(server, tmp_path)
     try:
         await recording.refresh_policy()  # uploads not started yet: the queue must keep it
-        assert await call.desk.request_recording()
-        await call.kiosk_info.until(lambda s, i: i.recording == "asked")
-        await call.kiosk.answer_recording(True)
-        await call.desk_info.until(lambda s, i: i.recording == "agreed")
+        await _ask_to_record(call, agree=True)
         await call.kiosk_info.until(lambda s, i: i.recording == "agreed")
         await asyncio.sleep(2.0)
         call_id = call.kiosk.info.call_id
@@ -254,10 +254,7 @@ async def test_the_lawyer_stops_and_asking_again_needs_the_villager_to_agree_aga
     try:
         await recording.refresh_policy()
         recording.start_uploads()
-        assert await call.desk.request_recording()
-        await call.kiosk_info.until(lambda s, i: i.recording == "asked")
-        await call.kiosk.answer_recording(True)
-        await call.desk_info.until(lambda s, i: i.recording == "agreed")
+        await _ask_to_record(call, agree=True)
         await asyncio.sleep(1.0)
         assert await call.desk.stop_recording()  # 停止录音 on the desk
         await call.kiosk_info.until(lambda s, i: i.recording == "stopped")  # the red sign goes

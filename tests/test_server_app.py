@@ -181,6 +181,7 @@ def test_no_turn_secret_and_no_stun_means_no_ice_servers(tmp_path):
 def test_the_command_line_creates_accounts_that_can_log_in(tmp_path, monkeypatch, capsys):
     database = tmp_path / "data" / "nested" / "pool.sqlite3"
     where = ["--set", f"database_url=sqlite+aiosqlite:///{database}"]
+    where += ["--set", f"data_dir={tmp_path / 'data'}"]  # the data key file, not var/ in the repo
     assert main(["init-db", *where]) == 0  # settings may come after the command too
     assert database.exists()
     capsys.readouterr()

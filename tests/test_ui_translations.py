@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,27 +16,13 @@ pytestmark = pytest.mark.qt_log_ignore(r"PopupList_QMLTYPE_\d+ overrides a membe
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def packs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The .qm files built from i18n/*.ts by the project's own script, in a temp copy of the tree."""
-    tree = tmp_path_factory.mktemp("tree")
-    shutil.copytree(ROOT / "i18n", tree / "i18n")
-    (tree / "tools").mkdir()
-    shutil.copy(ROOT / "tools" / "build_translations.sh", tree / "tools")
-    venv = Path(sys.executable).parent.parent
-    subprocess.run(
-        ["bash", "tools/build_translations.sh", str(venv)], cwd=tree, check=True, capture_output=True
-    )
-    return tree / "ui" / "i18n"
-
-
 @pytest.mark.parametrize(
     "expected",
     [("zh_TW", "律師視訊", "建設中"), ("en", "Video call a lawyer", "not ready yet")],
 )
-def test_the_home_screen_speaks_the_chosen_language(qtbot, qapp, packs, expected):
+def test_the_home_screen_speaks_the_chosen_language(qtbot, qapp, language_packs, expected):
     language, call_tile, notice_part = expected
-    translator = install_translation(qapp, language, packs)
+    translator = install_translation(qapp, language, language_packs)
     assert translator is not None
     try:
         with running_qasync_loop(qapp):
@@ -53,6 +36,6 @@ def test_the_home_screen_speaks_the_chosen_language(qtbot, qapp, packs, expected
         qapp.removeTranslator(translator)
 
 
-def test_every_string_is_translated(packs):
+def test_every_string_is_translated(language_packs):
     for ts in (ROOT / "i18n").glob("village_*.ts"):
         assert 'type="unfinished"' not in ts.read_text(encoding="utf-8"), ts.name

@@ -41,7 +41,7 @@ def python_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 class ServerProcess:
-    """The pool server on 127.0.0.1 with its own SQLite file, seeded with accounts."""
+    """The pool server on 127.0.0.1 with its own SQLite file and data dir (key file), seeded with accounts."""
 
     def __init__(self, data_dir: Path, settings: Sequence[str] = (), port: int | None = None) -> None:
         self.data_dir = data_dir
@@ -49,9 +49,13 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_path = data_dir / "pool.sqlite3"
         self.log_path = data_dir / "server.log"
+        self.key_dir = (
+            data_dir / "data"
+        )  # the server's data_dir setting: its data key file, never var/ in the repo
         self.settings = [
             f"port={self.port}",
             f"database_url=sqlite+aiosqlite:///{self.db_path}",
+            f"data_dir={self.key_dir}",
             *settings,
         ]
         self.proc: subprocess.Popen[bytes] | None = None

@@ -2,71 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import Property, QCoreApplication, QObject, QTimer, Signal, Slot
 
 from content.faq import TOPICS, FaqEntry
-from content.pack import PackError, PackStore
+from content.pack import PackStore
 from content.search import SearchEngine, SearchResults
 from content.search_missed import MissedSearchLog
 from content.statutes import Article
 from ui import texts
 from ui.background import BackgroundRunner
+from ui.consult_engine import ConsultEngineSlots, EngineState
+from ui.consult_pages import PAGE_MOVES, ConsultPage
+from ui.consult_search import ConsultSearchSlots
 from ui.law_vm import BrowsePlace, LawBrowser
 from ui.qr import fit_for_qr, qr_data_uri
 from ui.readaloud import ReadAloud
 
-log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 SEARCH_DEBOUNCE_MS = 150
 TEXT_SIZES = (30, 36, 44, 52, 62)  # answer and article text, before Theme's zoom and elder scale
 DEFAULT_TEXT_LEVEL = 1
-
-
-class ConsultPage(StrEnum):
-    """Which consult page is shown."""
-
-    TOPICS = "topics"
-    QUESTIONS = "questions"
-    ANSWER = "answer"
-    SEARCH = "search"
-    LAWS = "laws"
-    ARTICLE = "article"
-
-
-# Where a tap may lead from each page; 返回 walks the way back.
-PAGE_MOVES: dict[ConsultPage, frozenset[ConsultPage]] = {
-    ConsultPage.TOPICS: frozenset({ConsultPage.QUESTIONS, ConsultPage.SEARCH, ConsultPage.LAWS}),
-    ConsultPage.QUESTIONS: frozenset({ConsultPage.ANSWER, ConsultPage.SEARCH}),
-    ConsultPage.ANSWER: frozenset({ConsultPage.ARTICLE}),
-    ConsultPage.SEARCH: frozenset({ConsultPage.ANSWER, ConsultPage.ARTICLE}),
-    ConsultPage.LAWS: frozenset({ConsultPage.ARTICLE}),
-    ConsultPage.ARTICLE: frozenset(),
-}
-
-
-class EngineState(StrEnum):
-    """The statute search engine: being prepared in the background, ready, or unusable."""
-
-    LOADING = "loading"
-    READY = "ready"
-    FAILED = "failed"
-
-
-ENGINE_MOVES: dict[EngineState, frozenset[EngineState]] = {
-    EngineState.LOADING: frozenset({EngineState.READY, EngineState.FAILED}),
-    EngineState.READY: frozenset({EngineState.LOADING}),  # a new content pack was installed
-    EngineState.FAILED: frozenset({EngineState.LOADING}),
-}
 
 
 def form_label(step: str) -> str:
@@ -87,10 +49,6 @@ class CallerOfKiosk(Protocol):
     def callAbout(self, topic: str) -> None: ...
 
 
-class _CancelledError(Exception):
-    """The engine build was abandoned (the app is quitting or a newer pack arrived)."""
-
-
 def answer_share_text(entry: FaqEntry) -> str:
     """What the QR code carries when no server link is configured: question, answer, steps, laws."""
     steps = "\n".join(f"{i}. {step}" for i, step in enumerate(entry.steps, 1))
@@ -101,7 +59,7 @@ def answer_share_text(entry: FaqEntry) -> str:
     return fit_for_qr(text)
 
 
-class ConsultViewModel(QObject):
+class ConsultViewModel(QObject, ConsultEngineSlots, ConsultSearchSlots):
     """The consult screens' state; slots are what a tap does.
 
     Signals:
@@ -168,40 +126,6 @@ class ConsultViewModel(QObject):
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._run_search)
 
-    # --- the search engine, built in the background -------------------------------------------------
-    def start_engine(self) -> None:
-        """Open the content pack and build (or load) the search index on a worker thread."""
-        self._set_engine_state(EngineState.LOADING)
-        self._engine_generation += 1
-        generation = self._engine_generation
-        self._engine_progress = 0.0
-        self.engineChanged.emit()
-        worker = threading.Thread(
-            target=self._build_engine, args=(generation,), name="consult-engine", daemon=True
-        )
-        worker.start()
-
-    def _build_engine(self, generation: int) -> None:
-        """Runs on the worker thread: results go back to the Qt thread through a queued signal."""
-
-        def progress(share: float) -> None:
-            if self._quitting.is_set() or generation != self._engine_generation:
-                raise _CancelledError
-            self._engineProgress.emit(share, generation)
-
-        try:
-            pack = self.pack_store.load()
-            engine = SearchEngine.from_pack(pack, self.faq, cache_dir=self._cache_dir, progress=progress)
-        except _CancelledError:
-            return
-        except (PackError, OSError, ValueError) as exc:
-            log.error("the statute pack could not be opened: %s", exc)
-            if not self._quitting.is_set():
-                self._engineBuilt.emit(None, generation)
-            return
-        if not self._quitting.is_set():
-            self._engineBuilt.emit(engine, generation)
-
     async def aclose(self) -> None:
         """close() as a quit-time cleanup step."""
         self.close()
@@ -216,58 +140,9 @@ class ConsultViewModel(QObject):
             self.missed_log.close()
             self.missed_log = None
 
-    def _set_engine_state(self, state: EngineState) -> None:
-        if state is not self._engine_state and state not in ENGINE_MOVES[self._engine_state]:
-            raise RuntimeError(f"engine {self._engine_state} -> {state} is not allowed")
-        self._engine_state = state
-
-    @Slot(float, int)
-    def _on_engine_progress(self, share: float, generation: int) -> None:
-        if generation == self._engine_generation:
-            self._engine_progress = max(0.0, min(1.0, share))
-            self.engineChanged.emit()
-
-    @Slot(object, int)
-    def _on_engine_built(self, engine: SearchEngine | None, generation: int) -> None:
-        if generation != self._engine_generation:
-            return
-        if engine is None:
-            if self.engine is None:
-                self._set_engine_state(EngineState.FAILED)
-            else:
-                self._set_engine_state(EngineState.READY)  # keep using the engine we had
-        else:
-            self.engine = engine
-            self.law_browser.set_library(engine.library)
-            self._set_engine_state(EngineState.READY)
-        self._engine_progress = 1.0
-        self.engineChanged.emit()
-        if self._query and self._engine_state is EngineState.READY:
-            self._run_search()
-
-    @Slot()
-    def reloadContent(self) -> None:
-        """A newer content pack was installed: build the engine again (the old one serves meanwhile)."""
-        self._engine_state = EngineState.READY if self.engine is not None else self._engine_state
-        self.start_engine()
-
-    def _engine_ready(self) -> bool:
-        return self._engine_state is EngineState.READY and self.engine is not None
-
-    def _engine_line(self) -> str:
-        if self._engine_state is EngineState.FAILED:
-            return translate("ConsultViewModel", "法律条文暂时打不开，常见问题仍可查看。")
-        if self._engine_ready():
-            return ""
-        percent = round(self._engine_progress * 100)
-        return translate("ConsultViewModel", "正在准备法律条文… %1%").replace("%1", str(percent))
-
-    def _engine_state_value(self) -> str:
-        return self._engine_state.value
-
-    engineReady = Property(bool, _engine_ready, notify=engineChanged)
-    engineState = Property(str, _engine_state_value, notify=engineChanged)
-    engineLine = Property(str, _engine_line, notify=engineChanged)
+    engineReady = Property(bool, ConsultEngineSlots._engine_ready, notify=engineChanged)
+    engineState = Property(str, ConsultEngineSlots._engine_state_value, notify=engineChanged)
+    engineLine = Property(str, ConsultEngineSlots._engine_line, notify=engineChanged)
 
     # --- pages ----------------------------------------------------------------------------------------
     def _go(self, page: ConsultPage) -> None:
@@ -531,120 +406,9 @@ class ConsultViewModel(QObject):
     laws = Property(QObject, _law_browser, constant=True)
     speech = Property(QObject, _read_aloud, constant=True)
 
-    # --- search as you type -----------------------------------------------------------------------------
-    @Slot()
-    def openSearch(self) -> None:
-        """The search field's page."""
-        self._go(ConsultPage.SEARCH)
-
-    @Slot(str)
-    def setQuery(self, text: str) -> None:
-        """The search text changed: search again shortly (debounced), off the UI thread."""
-        if text == self._query:
-            return
-        self._query = text
-        self._missed_query = ""
-        self._debounce.start()
-        self.searchChanged.emit()
-
-    @Slot()
-    def submitSearch(self) -> None:
-        """The keyboard's Enter: an article named by number opens at once; else search now."""
-        results = self._results
-        if results is not None and results.exact_article is not None and results.query:
-            self._show_article(results.exact_article)
-            return
-        self._debounce.stop()
-        self._run_search()
-
-    def _run_search(self) -> None:
-        self._search_seq += 1
-        seq = self._search_seq
-        query = self._query
-        engine = self.engine
-        if not query.strip():
-            self._results = None
-            self._searching = False
-            self.searchChanged.emit()
-            self.searchFinished.emit("")
-            return
-        if engine is None or self._engine_state is not EngineState.READY:
-            self.searchChanged.emit()  # shown again once the engine is ready
-            return
-        self._searching = True
-        self.searchChanged.emit()
-        self._runner.run(
-            self._search_off_thread(engine, query),
-            name="search",
-            on_success=lambda results: self._on_results(seq, results),
-            on_failure=lambda _message: self._on_results(seq, SearchResults(query="")),
-        )
-
-    async def _search_off_thread(self, engine: SearchEngine, query: str) -> SearchResults:
-        """The search on the consult's own worker thread (never the UI thread)."""
-        return await asyncio.get_running_loop().run_in_executor(self._search_pool, engine.search, query)
-
-    def _on_results(self, seq: int, results: SearchResults) -> None:
-        if seq != self._search_seq:
-            return  # an older keystroke's answer
-        self._results = results
-        self._searching = False
-        self._missed_query = results.query if results.query and results.weak else ""
-        self.searchChanged.emit()
-        self.searchFinished.emit(results.query)
-
-    def _search_state(self) -> str:
-        if not self._query.strip():
-            return "idle"
-        if not self._engine_ready():
-            return "waiting"
-        if self._results is None:
-            return "searching"
-        return "nothing" if self._results.empty else "results"
-
-    def _faq_results(self) -> list[dict[str, Any]]:
-        if self._results is None:
-            return []
-        return [{"id": h.entry.id, "question": h.entry.question} for h in self._results.faq]
-
-    def _article_results(self) -> list[dict[str, Any]]:
-        if self._results is None:
-            return []
-        return [
-            {"index": h.article.index, "title": h.article.title, "snippet": h.snippet, "exact": h.exact}
-            for h in self._results.articles
-        ]
-
-    def _also_searched(self) -> str:
-        if self._results is None or not self._results.interpreted:
-            return ""
-        words = "、".join(self._results.interpreted[:6])
-        return translate("ConsultViewModel", "也搜索了：%1").replace("%1", words)
-
-    def _query_value(self) -> str:
-        return self._query
-
-    def _ask_missed(self) -> bool:
-        return bool(self._missed_query)
-
-    query = Property(str, _query_value, notify=searchChanged)
-    searchState = Property(str, _search_state, notify=searchChanged)
-    faqResults = Property(list, _faq_results, notify=searchChanged)
-    articleResults = Property(list, _article_results, notify=searchChanged)
-    alsoSearched = Property(str, _also_searched, notify=searchChanged)
-    askMissed = Property(bool, _ask_missed, notify=searchChanged)
-
-    @Slot(bool)
-    def answerMissed(self, consent: bool) -> None:
-        """The yes/no under a search that found nothing good: count it, keep the words only on yes."""
-        if self._missed_query:
-            self._record_missed(consent=consent)
-            self.searchChanged.emit()
-
-    def _record_missed(self, *, consent: bool) -> None:
-        query, self._missed_query = self._missed_query, ""
-        if self.missed_log is not None:
-            try:
-                self.missed_log.record(query, consent=consent)
-            except Exception:  # the terminal's database being unwell must not stop a search
-                log.exception("a missed search could not be counted")
+    query = Property(str, ConsultSearchSlots._query_value, notify=searchChanged)
+    searchState = Property(str, ConsultSearchSlots._search_state, notify=searchChanged)
+    faqResults = Property(list, ConsultSearchSlots._faq_results, notify=searchChanged)
+    articleResults = Property(list, ConsultSearchSlots._article_results, notify=searchChanged)
+    alsoSearched = Property(str, ConsultSearchSlots._also_searched, notify=searchChanged)
+    askMissed = Property(bool, ConsultSearchSlots._ask_missed, notify=searchChanged)

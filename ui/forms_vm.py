@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
+from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from config.settings import CameraSettings
 from content.forms import (
@@ -21,12 +20,9 @@ from content.forms import (
     FormState,
     FormStateError,
     display_tracking_number,
-    review_text,
 )
-from ui import forms_texts as texts
 from ui.background import BackgroundRunner
-from ui.form_media import data_url, qr_png, signature_png, take_photo
-from ui.form_pdf import ApplicationRecord
+from ui.forms_capture import FormCaptureSlots
 from ui.forms_fields import date_choices, from_display, to_display
 from ui.forms_pages import (
     PAGE_TRANSITIONS,
@@ -34,14 +30,15 @@ from ui.forms_pages import (
     OutboxLike,
     SessionFiles,
 )
-from ui.forms_readout import eligibility_view, next_steps, print_application, review_notes, review_view
+from ui.forms_readout import eligibility_view, next_steps, review_notes, review_view
 from ui.forms_status import StatusLookupViewModel, StatusQuery
+from ui.forms_submit import FormSubmitSlots
 from ui.speech import SpeechRenderer
 
 log = logging.getLogger(__name__)
 
 
-class FormsViewModel(QObject):
+class FormsViewModel(QObject, FormCaptureSlots, FormSubmitSlots):
     """The form screens' state and what each tap does; QML only renders it.
 
     Signals:
@@ -211,20 +208,6 @@ class FormsViewModel(QObject):
             return ""
         return to_display(field, self.session.values.get(field.id))
 
-    def _photo_urls(self) -> list[str]:
-        field = self.field
-        if field is None or self.session is None or field.type is not FieldType.PHOTO:
-            return []
-        photos = self.session.values.get(field.id) or []
-        return [data_url(base64.b64decode(p), "image/jpeg") for p in photos]
-
-    def _signature_url(self) -> str:
-        field = self.field
-        if field is None or self.session is None or field.type is not FieldType.SIGNATURE:
-            return ""
-        value = self.session.values.get(field.id)
-        return f"data:image/png;base64,{value}" if isinstance(value, str) and value else ""
-
     def _dates(self) -> list[dict[str, Any]]:
         field = self.field
         if field is None or self.session is None or field.type is not FieldType.DATE:
@@ -277,8 +260,8 @@ class FormsViewModel(QObject):
     fieldOptions = Property(list, _options, notify=fieldChanged)
     fieldValue = Property(str, _value, notify=changed)
     fieldMessage = Property(str, lambda self: self._message, notify=changed)
-    photoUrls = Property(list, _photo_urls, notify=changed)
-    signatureUrl = Property(str, _signature_url, notify=changed)
+    photoUrls = Property(list, FormCaptureSlots._photo_urls, notify=changed)
+    signatureUrl = Property(str, FormCaptureSlots._signature_url, notify=changed)
     maxPhotos = Property(int, lambda self: int(self._f("max_images", 0)), notify=fieldChanged)
     dateChoices = Property(list, _dates, notify=changed)
     datePage = Property(int, lambda self: self._date_page, notify=changed)
@@ -363,76 +346,6 @@ class FormsViewModel(QObject):
         """Show the next or previous two weeks on the date picker."""
         self._date_page = max(0, min(self._date_page + pages, 8))
         self.changed.emit()
-
-    @Slot("QVariantList")
-    def addSignatureStroke(self, points: list[Any]) -> None:
-        """One stroke from the signature pad, points (x, y) from 0 to 1 across the pad."""
-        field = self.field
-        if field is None or field.type is not FieldType.SIGNATURE or self.session is None:
-            return
-        stroke = [[float(p[0]), float(p[1])] for p in points if len(p) >= 2]
-        if not stroke:
-            return
-        self._strokes.append(stroke)
-        png = signature_png(self._strokes)
-        self._files.store("signature.png", png)
-        self.setValue(base64.b64encode(png).decode("ascii"))
-
-    @Slot()
-    def clearSignature(self) -> None:
-        """清除 on the signature pad."""
-        self._strokes = []
-        self.setValue("")
-
-    @Slot()
-    def takePhoto(self) -> None:
-        """拍照: one frame from the terminal camera, kept in the session folder until confirmed."""
-        field = self.field
-        if field is None or field.type is not FieldType.PHOTO or self._busy:
-            return
-        self._busy = True
-        self._notice = ""
-        self.changed.emit()
-        self._runner.run(
-            take_photo(self._camera),
-            name="photo",
-            on_success=self._photo_taken,
-            on_failure=self._photo_failed,
-        )
-
-    def _photo_taken(self, jpeg: bytes) -> None:
-        self._busy = False
-        field = self.field
-        if field is None or self.session is None or self._page is not FormPage.QUESTION:
-            return
-        photos = list(self.session.values.get(field.id) or [])
-        if len(photos) >= field.max_images:
-            self._notice = texts.too_many_photos(field.max_images)
-            self.changed.emit()
-            return
-        self._photo_files.append(self._files.store(f"photo-{field.id}-{self._files.count + 1}.jpg", jpeg))
-        photos.append(base64.b64encode(jpeg).decode("ascii"))
-        self.session.set(field.id, photos)
-        self.changed.emit()
-
-    def _photo_failed(self, _message: str) -> None:
-        self._busy = False
-        self._notice = texts.photo_failed()
-        self.changed.emit()
-
-    @Slot(int)
-    def removePhoto(self, index: int) -> None:
-        """删掉 one photo."""
-        field = self.field
-        if field is None or self.session is None:
-            return
-        photos = list(self.session.values.get(field.id) or [])
-        if 0 <= index < len(photos):
-            del photos[index]
-            if index < len(self._photo_files):
-                self._files.remove(self._photo_files.pop(index))
-            self.session.set(field.id, photos)
-            self.changed.emit()
 
     # --- slots: moving -------------------------------------------------------------------------
     @Slot()
@@ -547,104 +460,3 @@ class FormsViewModel(QObject):
         self.session.back_to_editing()
         self._from_review = True
         self._show_field(field_id)
-
-    # --- slots: review, confirm, receipt -------------------------------------------------------
-    @Slot()
-    def readAloud(self) -> None:
-        """朗读: read everything back (a WAV the screen plays)."""
-        if self.spec is None or self.session is None:
-            return
-        if self._speech is None or not self._speech.available:
-            self._notice = texts.speech_failed()
-            self.changed.emit()
-            return
-        text = review_text(self.spec, self.session.values)
-        self._runner.run(
-            self._speech.render(text),
-            name="read-aloud",
-            on_success=self._speech_ready,
-            on_failure=lambda _m: self._set_notice(texts.speech_failed()),
-        )
-
-    def _speech_ready(self, path: Path) -> None:
-        if self._page is not FormPage.REVIEW:
-            return
-        self._speech_url = QUrl.fromLocalFile(str(path)).toString()
-        self.changed.emit()
-
-    def _set_notice(self, text: str) -> None:
-        self._notice = text
-        self.changed.emit()
-
-    @Slot()
-    def confirm(self) -> None:
-        """确认提交: commit to the outbox; the receipt shows only once it is on disk."""
-        if self.session is None or self._page is not FormPage.REVIEW or self._busy:
-            return
-        if self._submission is None:
-            self.session.assisted_by = self._assisted() or None
-            try:
-                self._submission = self.session.confirm(self._now())
-            except FormStateError:
-                self._toReview()
-                return
-        self._busy = True
-        self._go(FormPage.SAVING)
-        self._runner.run(
-            self._outbox.enqueue(self._submission),
-            name="enqueue",
-            on_success=self._saved,
-            on_failure=self._save_failed,
-        )
-
-    def _saved(self, receipt: Any) -> None:
-        self._busy = False
-        if self._page is not FormPage.SAVING:  # the villager left meanwhile: it is stored and will be sent
-            return
-        self._tracking = str(receipt.tracking_number)
-        self._qr = data_url(qr_png(self._tracking), "image/png")
-        self._files.wipe()  # photos and signature are in the outbox now, sealed
-        self._go(FormPage.RECEIPT)
-        self.receiptShown.emit()
-
-    def _save_failed(self, _message: str) -> None:
-        self._busy = False
-        if self._page is not FormPage.SAVING:
-            return
-        self._go(FormPage.REVIEW)
-        self._notice = texts.save_failed()
-        self.changed.emit()
-
-    def application_record(self) -> ApplicationRecord | None:
-        """The confirmed application for the PDF (None before the receipt)."""
-        if self.spec is None or self._submission is None:
-            return None
-        when = datetime.fromisoformat(self._submission["submitted_at"]).astimezone(CHINA_TZ)
-        return ApplicationRecord(
-            self.spec,
-            self._submission["values"],
-            self._tracking,
-            when.strftime("%Y-%m-%d %H:%M"),
-            self._submission.get("assisted_by"),
-            self._submission.get("consent"),
-        )
-
-    @Slot()
-    def printReceipt(self) -> None:
-        """打印回执: the application PDF with its tracking number and QR code, sent to `lp`."""
-        record = self.application_record()
-        if record is None or not self._printer or self._busy:
-            return
-        self._busy = True
-        self.changed.emit()
-        self._runner.run(
-            print_application(record, self._printer, self._session_folder()),
-            name="print",
-            on_success=self._printed,
-            on_failure=lambda _m: self._printed(False),
-        )
-
-    def _printed(self, ok: bool) -> None:
-        self._busy = False
-        self._notice = texts.printing() if ok else texts.print_failed()
-        self.changed.emit()
