@@ -107,6 +107,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         self._servers = ServerList(server_url)  # several nodes: the first that answers (issue 11)
         self._timeout_s = timeout_s
         self._duty_answer = asyncio.Event()
+        self._duty_wanted: bool | None = None  # what the pending set_duty asked for
         self._ice_servers: list[dict[str, Any]] | None = None
         self._offer_sdp: str | None = None
         self.server_state = ""  # the pool's own word for this lawyer: available, wrap_up, break, ...
@@ -178,6 +179,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         if not self._signaling.connected:
             return
         self._duty_answer = asyncio.Event()
+        self._duty_wanted = on_duty  # the DutyState sent at connect may still be on its way: not the answer
         if not await self._send(SetDuty(on_duty=on_duty)):
             self._set_state(DeskState.FAILED, message=CONNECTION_LOST)
             return
@@ -306,7 +308,9 @@ class DeskAnswerer(FlowCore[DeskState]):
             await self._close_session()
             self._forget_call()
             self._set_state(DeskState.OFF_DUTY, message=told)
-        self._duty_answer.set()
+        if self._duty_wanted is None or message.on_duty == self._duty_wanted or message.reason:
+            self._duty_answer.set()
+            self._duty_wanted = None
 
     def _maybe_answer(self) -> None:
         """Answer once both the ICE servers (CallAccepted) and the kiosk's offer are here."""
