@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from ui.language import LanguageSwitcher
 
 prepare_environment(virtual_keyboard=True)
 pytestmark = pytest.mark.qt_log_ignore(r"PopupList_QMLTYPE_\d+ overrides a member")
+SHOTS = os.environ.get("ACCESS_SHOTS", "")  # a folder: save each screen checked as PNG to look at it
 
 
 @pytest.fixture
@@ -66,5 +68,7 @@ def test_call_screens_fit_at_the_largest_size_in_every_language(kiosk, language,
     _show(screen, kiosk.flow, kiosk.vm, kiosk.harness)
     kiosk.wait_for(SHOWN_BY[screen])
     checked, problems = readability_problems(kiosk)
+    if SHOTS:
+        kiosk.harness.window.grabWindow().save(f"{SHOTS}/{screen}-{language}.png")
     assert checked >= 2
     assert problems == []
