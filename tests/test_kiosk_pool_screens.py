@@ -179,6 +179,7 @@ def test_nobody_on_duty_a_landline_with_area_code_is_taken_and_a_refusal_is_show
     refusal = "服务器暂时存不下回拨请求，请拨打热线。"
     flow.callback_reply = ("", refusal)  # the server said no (storage trouble)
     _type(h, "037112345678")
+    assert h.text("padDisplay") == "0371 1234 5678"  # a landline grouped by its area code
     h.tap("callbackSendButton")
     h.qtbot.waitUntil(lambda: h.has("phoneError") and h.text("phoneError") == refusal)
     assert "callback:037112345678:criminal" in flow.actions
