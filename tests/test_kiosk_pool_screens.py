@@ -89,13 +89,14 @@ def test_migrant_wage_tile_asks_for_the_wage_claim_priority(kiosk):
 
 
 def test_not_sure_calls_for_general_advice_and_back_returns_home(kiosk):
-    flow, _vm, h = kiosk
+    flow, vm, h = kiosk
     h.tap("callTile")
     h.tap(h.wait_for("topicsBackButton").objectName())
     h.wait_for("homeScreen")
     assert flow.actions == []
     _call_about("unknown", flow, h)
     assert flow.info.topic == "general" and flow.migrant_worker is False
+    assert vm.topicText == "一般咨询"  # the callback pad's header: 咨询：一般咨询, not 咨询：不知道
 
 
 def _texts_under(h: QmlHarness, name: str) -> list[Any]:
