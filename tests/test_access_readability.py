@@ -48,6 +48,10 @@ def _show_access(screen: str, k: AccessKiosk) -> None:
             k.staff.selfTest()
             k.selftest.run()
             k.harness.qtbot.waitUntil(lambda: len(k.selftest.results) == 6)
+    elif screen == "staff_badge_missed":  # no badge in view: the longest line under the dots
+        k.staff.open()
+        k.staff.scanBadge()
+        k.harness.qtbot.waitUntil(lambda: "没有看到工作证" in k.staff.message)
     elif screen == "idle_question":
         k.clock.advance(k.idle.idle_s + 1)
     elif screen == "attract":
@@ -60,6 +64,7 @@ def _show_access(screen: str, k: AccessKiosk) -> None:
 ACCESS_SHOWN_BY = {
     "help": "helpScreen",
     "staff_pin": "staffPinScreen",
+    "staff_badge_missed": "pinMessage",
     "staff_menu": "staffMenuScreen",
     "staff_matters": "mattersMessage",
     "selftest": "selfTestRow_printer",
@@ -185,3 +190,14 @@ def test_one_tap_makes_every_text_larger_and_tapping_again_restores_it(kiosk):
     h.qtbot.waitUntil(lambda: not kiosk.access.elderMode)
     assert title_item[0].property("font").pixelSize() == normal_title
     assert h.item("callTile").property("font").pixelSize() == normal
+
+
+@pytest.mark.parametrize("screen", ["staff_pin", "staff_badge_missed"])
+def test_the_staff_pin_buttons_stay_above_the_access_bar(kiosk, screen):
+    _show_access(screen, kiosk)
+    kiosk.wait_for(ACCESS_SHOWN_BY[screen])
+    page = kiosk.harness.item("staffPinScreen")
+    bottom = page.mapRectToScene(QRectF(0, 0, page.width(), page.height())).bottom()
+    for name in ("badgeScan", "pinBack"):
+        button = kiosk.harness.item(name)
+        assert button.mapRectToScene(QRectF(0, 0, button.width(), button.height())).bottom() <= bottom, name
