@@ -51,7 +51,7 @@ def _show_access(screen: str, k: AccessKiosk) -> None:
     elif screen == "staff_badge_missed":  # no badge in view: the longest line under the dots
         k.staff.open()
         k.staff.scanBadge()
-        k.harness.qtbot.waitUntil(lambda: "没有看到工作证" in k.staff.message)
+        k.harness.qtbot.waitUntil(lambda: "没有看到工作证" in str(k.staff.message))
     elif screen == "idle_question":
         k.clock.advance(k.idle.idle_s + 1)
     elif screen == "attract":
