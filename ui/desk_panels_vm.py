@@ -144,7 +144,7 @@ class DeskPanelsViewModel(QObject):
         return place_of(self._last_call.peer_name, self._last_call.peer_detail)
 
     def _call_topic(self) -> str:
-        return texts.topic_label(self._last_call.topic)
+        return texts.topic_with_priority(self._last_call.topic, self._last_call.priority)
 
     def _saved_notes(self) -> str:
         return self._notes_saved
