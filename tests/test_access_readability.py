@@ -11,7 +11,7 @@ from PySide6.QtQml import QQmlContext, QQmlEngine, QQmlExpression, qmlEngine
 from PySide6.QtQuick import QQuickItem
 
 from tests.access_fixtures import STAFF_PIN, AccessKiosk, build_access_kiosk
-from tests.test_kiosk_readability import MIN_TEXT_PX, SHOWN_BY, TOUCH_MM, _show
+from tests.test_kiosk_readability import MIN_TEXT_PX, SHOWN_BY, TOUCH_MM, _show, _visible
 from tests.ui_fakes import running_qasync_loop
 from ui.access_vm import ELDER_TEXT_SCALE, AccessScreen
 from ui.app import prepare_environment
@@ -201,3 +201,11 @@ def test_the_staff_pin_buttons_stay_above_the_access_bar(kiosk, screen):
     for name in ("badgeScan", "pinBack"):
         button = kiosk.harness.item(name)
         assert button.mapRectToScene(QRectF(0, 0, button.width(), button.height())).bottom() <= bottom, name
+
+
+def test_the_attract_screen_promises_no_queue_free_calls_since_lawyer_calls_do_queue(kiosk):
+    _show_access("attract", kiosk)
+    kiosk.wait_for("attractScreen")
+    words = [str(i.property("text")) for i in _visible(kiosk.harness) if i.inherits("QQuickText")]
+    assert any("12348" in w for w in words)
+    assert not any("不用排队" in w for w in words)  # 律师视频 has a queue with a waiting estimate
