@@ -177,6 +177,10 @@ def test_nobody_on_duty_a_landline_with_area_code_is_taken_and_a_refusal_is_show
     h.tap("callbackSendButton")
     assert "手机号码" in h.wait_for("phoneError").property("text")
     h.tap("padKeyClear")
+    _type(h, "0371123")  # the area code is there, the number is too short
+    h.tap("callbackSendButton")
+    h.qtbot.waitUntil(lambda: h.has("phoneError") and "7到8位" in h.text("phoneError"))
+    h.tap("padKeyClear")
     refusal = "服务器暂时存不下回拨请求，请拨打热线。"
     flow.callback_reply = ("", refusal)  # the server said no (storage trouble)
     _type(h, "037112345678")
