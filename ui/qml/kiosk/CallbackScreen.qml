@@ -42,7 +42,8 @@ Rectangle {
                 wrapMode: Text.WordWrap
                 text: qsTr("请输入您的电话号码，律师会打给您。")
                 color: Theme.ink
-                font.pixelSize: Theme.fontLarge
+                // Smaller while the complaint shows, so both fit above the buttons at any size.
+                font.pixelSize: screen.vm !== null && screen.vm.phoneError !== "" ? Theme.fontBody : Theme.fontLarge
                 font.bold: true
             }
             Text {
