@@ -120,10 +120,10 @@ Rectangle {
     Column {
         visible: screen.done
         anchors.top: bar.bottom
-        anchors.topMargin: Theme.px(32) / Theme.textScale
+        anchors.topMargin: Theme.px(24) / Theme.textScale
         anchors.horizontalCenter: parent.horizontalCenter
         width: parent.width - 2 * Theme.margin
-        spacing: Theme.px(20) / Theme.textScale
+        spacing: Theme.px(12) / Theme.textScale
 
         Text {
             objectName: "callbackDoneTitle"
@@ -132,8 +132,15 @@ Rectangle {
             wrapMode: Text.WordWrap
             text: qsTr("已经记下了，律师会尽快给您回电。")
             color: Theme.call
-            font.pixelSize: Theme.fontTitle
+            // Title size when it fits on one line; a longer language steps down to leave room for the number.
+            font.pixelSize: doneTitleWidth.advanceWidth > width ? Theme.fontLarge : Theme.fontTitle
             font.bold: true
+            TextMetrics {
+                id: doneTitleWidth
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+                text: qsTr("已经记下了，律师会尽快给您回电。")
+            }
         }
         Text {
             width: parent.width
