@@ -37,6 +37,8 @@ Rectangle {
         Text {
             objectName: "connectingTitle"
             width: parent.width
+            // Left out only when place, minutes (one above the other) and the long-wait hint need the room.
+            visible: !(figures.stacked && callbackHint.visible)
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: screen.reconnecting ? qsTr("正在重新连接…")
@@ -168,6 +170,7 @@ Rectangle {
         }
 
         Text {
+            id: callbackHint
             objectName: "callbackHint"
             width: parent.width
             visible: screen.vm !== null && screen.vm.callbackOffered
