@@ -97,7 +97,7 @@ async def _run(settings: DeskSettings, automation: bool, work_dir: Path, *, smok
         window.frameSwapped.connect(first_frame)
     channel = None
     if automation:
-        channel = AutomationChannel(window, vm, desk_commands(vm), on_quit=quit_request.request)
+        channel = AutomationChannel(window, vm, desk_commands(vm, panels), on_quit=quit_request.request)
         channel.start()
     window.show()
     if settings.username and settings.password:  # demos and automation only; people use the form

@@ -263,6 +263,7 @@ class DeskAnswerer(FlowCore[DeskState]):
                     peer_detail=message.village,
                     topic=message.topic,
                     tracking_number=message.tracking_number,
+                    priority=message.priority,
                 )
                 self._mark("ring")
                 self._prepare_devices()  # open camera and microphone while it rings, not after 接听

@@ -99,6 +99,7 @@ class CallInfo:
         lawyers_on_duty: lawyers on duty while WAITING (0 when unknown).
         callback_offered: offer a callback: the wait is long, nobody can answer, or the link is too poor.
         tracking_number: the matter's number, for the villager's receipt.
+        priority: on the desk, why the server put the call first (wage_claim, urgent) or normal.
         media_mode: the call's link mode (protocol.messages.LinkMode value), the worse of both sides'.
         reconnections: how often the media was re-established during this call.
         pushed: the last content the lawyer pushed to the terminal (None before any).
@@ -119,6 +120,7 @@ class CallInfo:
     lawyers_on_duty: int = 0
     callback_offered: bool = False
     tracking_number: str = ""
+    priority: str = "normal"  # the desk's ring: normal | wage_claim (农民工欠薪) | urgent
     media_mode: str = "full"
     reconnections: int = 0
     pushed: PushedContent | None = None

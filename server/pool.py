@@ -457,14 +457,22 @@ class Pool(CallRelay):
         """QueueUpdate for every waiting kiosk whose place changed or has not heard for a while."""
         waiting = [self.calls[call_id] for call_id in self._queue]
         on_duty = sum(1 for lawyer in self.lawyers.values() if lawyer.on_duty)
-        free = sum(1 for lawyer in self.lawyers.values() if lawyer.state is LawyerState.AVAILABLE)
+        ringing = frozenset(call.call_id for call in waiting if call.ringing)
+        spare = sum(len(call.ringing) - 1 for call in waiting if call.ringing)  # ring all: one answers
+        free = spare + sum(1 for lawyer in self.lawyers.values() if lawyer.state is LawyerState.AVAILABLE)
         listening = {
             call.call_id: call.kiosk_id
             for call in waiting
             if call.held_until is None and self.kiosks[call.kiosk_id].online
         }
         updates = self.reporter.updates(
-            self._queue, listening, on_duty=on_duty, free=free, centre_open=self.centre_open(now), now=now
+            self._queue,
+            listening,
+            on_duty=on_duty,
+            free=free,
+            centre_open=self.centre_open(now),
+            now=now,
+            ringing=ringing,
         )
         return [SendToKiosk(kiosk_id, update) for kiosk_id, update in updates]
 

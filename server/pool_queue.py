@@ -62,17 +62,25 @@ class QueueReporter:
         free: int,
         centre_open: bool,
         now: float,
+        ringing: frozenset[str] = frozenset(),
     ) -> list[tuple[int, QueueUpdate]]:
-        """(kiosk id, update) for listening calls whose news changed or that have not heard lately."""
+        """(kiosk id, update) for listening calls whose news changed or that have not heard lately.
+
+        A call in `ringing` is being offered now and waits about the answer time; the others are
+        estimated by their place among the calls nobody is ringing yet (`free` lawyers take the first).
+        """
         for call_id in [c for c in self._sent if c not in listening]:
             del self._sent[call_id]
         out: list[tuple[int, QueueUpdate]] = []
+        unrung = 0  # calls so far that nobody is ringing
         for index, call_id in enumerate(order):
+            being_rung = call_id in ringing
+            unrung += 0 if being_rung else 1
             kiosk_id = listening.get(call_id)
             if kiosk_id is None:
                 continue
             position = index + 1
-            wait = self.estimate(position, on_duty, free)
+            wait = round(self.mean_answer_s) if being_rung else self.estimate(unrung, on_duty, free)
             offered = self.callback_offered(wait, on_duty, centre_open)
             what = (position, on_duty, offered, int(wait // ESTIMATE_STEP_S))
             previous = self._sent.get(call_id)

@@ -11,7 +11,7 @@ from PySide6.QtQml import QQmlContext, QQmlEngine, QQmlExpression, qmlEngine
 from PySide6.QtQuick import QQuickItem
 
 from tests.access_fixtures import STAFF_PIN, AccessKiosk, build_access_kiosk
-from tests.test_kiosk_readability import MIN_TEXT_PX, SHOWN_BY, TOUCH_MM, _show
+from tests.test_kiosk_readability import MIN_TEXT_PX, SHOWN_BY, TOUCH_MM, _show, _visible
 from tests.ui_fakes import running_qasync_loop
 from ui.access_vm import ELDER_TEXT_SCALE, AccessScreen
 from ui.app import prepare_environment
@@ -48,6 +48,10 @@ def _show_access(screen: str, k: AccessKiosk) -> None:
             k.staff.selfTest()
             k.selftest.run()
             k.harness.qtbot.waitUntil(lambda: len(k.selftest.results) == 6)
+    elif screen == "staff_badge_missed":  # no badge in view: the longest line under the dots
+        k.staff.open()
+        k.staff.scanBadge()
+        k.harness.qtbot.waitUntil(lambda: "没有看到工作证" in str(k.staff.message))
     elif screen == "idle_question":
         k.clock.advance(k.idle.idle_s + 1)
     elif screen == "attract":
@@ -60,6 +64,7 @@ def _show_access(screen: str, k: AccessKiosk) -> None:
 ACCESS_SHOWN_BY = {
     "help": "helpScreen",
     "staff_pin": "staffPinScreen",
+    "staff_badge_missed": "pinMessage",
     "staff_menu": "staffMenuScreen",
     "staff_matters": "mattersMessage",
     "selftest": "selfTestRow_printer",
@@ -185,3 +190,22 @@ def test_one_tap_makes_every_text_larger_and_tapping_again_restores_it(kiosk):
     h.qtbot.waitUntil(lambda: not kiosk.access.elderMode)
     assert title_item[0].property("font").pixelSize() == normal_title
     assert h.item("callTile").property("font").pixelSize() == normal
+
+
+@pytest.mark.parametrize("screen", ["staff_pin", "staff_badge_missed"])
+def test_the_staff_pin_buttons_stay_above_the_access_bar(kiosk, screen):
+    _show_access(screen, kiosk)
+    kiosk.wait_for(ACCESS_SHOWN_BY[screen])
+    page = kiosk.harness.item("staffPinScreen")
+    bottom = page.mapRectToScene(QRectF(0, 0, page.width(), page.height())).bottom()
+    for name in ("badgeScan", "pinBack"):
+        button = kiosk.harness.item(name)
+        assert button.mapRectToScene(QRectF(0, 0, button.width(), button.height())).bottom() <= bottom, name
+
+
+def test_the_attract_screen_promises_no_queue_free_calls_since_lawyer_calls_do_queue(kiosk):
+    _show_access("attract", kiosk)
+    kiosk.wait_for("attractScreen")
+    words = [str(i.property("text")) for i in _visible(kiosk.harness) if i.inherits("QQuickText")]
+    assert any("12348" in w for w in words)
+    assert not any("不用排队" in w for w in words)  # 律师视频 has a queue with a waiting estimate

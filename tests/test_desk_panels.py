@@ -160,7 +160,7 @@ def test_the_callback_list_updates_live_and_done_removes_an_entry(desk):
     flow.send_callbacks([_callback(1, 95, "13812345678", "石桥村"), _callback(2, 3, "037112345678", "红星")])
     h.qtbot.waitUntil(lambda: h.text("callbackHeading") == "待回电（2）")
     assert not h.has("noCallbacks")
-    assert _texts(h, "callbackPhone") == ["037112345678", "138 1234 5678"]
+    assert _texts(h, "callbackPhone") == ["0371 1234 5678", "138 1234 5678"]
     assert _texts(h, "callbackAge") == ["1 小时前", "3 分钟前"]
     _drawn(h)
     _tap_shown(h, "callbackDone_1")
@@ -169,7 +169,7 @@ def test_the_callback_list_updates_live_and_done_removes_an_entry(desk):
     h.qtbot.waitUntil(lambda: not _shown(h, "callbackDone_1") and len(_shown(h, "callbackDone_2")) == 1)
     flow.send_callbacks([*flow.callbacks, _callback(3, 0, "13900001111", "东沟村")])  # another desk's kiosk
     h.qtbot.waitUntil(lambda: len(_shown(h, "callbackDone_3")) == 1)
-    assert _texts(h, "callbackPhone") == ["037112345678", "139 0000 1111"]
+    assert _texts(h, "callbackPhone") == ["0371 1234 5678", "139 0000 1111"]
 
 
 def _shown(h: QmlHarness, name: str) -> list[Any]:
@@ -199,8 +199,12 @@ def _tap_shown(h: QmlHarness, name: str) -> None:
     QTest.mouseClick(h.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
 
 
-def test_mobile_numbers_are_grouped_for_dialling_and_places_name_the_village_once():
+def test_mobile_and_landline_numbers_are_grouped_for_dialling_and_places_name_the_village_once():
     assert phone_for_display("13812345678") == "138 1234 5678"
-    assert phone_for_display("037112345678") == "037112345678"
+    assert phone_for_display("037112345678") == "0371 1234 5678"  # by area code
+    assert phone_for_display("01087654321") == "010 8765 4321"  # Beijing: a three-digit code
+    assert phone_for_display("02112345678") == "021 1234 5678"
+    assert phone_for_display("07381234567") == "0738 123 4567"  # a seven-digit local number
+    assert phone_for_display("12348") == "12348"  # hotlines as they are
     assert place_of("石桥村服务点", "石桥村") == "石桥村服务点"
     assert place_of("党群服务中心", "东沟村") == "党群服务中心 · 东沟村"

@@ -108,6 +108,17 @@ def test_accept_answers_and_hangup_ends_the_call(desk):
     h.wait_for("dutyScreen")
 
 
+def test_the_ring_says_when_a_migrant_workers_wage_claim_was_put_first(desk):
+    flow, _vm, h, _ringer = desk
+    _on_duty(flow, h)
+    flow.ring(priority="wage_claim")  # the villager tapped 农民工欠薪
+    assert h.wait_for("callerTopic").property("text") == "问题：农民工欠薪（优先接听）"
+    h.tap("declineButton")
+    h.qtbot.waitUntil(lambda: flow.state is DeskState.AVAILABLE)
+    flow.ring()
+    h.qtbot.waitUntil(lambda: h.has("callerTopic") and h.text("callerTopic") == "问题：劳动争议、欠薪")
+
+
 def test_decline_passes_the_call_on(desk):
     flow, _vm, h, ringer = desk
     _on_duty(flow, h)

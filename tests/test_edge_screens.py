@@ -57,7 +57,7 @@ def test_a_waiting_kiosk_that_lost_its_server_says_it_reconnects_and_keeps_the_p
     h.qtbot.waitUntil(lambda: h.text("connectingTitle") == "正在重新连接…")
     _shot(h, "kiosk_waiting_reconnecting")
     flow.update_info(reconnecting=False)
-    h.qtbot.waitUntil(lambda: h.text("connectingTitle") == "正在为您接通值班律师…")
+    h.qtbot.waitUntil(lambda: h.text("connectingTitle") == "正在排队，请稍等…")  # one call is ahead
     assert h.text("queuePosition") == "2"
 
 

@@ -89,13 +89,14 @@ def test_migrant_wage_tile_asks_for_the_wage_claim_priority(kiosk):
 
 
 def test_not_sure_calls_for_general_advice_and_back_returns_home(kiosk):
-    flow, _vm, h = kiosk
+    flow, vm, h = kiosk
     h.tap("callTile")
     h.tap(h.wait_for("topicsBackButton").objectName())
     h.wait_for("homeScreen")
     assert flow.actions == []
     _call_about("unknown", flow, h)
     assert flow.info.topic == "general" and flow.migrant_worker is False
+    assert vm.topicText == "一般咨询"  # the callback pad's header: 咨询：一般咨询, not 咨询：不知道
 
 
 def _texts_under(h: QmlHarness, name: str) -> list[Any]:
@@ -176,9 +177,14 @@ def test_nobody_on_duty_a_landline_with_area_code_is_taken_and_a_refusal_is_show
     h.tap("callbackSendButton")
     assert "手机号码" in h.wait_for("phoneError").property("text")
     h.tap("padKeyClear")
+    _type(h, "0371123")  # the area code is there, the number is too short
+    h.tap("callbackSendButton")
+    h.qtbot.waitUntil(lambda: h.has("phoneError") and "7到8位" in h.text("phoneError"))
+    h.tap("padKeyClear")
     refusal = "服务器暂时存不下回拨请求，请拨打热线。"
     flow.callback_reply = ("", refusal)  # the server said no (storage trouble)
     _type(h, "037112345678")
+    assert h.text("padDisplay") == "0371 1234 5678"  # a landline grouped by its area code
     h.tap("callbackSendButton")
     h.qtbot.waitUntil(lambda: h.has("phoneError") and h.text("phoneError") == refusal)
     assert "callback:037112345678:criminal" in flow.actions

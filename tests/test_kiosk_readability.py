@@ -59,6 +59,9 @@ def _show(screen: str, flow: FakeCallerFlow, vm: KioskViewModel, h: QmlHarness) 
     elif screen == "waiting_estimate":  # place, minutes and the callback offer at once
         _to(flow, vm, h, CallerState.WAITING, position=12)
         flow.update_info(estimated_wait_s=1260.0, callback_offered=True)
+    elif screen == "waiting_soon":  # next, a lawyer's phone ringing: 马上就轮到您了
+        _to(flow, vm, h, CallerState.WAITING, position=1)
+        flow.update_info(estimated_wait_s=5.0)
     elif screen.startswith("callback_"):
         _to(flow, vm, h, CallerState.NO_LAWYER, message="现在没有值班律师。", callback_offered=True)
         vm.offerCallback()
@@ -94,6 +97,7 @@ SHOWN_BY = {
     "ended": "endedScreen",
     "call_topics": "callTopic_inheritance_support",
     "waiting_estimate": "waitMinutes",
+    "waiting_soon": "waitSoon",
     "callback_pad": "callbackPad",
     "callback_bad_number": "phoneError",
     "callback_done": "callbackTracking",

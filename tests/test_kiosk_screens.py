@@ -69,8 +69,10 @@ def test_tapping_call_shows_connecting_then_queue_position(kiosk):
     assert not h.has("queuePosition")  # position unknown while requesting
     flow.move_to(CallerState.WAITING, position=3)
     h.qtbot.waitUntil(lambda: h.has("queuePosition") and h.text("queuePosition") == "3")
+    assert h.text("connectingTitle") == "正在排队，请稍等…"  # not "connecting you now" with two ahead
     flow.move_to(CallerState.WAITING, position=1)
     h.qtbot.waitUntil(lambda: h.text("queuePosition") == "1")
+    assert h.text("connectingTitle") == "正在为您接通值班律师…"
 
 
 def test_cancel_while_waiting_goes_back_home(kiosk):

@@ -270,6 +270,31 @@ def test_waiting_kiosks_hear_their_place_when_it_changes_and_every_ten_seconds()
     assert {k: u.position for k, u in updates(pool.queue_updates(22.0)).items()} == {9: 1}
 
 
+def test_a_call_ringing_a_free_lawyer_is_told_about_the_answer_time_not_a_whole_call():
+    pool = make_pool(mean_handle_s=300.0, queue_update_s=10.0)
+    staff(pool, 1, 2)
+    kiosks(pool, 7, 8, 9)
+    assert rings(pool.request_call(7, "r1", "general", now=10.0)) == {1: "call1"}  # rings, not answered
+    places = updates(pool.queue_updates(10.0))
+    assert places[7].position == 1 and places[7].estimated_wait_s <= 20.0  # about the answer time
+    assert rings(pool.request_call(8, "r2", "general", now=11.0)) == {2: "call2"}
+    pool.request_call(9, "r3", "general", now=12.0)  # both lawyers ringing: this one waits for a call
+    places = updates(pool.queue_updates(12.0))
+    assert places[8].estimated_wait_s <= 20.0
+    assert places[9].position == 3 and places[9].estimated_wait_s >= 120.0  # honest for later places
+
+
+def test_ring_all_counts_the_lawyers_who_will_not_answer_as_free():
+    pool = make_pool(mean_handle_s=300.0, routing=RoutingRules(strategy=Strategy.RING_ALL))
+    staff(pool, 1, 2)
+    kiosks(pool, 7, 8)
+    assert rings(pool.request_call(7, "r1", "general", now=10.0)) == {1: "call1", 2: "call1"}
+    pool.request_call(8, "r2", "general", now=11.0)
+    places = updates(pool.queue_updates(11.0))
+    assert places[7].estimated_wait_s <= 20.0
+    assert places[8].position == 2 and places[8].estimated_wait_s <= 20.0  # the other lawyer stays free
+
+
 def test_a_long_wait_offers_a_callback():
     pool = make_pool(callback_offer_wait_s=120.0, mean_handle_s=300.0)
     staff(pool, 1)

@@ -308,11 +308,22 @@ class FakeDeskFlow(_FakeFlowBase):
         self.move_to(DeskState.AVAILABLE if on_duty else DeskState.OFF_DUTY)
 
     def ring(
-        self, terminal: str = "石桥村服务点", village: str = "石桥村", topic: str = "labour_wages"
+        self,
+        terminal: str = "石桥村服务点",
+        village: str = "石桥村",
+        topic: str = "labour_wages",
+        priority: str = "normal",
     ) -> None:
         """Offer a call from a village terminal."""
         self.info = CallInfo()
-        self.move_to(DeskState.RINGING, peer_name=terminal, peer_detail=village, topic=topic, call_id="c1")
+        self.move_to(
+            DeskState.RINGING,
+            peer_name=terminal,
+            peer_detail=village,
+            topic=topic,
+            call_id="c1",
+            priority=priority,
+        )
 
     async def accept(self) -> None:
         """接听: CONNECTING, then (auto) IN_CALL with frames."""

@@ -71,6 +71,7 @@ def _steps(k: Any) -> list[tuple[str, Callable[[], object]]]:
         ),
         ("help", lambda: (k.vm.goHome(), k.vm.dismissNotice(), k.access.showHelp())),
         ("staff_pin", pin_typed),
+        ("staff_badge_missed", k.staff.scanBadge),  # no badge in view: the longest message
         ("staff_menu", lambda: (k.gate.unlock(STAFF_PIN), k.access.show(AccessScreen.STAFF_MENU))),
         ("staff_matters", k.staff.showMatters),
         ("selftest", lambda: (k.staff.backToMenu(), k.staff.selfTest())),

@@ -26,11 +26,16 @@ class Stack:
 
 
 @contextmanager
-def running_stack(work: Path, relay: bool = False, ring_timeout_s: float = 20.0) -> Iterator[Stack]:
-    """Start server (+ coturn when relay), a kiosk and a desk; stop them all afterwards."""
+def running_stack(
+    work: Path, relay: bool = False, ring_timeout_s: float = 20.0, wrap_up_s: float = 0.0
+) -> Iterator[Stack]:
+    """Start server (+ coturn when relay), a kiosk and a desk; stop them all afterwards.
+
+    wrap_up_s is 0 by default so that calls follow each other; the demo gives the lawyer time to write.
+    """
     work.mkdir(parents=True, exist_ok=True)
     turn = CoturnProcess(work / "turn") if relay else None
-    server_settings = [f"ring_timeout_s={ring_timeout_s}", "wrap_up_s=0"]  # calls follow each other
+    server_settings = [f"ring_timeout_s={ring_timeout_s}", f"wrap_up_s={wrap_up_s}"]
     if turn:
         turn.start()
         server_settings += [f'turn.urls=["{turn.url}"]', f"turn.secret={turn.secret}"]

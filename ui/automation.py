@@ -86,15 +86,18 @@ def kiosk_commands(vm: Any, consult: Any = None) -> dict[str, Command]:
     }
 
 
-def desk_commands(vm: Any) -> dict[str, Command]:
-    """The desk's commands: login {username, password}, duty {on}, accept, decline, hangup."""
-    return {
+def desk_commands(vm: Any, panels: Any = None) -> dict[str, Command]:
+    """The desk's commands: login {username, password}, duty {on}, accept, decline, hangup, end_wrap_up."""
+    commands: dict[str, Command] = {
         "login": lambda c: vm.login(str(_target(c, "username")), str(_target(c, "password"))),
         "duty": lambda c: vm.setDuty(bool(_target(c, "on"))),
         "accept": lambda _c: vm.accept(),
         "decline": lambda _c: vm.decline(),
         "hangup": lambda _c: vm.hangup(),
     }
+    if panels is not None:  # 结束整理 with the notes typed so far
+        commands["end_wrap_up"] = lambda c: panels.endWrapUp(str(c.get("notes", "")))
+    return commands
 
 
 def info_dict(info: Any) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def phone_problem(text: str) -> str:
     if digits.startswith("1"):
         return translate("call_topics", "手机号码是1开头的11位数字，请再核对一下。")
     if digits.startswith("0"):
-        return translate("call_topics", "座机号码请带上区号，比如 0371 12345678，请再核对一下。")
+        return translate("call_topics", "座机号码是区号加7到8位号码，比如 0371 1234 5678，请再核对一下。")
     return translate(
-        "call_topics", "号码不对：手机号码是1开头的11位数字；座机请先输区号，比如 0371 12345678。"
+        "call_topics", "号码不对：手机号码是1开头的11位数字；座机请先输区号，比如 0371 1234 5678。"
     )

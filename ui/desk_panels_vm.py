@@ -31,9 +31,16 @@ class DeskPanel(StrEnum):
 
 
 def phone_for_display(phone: str) -> str:
-    """A mobile number in three groups (138 1234 5678); other numbers as stored."""
-    if len(phone) == 11 and phone.startswith("1") and phone.isdigit():
+    """A number grouped for dialling: mobiles 138 1234 5678, landlines by area code 0371 1234 5678."""
+    if not phone.isdigit():
+        return phone
+    if len(phone) == 11 and phone.startswith("1"):
         return f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    if phone.startswith("0") and 10 <= len(phone) <= 12:
+        area = 3 if phone[1] in "12" else 4  # 010 and 02x are the big cities' three-digit codes
+        local = phone[area:]
+        split = 3 if len(local) == 7 else 4
+        return f"{phone[:area]} {local[:split]} {local[split:]}"
     return phone
 
 
@@ -137,7 +144,7 @@ class DeskPanelsViewModel(QObject):
         return place_of(self._last_call.peer_name, self._last_call.peer_detail)
 
     def _call_topic(self) -> str:
-        return texts.topic_label(self._last_call.topic)
+        return texts.topic_with_priority(self._last_call.topic, self._last_call.priority)
 
     def _saved_notes(self) -> str:
         return self._notes_saved

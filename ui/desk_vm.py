@@ -169,7 +169,7 @@ class DeskViewModel(QObject):
         return self.flow.info.peer_detail
 
     def _topic_text(self) -> str:
-        return texts.topic_label(self.flow.info.topic)
+        return texts.topic_with_priority(self.flow.info.topic, self.flow.info.priority)
 
     def _user(self) -> str:
         return self._username

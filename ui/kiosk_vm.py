@@ -253,7 +253,8 @@ class KioskViewModel(QObject):
         return [{"tile": t.tile, "label": tile_label(t.tile), "hint": tile_hint(t.tile)} for t in CALL_TOPICS]
 
     def _topic_text(self) -> str:
-        return tile_label(self._tile)
+        # 咨询：一般咨询 rather than 咨询：不知道 when the villager was not sure
+        return tile_hint(self._tile) if self._tile == "unknown" else tile_label(self._tile)
 
     def _callback_step(self) -> str:
         return self._callback.value if self._callback is not None else ""

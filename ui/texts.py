@@ -43,6 +43,15 @@ def topic_label(topic: str) -> str:
         return labels[Topic.GENERAL]
 
 
+def topic_with_priority(topic: str, priority: str) -> str:
+    """The topic as the desk shows it, saying why a call jumped the queue (农民工欠薪, 紧急)."""
+    if priority == "wage_claim":
+        return translate("texts", "农民工欠薪（优先接听）")
+    if priority == "urgent":
+        return translate("texts", "%1（紧急）").replace("%1", topic_label(topic))
+    return topic_label(topic)
+
+
 def default_failure() -> str:
     """Shown when a call failed and the flow gave no reason."""
     return translate("texts", "没能接通，请稍后再试。")

@@ -64,7 +64,7 @@ Rectangle {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            text: qsTr("免费 · 不用排队 · 法律服务热线 %1").arg(screen.access ? screen.access.hotline : "12348")
+            text: qsTr("免费 · 不出村 · 法律服务热线 %1").arg(screen.access ? screen.access.hotline : "12348")
             color: Theme.onColour
             font.pixelSize: Theme.fontBody
         }

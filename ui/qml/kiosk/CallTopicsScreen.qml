@@ -70,10 +70,20 @@ Rectangle {
                             horizontalAlignment: Text.AlignHCenter
                             text: tile.modelData.label
                             color: Theme.onColour
-                            font.pixelSize: Theme.text(40)
+                            // One line at full size when it fits; longer words (other languages, elder
+                            // mode) wrap onto more lines at a smaller size instead of running out of the tile.
+                            readonly property bool oneLine: labelWidth.advanceWidth <= width
+                            font.pixelSize: oneLine ? Theme.text(40) : Math.max(Theme.px(28), Theme.text(24))
                             font.bold: true
-                            fontSizeMode: Text.HorizontalFit
-                            minimumPixelSize: Theme.text(28)
+                            wrapMode: oneLine ? Text.NoWrap : Text.WordWrap
+                            maximumLineCount: 3
+                            elide: Text.ElideRight
+                            TextMetrics {
+                                id: labelWidth
+                                font.pixelSize: Theme.text(40)
+                                font.bold: true
+                                text: tile.modelData.label
+                            }
                         }
                         Text {
                             id: hintText
@@ -83,9 +93,9 @@ Rectangle {
                             horizontalAlignment: Text.AlignHCenter
                             text: tile.modelData.hint
                             color: Theme.onColour
-                            font.pixelSize: Theme.fontBody
+                            font.pixelSize: labelText.lineCount > 2 ? Theme.px(28) : Theme.fontBody  // room for 3 lines
                             fontSizeMode: Text.HorizontalFit
-                            minimumPixelSize: Theme.text(28)
+                            minimumPixelSize: Theme.px(28)  // may step below the elder size to stay inside
                         }
                     }
                 }

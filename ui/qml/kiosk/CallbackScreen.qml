@@ -42,7 +42,8 @@ Rectangle {
                 wrapMode: Text.WordWrap
                 text: qsTr("请输入您的电话号码，律师会打给您。")
                 color: Theme.ink
-                font.pixelSize: Theme.fontLarge
+                // Smaller while the complaint shows, so both fit above the buttons at any size.
+                font.pixelSize: screen.vm !== null && screen.vm.phoneError !== "" ? Theme.fontBody : Theme.fontLarge
                 font.bold: true
             }
             Text {
@@ -119,10 +120,10 @@ Rectangle {
     Column {
         visible: screen.done
         anchors.top: bar.bottom
-        anchors.topMargin: Theme.px(32) / Theme.textScale
+        anchors.topMargin: Theme.px(24) / Theme.textScale
         anchors.horizontalCenter: parent.horizontalCenter
         width: parent.width - 2 * Theme.margin
-        spacing: Theme.px(20) / Theme.textScale
+        spacing: Theme.px(12) / Theme.textScale
 
         Text {
             objectName: "callbackDoneTitle"
@@ -131,8 +132,15 @@ Rectangle {
             wrapMode: Text.WordWrap
             text: qsTr("已经记下了，律师会尽快给您回电。")
             color: Theme.call
-            font.pixelSize: Theme.fontTitle
+            // Title size when it fits on one line; a longer language steps down to leave room for the number.
+            font.pixelSize: doneTitleWidth.advanceWidth > width ? Theme.fontLarge : Theme.fontTitle
             font.bold: true
+            TextMetrics {
+                id: doneTitleWidth
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+                text: qsTr("已经记下了，律师会尽快给您回电。")
+            }
         }
         Text {
             width: parent.width

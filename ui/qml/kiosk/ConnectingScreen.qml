@@ -8,6 +8,8 @@ Rectangle {
     property QtObject vm
     readonly property bool answered: vm !== null && vm.state === "connecting"
     readonly property bool reconnecting: vm !== null && vm.reconnecting
+    // Others are ahead: say so, rather than "connecting you now" to the 12th in line.
+    readonly property bool queued: vm !== null && !answered && vm.position > 1
     color: Theme.background
 
     TopBar {
@@ -35,19 +37,23 @@ Rectangle {
         Text {
             objectName: "connectingTitle"
             width: parent.width
+            // Left out only when place, minutes (one above the other) and the long-wait hint need the room.
+            visible: !(figures.stacked && callbackHint.visible)
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: screen.reconnecting ? qsTr("正在重新连接…")
-                  : screen.answered ? qsTr("律师已接听，正在打开视频…") : qsTr("正在为您接通值班律师…")
+                  : screen.answered ? qsTr("律师已接听，正在打开视频…")
+                  : screen.queued ? qsTr("正在排队，请稍等…") : qsTr("正在为您接通值班律师…")
             color: Theme.ink
             font.pixelSize: Theme.fontTitle
             font.bold: true
         }
 
-        // Three dots that light up in turn: something is happening (room for the figures first).
+        // Three dots that light up in turn: something is happening (room for the figures and
+        // 马上就轮到您了 first).
         Row {
             anchors.horizontalCenter: parent.horizontalCenter
-            visible: !figures.stacked
+            visible: !figures.stacked && !waitSoon.visible
             spacing: Theme.px(28)
             Repeater {
                 model: 3
@@ -151,6 +157,7 @@ Rectangle {
         }
 
         Text {
+            id: waitSoon
             objectName: "waitSoon"
             width: parent.width
             visible: screen.vm !== null && screen.vm.estimatedMinutes === 0
@@ -163,6 +170,7 @@ Rectangle {
         }
 
         Text {
+            id: callbackHint
             objectName: "callbackHint"
             width: parent.width
             visible: screen.vm !== null && screen.vm.callbackOffered
@@ -177,10 +185,13 @@ Rectangle {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            visible: screen.reconnecting || !(screen.vm !== null && screen.vm.callbackOffered)
+            // Not under 马上就轮到您了 or the callback offer: they already say it, and room is short.
+            visible: screen.reconnecting || screen.answered
+                     || !(screen.vm !== null && (screen.vm.callbackOffered || screen.vm.estimatedMinutes === 0))
             text: screen.reconnecting ? qsTr("您的排队位置会为您保留")
                   : screen.answered && screen.vm.peerName !== ""
                   ? qsTr("%1 正在和您连线").arg(screen.vm.peerName)
+                  : screen.queued ? qsTr("轮到您时，值班律师就会接听")
                   : qsTr("请稍等，律师马上就来")
             color: screen.answered ? Theme.call : Theme.inkSoft
             font.pixelSize: screen.answered ? Theme.fontLarge : Theme.fontBody

@@ -15,6 +15,12 @@ Item {
     function grouped(text) {
         if (kind === "phone" && text.startsWith("1"))
             return [text.slice(0, 3), text.slice(3, 7), text.slice(7)].filter(s => s !== "").join(" ")
+        if (kind === "phone" && text.startsWith("0")) {  // a landline: area code (010, 02x or 4 digits) first
+            const area = "12".includes(text.charAt(1)) && text.length > 1 ? 3 : 4
+            const local = text.slice(area)
+            const split = local.length === 7 ? 3 : 4
+            return [text.slice(0, area), local.slice(0, split), local.slice(split)].filter(s => s !== "").join(" ")
+        }
         if (kind === "id_number")
             return [text.slice(0, 6), text.slice(6, 14), text.slice(14)].filter(s => s !== "").join(" ")
         return text

@@ -22,7 +22,7 @@ Rectangle {
         anchors.left: parent.left
         anchors.margins: Theme.margin
         width: parent.width * 0.42
-        spacing: Theme.px(28)
+        spacing: Theme.px(10)
         Text {
             width: parent.width
             wrapMode: Text.WordWrap
@@ -36,7 +36,7 @@ Rectangle {
             width: parent.width
             text: screen.staff ? "●".repeat(screen.staff.pinLength) + "○".repeat(Math.max(0, 4 - screen.staff.pinLength)) : ""
             color: Theme.ink
-            font.pixelSize: Theme.text(56)
+            font.pixelSize: Theme.text(44)
         }
         Text {
             objectName: "pinMessage"
@@ -46,6 +46,16 @@ Rectangle {
             color: screen.staff && screen.staff.blocked ? Theme.danger : Theme.ink
             font.pixelSize: Theme.fontBody
         }
+    }
+
+    // 出示工作证 and 返回 stand on the bottom edge, clear of the access bar at any text size.
+    Column {
+        id: leftButtons
+        anchors.bottom: parent.bottom
+        anchors.left: parent.left
+        anchors.margins: Theme.margin
+        width: left.width
+        spacing: Theme.px(14)
         BigButton {
             objectName: "badgeScan"
             visible: screen.staff !== null && screen.staff.badgeAvailable
