@@ -112,8 +112,8 @@
             <translation>How to use</translation>
         </message>
         <message>
-            <source>免费 · 不用排队 · 法律服务热线 %1</source>
-            <translation>Free · No queue · Legal hotline %1</translation>
+            <source>免费 · 不出村 · 法律服务热线 %1</source>
+            <translation>Free · Right here in the village · Legal hotline %1</translation>
         </message>
     </context>
     <context>
@@ -297,6 +297,10 @@
             <translation>Calling the lawyer on duty for you…</translation>
         </message>
         <message>
+            <source>正在排队，请稍等…</source>
+            <translation>You are in the queue, please wait…</translation>
+        </message>
+        <message>
             <source>您排在第</source>
             <translation>You are number</translation>
         </message>
@@ -327,6 +331,10 @@
         <message>
             <source>%1 正在和您连线</source>
             <translation>%1 is connecting to you</translation>
+        </message>
+        <message>
+            <source>轮到您时，值班律师就会接听</source>
+            <translation>The duty lawyer will answer when it is your turn</translation>
         </message>
         <message>
             <source>请稍等，律师马上就来</source>
@@ -1566,12 +1574,12 @@ You can also type an article, e.g. "民法典1079".</translation>
             <translation>A mobile number has 11 digits and starts with 1. Please check it.</translation>
         </message>
         <message>
-            <source>座机号码请带上区号，比如 0371 12345678，请再核对一下。</source>
-            <translation>A landline needs its area code, e.g. 0371 12345678. Please check it.</translation>
+            <source>座机号码是区号加7到8位号码，比如 0371 1234 5678，请再核对一下。</source>
+            <translation>A landline is the area code and a 7- or 8-digit number, e.g. 0371 1234 5678. Please check it.</translation>
         </message>
         <message>
-            <source>号码不对：手机号码是1开头的11位数字；座机请先输区号，比如 0371 12345678。</source>
-            <translation>That number is not right: a mobile has 11 digits starting with 1; a landline starts with its area code, e.g. 0371 12345678.</translation>
+            <source>号码不对：手机号码是1开头的11位数字；座机请先输区号，比如 0371 1234 5678。</source>
+            <translation>The number is wrong: a mobile is 11 digits starting with 1; for a landline type the area code first, e.g. 0371 1234 5678.</translation>
         </message>
     </context>
     <context>
@@ -1823,6 +1831,14 @@ You can also type an article, e.g. "民法典1079".</translation>
         <message>
             <source>刑事</source>
             <translation>Criminal matter</translation>
+        </message>
+        <message>
+            <source>农民工欠薪（优先接听）</source>
+            <translation>Migrant worker's unpaid wages (answered first)</translation>
+        </message>
+        <message>
+            <source>%1（紧急）</source>
+            <translation>%1 (urgent)</translation>
         </message>
         <message>
             <source>没能接通，请稍后再试。</source>

@@ -112,8 +112,8 @@
             <translation>使用說明</translation>
         </message>
         <message>
-            <source>免费 · 不用排队 · 法律服务热线 %1</source>
-            <translation>免費 · 不用排隊 · 法律服務熱線 %1</translation>
+            <source>免费 · 不出村 · 法律服务热线 %1</source>
+            <translation>免費 · 不出村 · 法律服務熱線 %1</translation>
         </message>
     </context>
     <context>
@@ -297,6 +297,10 @@
             <translation>正在為您接通值班律師…</translation>
         </message>
         <message>
+            <source>正在排队，请稍等…</source>
+            <translation>正在排隊，請稍等…</translation>
+        </message>
+        <message>
             <source>您排在第</source>
             <translation>您排在第</translation>
         </message>
@@ -327,6 +331,10 @@
         <message>
             <source>%1 正在和您连线</source>
             <translation>%1 正在和您連線</translation>
+        </message>
+        <message>
+            <source>轮到您时，值班律师就会接听</source>
+            <translation>輪到您時，值班律師就會接聽</translation>
         </message>
         <message>
             <source>请稍等，律师马上就来</source>
@@ -1566,12 +1574,12 @@
             <translation>手機號碼是1開頭的11位數字，請再核對一下。</translation>
         </message>
         <message>
-            <source>座机号码请带上区号，比如 0371 12345678，请再核对一下。</source>
-            <translation>座機號碼請帶上區號，比如 0371 12345678，請再核對一下。</translation>
+            <source>座机号码是区号加7到8位号码，比如 0371 1234 5678，请再核对一下。</source>
+            <translation>座機號碼是區號加7到8位號碼，比如 0371 1234 5678，請再核對一下。</translation>
         </message>
         <message>
-            <source>号码不对：手机号码是1开头的11位数字；座机请先输区号，比如 0371 12345678。</source>
-            <translation>號碼不對：手機號碼是1開頭的11位數字；座機請先輸區號，比如 0371 12345678。</translation>
+            <source>号码不对：手机号码是1开头的11位数字；座机请先输区号，比如 0371 1234 5678。</source>
+            <translation>號碼不對：手機號碼是1開頭的11位數字；座機請先輸區號，比如 0371 1234 5678。</translation>
         </message>
     </context>
     <context>
@@ -1823,6 +1831,14 @@
         <message>
             <source>刑事</source>
             <translation>刑事</translation>
+        </message>
+        <message>
+            <source>农民工欠薪（优先接听）</source>
+            <translation>農民工欠薪（優先接聽）</translation>
+        </message>
+        <message>
+            <source>%1（紧急）</source>
+            <translation>%1（緊急）</translation>
         </message>
         <message>
             <source>没能接通，请稍后再试。</source>
