@@ -142,6 +142,19 @@ class CentreOwner(Hub):
         self._records.put_nowait(None)
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
+    async def hand_over(self) -> None:
+        """Graceful drain: stop reading the inbox, write the queue and cursor a last time (fenced), stop.
+
+        Events after the written cursor stay in the inbox for the next owner; nothing applied here is
+        left unwritten."""
+        own = [t for t in self._tasks if t.get_name().endswith(f"-{self.centre}")]
+        for task in own:
+            task.cancel()
+        await asyncio.gather(*own, return_exceptions=True)
+        await self.background_done()
+        await self.flush()
+        await self.stop()
+
     async def close_all(self) -> None:
         """Client sockets belong to their nodes: nothing to close here."""
 
