@@ -58,12 +58,19 @@ class Membership:
         owns: Iterable[str] = (),
         *,
         draining: bool = False,
+        address: str = "",
     ) -> None:
         """Say this node and its clients are alive (one round trip); rewrites entries a restarted
         Redis lost. The node's entry also says how many clients it holds, which centres it owns and
         whether it is draining (then it serves its clients until they leave but owns nothing)."""
         clients = list(clients)
-        report = {"clients": len(clients), "owns": sorted(owns), "draining": draining, "at": time.time()}
+        report = {
+            "clients": len(clients),
+            "owns": sorted(owns),
+            "draining": draining,
+            "at": time.time(),
+            "address": address,
+        }
         about = json.dumps(report, ensure_ascii=False)
         pipe = self.redis.pipeline(transaction=False)
         pipe.set(f"node:{self.node_id}", about, px=self.ttl_ms)
@@ -102,7 +109,8 @@ class Membership:
             await self.redis.delete(presence_key(role, party_id))
 
     async def node_reports(self) -> dict[str, dict[str, object]]:
-        """Each live node's last heartbeat: {"clients": n, "owns": [centres]}."""
+        """Each live node's last heartbeat: {"clients": n, "owns": [centres], "draining": bool,
+        "at": unix time, "address": host:port}."""
         members = sorted(_text(m) for m in await self.redis.smembers(NODES_KEY))
         if not members:
             return {}

@@ -61,6 +61,8 @@ class ClusterHub(Hub):
         self._centre_of: dict[Connection, str] = {}  # fixed at join: a socket's events go to one inbox
         self._local: dict[str, Connection] = {}
         self._events: asyncio.Queue[tuple[Connection, dict[str, Any]]] = asyncio.Queue()
+        wildcard = settings.host in ("", "0.0.0.0", "::")
+        self.address = f"{socket.gethostname() if wildcard else settings.host}:{settings.port}"
         self.draining = False  # handing over: keep heartbeating for its clients, take no lease
         self._wake = asyncio.Event()  # another node handed leases over: tick now, not at the next period
         self._tick_lock = asyncio.Lock()
@@ -69,6 +71,7 @@ class ClusterHub(Hub):
         """Join the cluster: centre directory, heartbeat, leases, relays."""
         await self.directory.create_tables()
         await self.directory.reload()
+        await self._load_roster()
         last: Any = await self.redis.xrevrange(node_channel(self.node_id), count=1)
         cursor = _text(last[0][0]) if last else "0-0"  # only what is added from now on is for our clients
         self._tasks = [
@@ -113,8 +116,15 @@ class ClusterHub(Hub):
                     pipe.xadd(node_channel(node), {"b": json.dumps({"wake": self.node_id})})
                 await pipe.execute()
 
+    async def _load_roster(self) -> None:
+        """This node's own (queue-less) pool keeps the roster too: the console reads opening hours and
+        who is rostered from it."""
+        data = await self.storage.load_roster()
+        self.pool.set_roster(data.roster, data.specialties, data.advisers, self.clock())
+
     async def reload_roster(self) -> None:
         """Roster edits apply to the queues this node owns."""
+        await self._load_roster()
         for owner in list(self.owners.values()):
             await owner.reload_roster()
 
@@ -238,6 +248,7 @@ class ClusterHub(Hub):
             [(c.role.value, c.party_id, self._presence(c)) for c in list(self._local.values())],
             owns=list(self.owners),
             draining=self.draining,
+            address=self.address,
         )
 
     async def _leases(self, count: int) -> None:
