@@ -5,6 +5,7 @@ a single node's console says it runs alone."""
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -159,13 +160,18 @@ async def test_the_cluster_page_shows_nodes_owners_and_health(pair):
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-async def test_the_cluster_page_in_a_real_browser(pair, tmp_path):
+async def test_the_cluster_page_and_live_view_in_a_real_browser(pair, tmp_path):
     playwright_api = pytest.importorskip("playwright.async_api")
     expect = playwright_api.expect
-    nodes, redis, _ = pair
+    nodes, redis, tokens = pair
     owner_name = await owner_of(redis, "main")
-    node = nodes["n1"]
-    async with playwright_api.async_playwright() as pw:
+    node = next(node for name, node in nodes.items() if name != owner_name)  # the queue is elsewhere
+    shots = Path(os.environ.get("CONSOLE_SCREENSHOTS") or tmp_path)
+    async with (
+        aiohttp.ClientSession() as http,
+        playwright_api.async_playwright() as pw,
+    ):
+        clients = await calls_waiting_and_ringing(http, nodes[owner_name], node, tokens)
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"], headless=True
         )
@@ -175,15 +181,25 @@ async def test_the_cluster_page_in_a_real_browser(pair, tmp_path):
         await page.get_by_label("密码").fill(STAFF_PASSWORD)
         await page.get_by_role("button", name="登录").click()
         await expect(page).to_have_url(f"{node.url}/console/live")
+        queue = page.locator("#queue tbody tr")
+        await expect(queue).to_have_count(3)  # read from the queue store, not this node's empty pool
+        await expect(queue.first).to_contain_text("main · 1")
+        await expect(queue.first).to_contain_text("王律师")  # ringing him now
+        await expect(page.locator("#lawyers tbody tr", has_text="王律师")).to_contain_text("振铃")
+        await page.screenshot(path=shots / "cluster-live.png", full_page=True)
+
         await page.get_by_role("link", name="集群状态").click()
         await expect(page).to_have_url(f"{node.url}/console/cluster")
         await expect(page.locator("#nodes tbody tr")).to_have_count(2)
-        await expect(page.locator("#nodes tbody tr", has_text="n1")).to_contain_text("本节点")
-        await expect(page.locator("#centres tbody tr", has_text="main")).to_contain_text(owner_name)
+        await expect(page.locator("#nodes tbody tr", has_text=node.name)).to_contain_text("本节点")
+        centre = page.locator("#centres tbody tr", has_text="main")
+        await expect(centre).to_contain_text(owner_name)
         await expect(page.locator("#redis-health")).to_have_text("正常")
         await expect(page.locator("#database-health")).to_have_text("正常")
-        await page.screenshot(path=tmp_path / "cluster.png", full_page=True)
+        await page.screenshot(path=shots / "cluster.png", full_page=True)
         await browser.close()
+        for client in clients:
+            await client.close()
 
 
 async def test_a_single_node_says_it_runs_alone(tmp_path):

@@ -254,6 +254,7 @@ class ClusterHub(Hub):
     async def _leases(self, count: int) -> None:
         if count % DIRECTORY_RELOAD_TICKS == 0:
             await self.directory.reload()
+            await self._load_roster()  # roster edits made on other nodes, for this node's console
         live = await self.membership.live_nodes()
         gained, lost = await self.ownership.tick(self.directory.centres(), live)
         for centre in lost + [c for c, o in self.owners.items() if o.stale]:
