@@ -143,17 +143,20 @@ class CentreOwner(Hub):
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def hand_over(self) -> None:
-        """Graceful drain: stop reading the inbox, write the queue and cursor a last time (fenced), stop.
+        """Graceful drain: stop reading the inbox and the timers, write the queue and cursor a last time
+        (fenced), stop.
 
         Events after the written cursor stay in the inbox for the next owner; nothing applied here is
-        left unwritten."""
-        own = [t for t in self._tasks if t.get_name().endswith(f"-{self.centre}")]
-        for task in own:
+        left unwritten, and nothing changes the pool after the last write."""
+        quiet = [t for t in self._tasks if t.get_name() != "call-records"]
+        for task in quiet:
             task.cancel()
-        await asyncio.gather(*own, return_exceptions=True)
+        await asyncio.gather(*quiet, return_exceptions=True)
         await self.background_done()
-        await self.flush()
-        await self.stop()
+        try:
+            await self.flush()
+        finally:
+            await self.stop()
 
     async def close_all(self) -> None:
         """Client sockets belong to their nodes: nothing to close here."""
