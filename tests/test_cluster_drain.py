@@ -164,8 +164,11 @@ async def test_sigterm_hands_the_queue_over_and_every_call_is_answered_once(clus
         assert first_ring.call_id == call_of["k1"]
 
         owner.proc.send_signal(signal.SIGTERM)
-        for name in ("k1", "k2", "k3"):
-            assert await sent_away(kiosks[name]) == 1012  # "reconnect elsewhere"
+        assert await sent_away(kiosks["k1"]) == 1012  # "reconnect elsewhere"
+        holder = await redis.get("lease:main")  # released before any client was sent away
+        assert holder is None or not holder.decode().startswith(f"{owner_name}|")
+        for name in ("k2", "k3"):
+            assert await sent_away(kiosks[name]) == 1012
         new_owner = await owner_of(redis, "main", not_node=owner_name, timeout_s=HANDOVER_WAIT_S)
         assert new_owner in {node.name for node in survivors}
         assert int(await redis.get("fence:main")) > fence_before  # the new owner's writes carry a newer token
