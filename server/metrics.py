@@ -32,10 +32,10 @@ def metrics_text(pools: Mapping[str, Pool], connections: int, now: float) -> str
         "# HELP legal_kiosk_connections Open WebSocket connections (terminals, desks).",
         "# TYPE legal_kiosk_connections gauge",
         f"legal_kiosk_connections {connections}",
-        "# HELP legal_kiosk_terminals_connected Terminals with an open connection.",
+        "# HELP legal_kiosk_terminals_connected Terminals known to the queues this node serves (owns).",
         "# TYPE legal_kiosk_terminals_connected gauge",
         f"legal_kiosk_terminals_connected {sum(len(pool.kiosks) for pool in pools.values())}",
-        "# HELP legal_kiosk_lawyers Lawyers connected, by state.",
+        "# HELP legal_kiosk_lawyers Lawyers of the queues this node serves, by state.",
         "# TYPE legal_kiosk_lawyers gauge",
     ]
     lines += [f'legal_kiosk_lawyers{{state="{s.value}"}} {lawyers.get(s, 0)}' for s in LawyerState]
