@@ -17,7 +17,7 @@ from server.console import setup_console
 from server.content_routes import mount_content_routes
 from server.crypto import DataCipher
 from server.datakey import data_cipher
-from server.drain import setup_drain
+from server.drain import add_drain_hook, setup_drain
 from server.hub import Hub
 from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
 from server.metrics import metrics, readyz
@@ -121,6 +121,11 @@ async def _hub_ctx(app: web.Application) -> AsyncIterator[None]:
         cluster_hub = ClusterHub(settings, app[STORAGE], redis)
         await cluster_hub.start()
         app[HUB] = cluster_hub
+
+        async def hand_over(_app: web.Application) -> None:
+            await cluster_hub.hand_over()
+
+        add_drain_hook(app, hand_over)  # SIGTERM: centres pass on at once, before clients are sent away
         yield
         await cluster_hub.stop()
         await redis.aclose()

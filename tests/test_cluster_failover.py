@@ -45,7 +45,9 @@ DATABASES = (f"failover{n}" for n in itertools.count(1))
 class Node:
     """One `python -m server` process in cluster mode."""
 
-    def __init__(self, name: str, database_url: str, redis_url: str, work: Path) -> None:
+    def __init__(
+        self, name: str, database_url: str, redis_url: str, work: Path, extra: dict[str, str] | None = None
+    ) -> None:
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -60,7 +62,7 @@ class Node:
             "data_key": DATA_KEY,
             "data_dir": str(work / name),
             "wrap_up_s": "0",  # the next call rings as soon as the last one ends
-        }
+        } | (extra or {})
         command = [sys.executable, "-m", "server", "run"]
         for key, value in sets.items():
             command += ["--set", f"{key}={value}"]

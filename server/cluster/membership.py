@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -52,12 +53,25 @@ class Membership:
         self.ttl_ms = ttl_ms
 
     async def heartbeat(
-        self, clients: Iterable[tuple[str, int, Presence]] = (), owns: Iterable[str] = ()
+        self,
+        clients: Iterable[tuple[str, int, Presence]] = (),
+        owns: Iterable[str] = (),
+        *,
+        draining: bool = False,
+        address: str = "",
     ) -> None:
         """Say this node and its clients are alive (one round trip); rewrites entries a restarted
-        Redis lost. The node's entry also says how many clients it holds and which centres it owns."""
+        Redis lost. The node's entry also says how many clients it holds, which centres it owns and
+        whether it is draining (then it serves its clients until they leave but owns nothing)."""
         clients = list(clients)
-        about = json.dumps({"clients": len(clients), "owns": sorted(owns)}, ensure_ascii=False)
+        report = {
+            "clients": len(clients),
+            "owns": sorted(owns),
+            "draining": draining,
+            "at": time.time(),
+            "address": address,
+        }
+        about = json.dumps(report, ensure_ascii=False)
         pipe = self.redis.pipeline(transaction=False)
         pipe.set(f"node:{self.node_id}", about, px=self.ttl_ms)
         pipe.sadd(NODES_KEY, self.node_id)
@@ -72,7 +86,8 @@ class Membership:
         await self.redis.srem(NODES_KEY, self.node_id)
 
     async def live_nodes(self) -> list[str]:
-        """Nodes whose heartbeat has not expired, sorted; dead ones are dropped from the list."""
+        """Nodes that may own centres: heartbeat current and not draining, sorted; dead ones are
+        dropped from the list."""
         members = sorted(_text(m) for m in await self.redis.smembers(NODES_KEY))
         if not members:
             return []
@@ -80,7 +95,7 @@ class Membership:
         dead = [m for m, a in zip(members, alive, strict=True) if a is None]
         if dead:
             await self.redis.srem(NODES_KEY, *dead)
-        return [m for m, a in zip(members, alive, strict=True) if a is not None]
+        return [m for m, a in zip(members, alive, strict=True) if a is not None and not _draining(a)]
 
     async def set_presence(self, role: str, party_id: int, presence: Presence) -> None:
         """A client's WebSocket opened on this node."""
@@ -94,7 +109,8 @@ class Membership:
             await self.redis.delete(presence_key(role, party_id))
 
     async def node_reports(self) -> dict[str, dict[str, object]]:
-        """Each live node's last heartbeat: {"clients": n, "owns": [centres]}."""
+        """Each live node's last heartbeat: {"clients": n, "owns": [centres], "draining": bool,
+        "at": unix time, "address": host:port}."""
         members = sorted(_text(m) for m in await self.redis.smembers(NODES_KEY))
         if not members:
             return {}
@@ -117,6 +133,14 @@ class Membership:
             return []
         raw = await self.redis.mget([presence_key(role, pid) for role, pid in clients])
         return [None if r is None else Presence(**json.loads(r)) for r in raw]
+
+
+def _draining(report: bytes | str) -> bool:
+    """Whether a node's heartbeat entry says it is draining."""
+    try:
+        return bool(json.loads(report).get("draining"))
+    except (ValueError, AttributeError):
+        return False
 
 
 def _text(value: bytes | str) -> str:

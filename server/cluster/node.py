@@ -61,11 +61,17 @@ class ClusterHub(Hub):
         self._centre_of: dict[Connection, str] = {}  # fixed at join: a socket's events go to one inbox
         self._local: dict[str, Connection] = {}
         self._events: asyncio.Queue[tuple[Connection, dict[str, Any]]] = asyncio.Queue()
+        wildcard = settings.host in ("", "0.0.0.0", "::")
+        self.address = f"{socket.gethostname() if wildcard else settings.host}:{settings.port}"
+        self.draining = False  # handing over: keep heartbeating for its clients, take no lease
+        self._wake = asyncio.Event()  # another node handed leases over: tick now, not at the next period
+        self._tick_lock = asyncio.Lock()
 
     async def start(self) -> None:
         """Join the cluster: centre directory, heartbeat, leases, relays."""
         await self.directory.create_tables()
         await self.directory.reload()
+        await self._load_roster()
         last: Any = await self.redis.xrevrange(node_channel(self.node_id), count=1)
         cursor = _text(last[0][0]) if last else "0-0"  # only what is added from now on is for our clients
         self._tasks = [
@@ -88,8 +94,37 @@ class ClusterHub(Hub):
             await self.ownership.release_all()
             await self.membership.leave_cluster()
 
+    async def hand_over(self) -> None:
+        """Graceful drain: stop taking leases, write each owned queue a last time (fenced), release
+        its lease and wake the other nodes, so the centres pass on at once instead of at lease expiry."""
+        async with self._tick_lock:
+            self.draining = True
+            await self._heartbeat()  # marked draining: no node names this one an owner any more
+            for centre in list(self.owners):
+                owner = self.owners.pop(centre)
+                try:
+                    await owner.hand_over()
+                finally:
+                    lease = self.ownership.leases.pop(centre, None)
+                    if lease is not None:
+                        await lease.release()
+                log.info("handed centre %s over", centre)
+            others = [node for node in await self.membership.live_nodes() if node != self.node_id]
+            if others:
+                pipe = self.redis.pipeline(transaction=False)
+                for node in others:
+                    pipe.xadd(node_channel(node), {"b": json.dumps({"wake": self.node_id})})
+                await pipe.execute()
+
+    async def _load_roster(self) -> None:
+        """This node's own (queue-less) pool keeps the roster too: the console reads opening hours and
+        who is rostered from it."""
+        data = await self.storage.load_roster()
+        self.pool.set_roster(data.roster, data.specialties, data.advisers, self.clock())
+
     async def reload_roster(self) -> None:
         """Roster edits apply to the queues this node owns."""
+        await self._load_roster()
         for owner in list(self.owners.values()):
             await owner.reload_roster()
 
@@ -175,6 +210,9 @@ class ClusterHub(Hub):
                         log.exception("a message from a centre owner could not be delivered")
 
     def _deliver(self, body: dict[str, Any]) -> None:
+        if "wake" in body:
+            self._wake.set()
+            return
         conn = self._local.get(body["conn"])
         if conn is None:
             return
@@ -189,7 +227,9 @@ class ClusterHub(Hub):
     async def _tick_loop(self) -> None:
         count = 1
         while True:
-            await asyncio.sleep(self.settings.lease_ttl_s / 3)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.lease_ttl_s / 3)
+            self._wake.clear()
             try:
                 await self._tick(count)
             except Exception:
@@ -198,12 +238,23 @@ class ClusterHub(Hub):
 
     async def _tick(self, count: int) -> None:
         """Heartbeat, renew and take leases, start and stop owners accordingly."""
+        async with self._tick_lock:
+            await self._heartbeat()
+            if not self.draining:
+                await self._leases(count)
+
+    async def _heartbeat(self) -> None:
         await self.membership.heartbeat(
             [(c.role.value, c.party_id, self._presence(c)) for c in list(self._local.values())],
             owns=list(self.owners),
+            draining=self.draining,
+            address=self.address,
         )
+
+    async def _leases(self, count: int) -> None:
         if count % DIRECTORY_RELOAD_TICKS == 0:
             await self.directory.reload()
+            await self._load_roster()  # roster edits made on other nodes, for this node's console
         live = await self.membership.live_nodes()
         gained, lost = await self.ownership.tick(self.directory.centres(), live)
         for centre in lost + [c for c, o in self.owners.items() if o.stale]:

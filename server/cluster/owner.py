@@ -142,6 +142,22 @@ class CentreOwner(Hub):
         self._records.put_nowait(None)
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
+    async def hand_over(self) -> None:
+        """Graceful drain: stop reading the inbox and the timers, write the queue and cursor a last time
+        (fenced), stop.
+
+        Events after the written cursor stay in the inbox for the next owner; nothing applied here is
+        left unwritten, and nothing changes the pool after the last write."""
+        quiet = [t for t in self._tasks if t.get_name() != "call-records"]
+        for task in quiet:
+            task.cancel()
+        await asyncio.gather(*quiet, return_exceptions=True)
+        await self.background_done()
+        try:
+            await self.flush()
+        finally:
+            await self.stop()
+
     async def close_all(self) -> None:
         """Client sockets belong to their nodes: nothing to close here."""
 

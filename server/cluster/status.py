@@ -8,7 +8,10 @@ from aiohttp import web
 from sqlalchemy import text
 
 from server.cluster.node import ClusterHub
+from server.cluster.queues import centre_pools
 from server.keys import HUB, STORAGE
+from server.pool_model import CallState
+from server.storage import Storage
 
 
 async def cluster_status(hub: ClusterHub) -> dict[str, Any]:
@@ -17,18 +20,31 @@ async def cluster_status(hub: ClusterHub) -> dict[str, Any]:
     try:
         reports = await hub.membership.node_reports()
         holders = [await hub.redis.get(f"lease:{c}") for c in hub.directory.centres()]
+        pools = await centre_pools(hub)
     except Exception as exc:  # Redis down: say so, the rest stays empty
         return status | {"redis": type(exc).__name__, "nodes": {}, "centres": {}}
     centres: dict[str, Any] = {}
     for centre, holder in zip(hub.directory.centres(), holders, strict=True):
         node, _, token = (holder.decode() if isinstance(holder, bytes) else holder or "").rpartition("|")
-        owner = hub.owners.get(centre)
+        queue = pools[centre].waiting_calls()
+        ringing = sum(1 for call in queue if call.state is CallState.RINGING)
         centres[centre] = {
             "owner": node or None,
             "token": int(token) if token else None,
-            "waiting": len(owner.pool.waiting_calls()) if owner is not None else None,
+            "waiting": len(queue) - ringing,  # not yet offered to a lawyer
+            "ringing": ringing,
         }
     return status | {"redis": "ok", "nodes": reports, "centres": centres}
+
+
+async def database_health(storage: Storage) -> str:
+    """ "ok", or the kind of error the database gave."""
+    try:
+        async with storage.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any database failure: say which kind
+        return type(exc).__name__
+    return "ok"
 
 
 async def cluster_view(request: web.Request) -> web.Response:
@@ -37,10 +53,5 @@ async def cluster_view(request: web.Request) -> web.Response:
     if not isinstance(hub, ClusterHub):
         return web.json_response({"error": "这台服务器没有运行集群模式。"}, status=404)
     status = await cluster_status(hub)
-    try:
-        async with request.app[STORAGE].engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        status["database"] = "ok"
-    except Exception as exc:  # any database failure: say which kind
-        status["database"] = type(exc).__name__
+    status["database"] = await database_health(request.app[STORAGE])
     return web.json_response(status)

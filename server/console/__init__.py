@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from server.console import views, views_auth, views_fleet, views_quality
+from server.console import views, views_auth, views_cluster, views_fleet, views_quality
 from server.console.render import CONSOLE_TZ, setup_templates
 from server.console.roster_store import CONSOLE_ROSTER, ConsoleRoster
 from server.console_auth import STAFF_ACCOUNTS, StaffAccounts
@@ -23,7 +23,11 @@ def setup_console(app: web.Application) -> None:
     app[CONSOLE_TZ] = tz
     setup_templates(app, tz)
     app.add_routes(
-        views_auth.routes() + views.routes() + views_fleet.fleet_routes() + views_quality.quality_routes()
+        views_auth.routes()
+        + views.routes()
+        + views_fleet.fleet_routes()
+        + views_quality.quality_routes()
+        + views_cluster.cluster_routes()
     )
     app.router.add_static("/console/static", STATIC_DIR, name="console_static")
     app.cleanup_ctx.append(_console_ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 from server.console.labels import PRIORITY_NAME_LABELS, state_label, topic_label
 from server.console_queries import CENTRE_TZ, MatterFilter, compute_figures, find_calls, lawyer_names
 from server.hub import Hub
+from server.pool import Pool
 from server.pool_model import LawyerState
 from server.pool_view import PoolView, live_view
 
@@ -34,10 +36,12 @@ def _rostered(hub: Hub, lawyer_id: int, when: datetime) -> str:
     return "应在班" if roster.scheduled(lawyer_id, when) else "不在班"
 
 
-def _lawyers(hub: Hub, view: PoolView, names: dict[int, str], when: datetime) -> list[dict[str, Any]]:
+def _lawyers(
+    hub: Hub, views: list[PoolView], pools: list[Pool], names: dict[int, str], when: datetime
+) -> list[dict[str, Any]]:
     """Every lawyer account: connected ones with their pool state, the rest as not connected."""
-    connected = {lw.lawyer_id: lw for lw in view.lawyers}
-    firms = {lid: lw.law_firm for lid, lw in hub.pool.lawyers.items()}
+    connected = {lw.lawyer_id: lw for view in views for lw in view.lawyers}
+    firms = {lid: lw.law_firm for pool in pools for lid, lw in pool.lawyers.items()}
     result = []
     for lawyer_id, name in names.items():
         lawyer = connected.get(lawyer_id)
@@ -56,11 +60,12 @@ def _lawyers(hub: Hub, view: PoolView, names: dict[int, str], when: datetime) ->
     return result
 
 
-def _queue(hub: Hub, view: PoolView) -> list[dict[str, Any]]:
+def _queue(pool: Pool, view: PoolView, centre: str) -> list[dict[str, Any]]:
     """Calls not yet answered, in the order the pool serves them."""
-    names = {lid: lw.display_name for lid, lw in hub.pool.lawyers.items()}
+    names = {lid: lw.display_name for lid, lw in pool.lawyers.items()}
     return [
         {
+            "centre": centre,
             "position": call.position,
             "topic": call.topic,
             "topic_label": topic_label(call.topic),
@@ -76,18 +81,26 @@ def _queue(hub: Hub, view: PoolView) -> list[dict[str, Any]]:
     ]
 
 
-def _kiosks(hub: Hub) -> list[dict[str, Any]]:
+def _kiosks(pools: list[Pool]) -> list[dict[str, Any]]:
     """Terminals connected now, by village."""
     rows = [
         {"name": k.name, "village": k.village, "busy": k.call_id is not None}
-        for k in list(hub.pool.kiosks.values())
+        for pool in pools
+        for k in list(pool.kiosks.values())
         if k.online
     ]
     return sorted(rows, key=lambda r: (r["village"], r["name"]))
 
 
-async def live_snapshot(hub: Hub, now: float, tz: ZoneInfo = CENTRE_TZ) -> dict[str, Any]:
-    """What the live page shows, as JSON-ready data."""
+async def live_snapshot(
+    hub: Hub, now: float, tz: ZoneInfo = CENTRE_TZ, pools: Mapping[str, Pool] | None = None
+) -> dict[str, Any]:
+    """What the live page shows, as JSON-ready data.
+
+    `pools`: centre -> queue, in cluster mode (every centre's, wherever it is owned); by default the
+    hub's own pool. Opening hours and who is rostered come from the hub's pool either way."""
+    by_centre = dict(pools) if pools is not None else {"": hub.pool}
+    views = {centre: live_view(pool, now) for centre, pool in by_centre.items()}
     view = live_view(hub.pool, now)
     today = datetime.fromtimestamp(now, tz).date()
     today_rows = await find_calls(hub.storage, MatterFilter(start=today, end=today), tz=tz)
@@ -101,11 +114,15 @@ async def live_snapshot(hub: Hub, now: float, tz: ZoneInfo = CENTRE_TZ) -> dict[
         "clock": datetime.fromtimestamp(now, tz).strftime("%H:%M:%S"),
         "centre_open": view.centre_open,
         "lawyers": _lawyers(
-            hub, view, await lawyer_names(hub.storage.engine), datetime.fromtimestamp(now, tz)
+            hub,
+            list(views.values()),
+            list(by_centre.values()),
+            await lawyer_names(hub.storage.engine),
+            datetime.fromtimestamp(now, tz),
         ),
-        "queue": _queue(hub, view),
-        "kiosks": _kiosks(hub),
-        "in_call": view.in_call,
+        "queue": [row for c, pool in sorted(by_centre.items()) for row in _queue(pool, views[c], c)],
+        "kiosks": _kiosks(list(by_centre.values())),
+        "in_call": sum(v.in_call for v in views.values()),
         "today": {
             "calls": figures.calls,
             "answered": figures.answered,

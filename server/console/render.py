@@ -11,6 +11,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from server.cluster.startup import cluster_mode
 from server.console.labels import outcome_label, topic_label
 from server.console_auth import CSRF_FIELD, Permission, current_session
 from server.console_queries import CENTRE_TZ
@@ -36,6 +37,7 @@ NAV = (
     ("quality", "/console/quality", "通话质量", Permission.VIEW),
     ("accounts", "/console/accounts", "账号管理", Permission.MANAGE_ACCOUNTS),
 )
+CLUSTER_NAV = ("cluster", "/console/cluster", "集群状态", Permission.VIEW)  # only in cluster mode
 
 
 def when(ts: float | None, tz: ZoneInfo = CENTRE_TZ) -> str:
@@ -87,6 +89,11 @@ def setup_templates(app: web.Application, tz: ZoneInfo) -> None:
     )
 
 
+def _nav(request: web.Request) -> tuple[tuple[str, str, str, Permission], ...]:
+    """The console's pages; the cluster page only where there is a cluster."""
+    return (*NAV, CLUSTER_NAV) if cluster_mode(request.app[SETTINGS]) else NAV
+
+
 def render(request: web.Request, template: str, page: str, context: dict[str, Any]) -> web.Response:
     """A console page inside the frame (navigation for the user's role, CSRF token for its forms)."""
     session = current_session(request)
@@ -94,7 +101,7 @@ def render(request: web.Request, template: str, page: str, context: dict[str, An
         "user": session.user,
         "csrf_field": CSRF_FIELD,
         "csrf": session.csrf_token,
-        "nav": [(key, href, label) for key, href, label, perm in NAV if session.user.may(perm)],
+        "nav": [(key, href, label) for key, href, label, perm in _nav(request) if session.user.may(perm)],
         "page": page,
         "message": request.query.get("msg", ""),
         "error": request.query.get("error", ""),

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from yarl import URL
 
+from server.cluster.node import ClusterHub
+from server.cluster.queues import centre_pools, owned_pools
 from server.console.export import matters_csv
 from server.console.labels import (
     ENDED_BY_LABELS,
@@ -105,7 +107,14 @@ async def live_page(request: web.Request) -> web.StreamResponse:
 @requires(Permission.VIEW, json=True)
 async def live_json(request: web.Request) -> web.StreamResponse:
     """GET /console/live.json: lawyers, queue, terminals and today's figures now."""
-    snapshot = await live_snapshot(request.app[HUB], time.time(), _tz(request))
+    hub = request.app[HUB]
+    pools = None
+    if isinstance(hub, ClusterHub):  # every centre's queue, wherever it is owned
+        try:
+            pools = await centre_pools(hub)
+        except Exception:  # Redis away: the queues this node owns at least
+            pools = owned_pools(hub)
+    snapshot = await live_snapshot(hub, time.time(), _tz(request), pools)
     return web.json_response(snapshot, dumps=_dumps, headers={"Cache-Control": "no-store"})
 
 

@@ -63,7 +63,7 @@
     document.getElementById("queue-count").textContent = data.queue.length;
     document.getElementById("kiosk-count").textContent = data.kiosks.length;
     fill("queue", data.queue.map((c) => [
-      cell(c.position), cell(c.topic_label), cell(c.village),
+      cell(c.centre ? c.centre + " · " + c.position : c.position), cell(c.topic_label), cell(c.village),
       cell(c.away ? c.kiosk + "（暂时断线，保留排位）" : c.kiosk), cell(waited(c.waiting_s)),
       cell(c.priority_label, "priority-" + c.priority), cell(c.ringing || "—"),
     ]), "现在没有人排队。", 7);
