@@ -67,6 +67,7 @@ KILL_AT_S = float(os.environ.get("KILL_AT_S", str(DURATION_S / 2)))  # after the
 LEASE_TTL_S = float(os.environ.get("LEASE_TTL_S", "3.0"))  # the default of config/settings.py
 TALK_S = (0.5, 1.5)  # short talks keep the pool turning with few calls queued behind busy lawyers
 DRAIN_S = 60.0  # after the last request: time for every call to end (rejoin grace is 30 s)
+MISSED_END = ("rejoin_refused", "error:not_found")  # the terminal was away when its call ended
 ROOT = Path(__file__).resolve().parent.parent
 KEEP_LOGS = ROOT / "var" / "bench-cluster-logs"  # node logs of the last run, for a post-mortem
 
@@ -190,6 +191,22 @@ async def watch_leases(redis_url: str, watch: LeaseWatch, stop: asyncio.Event) -
         await redis.aclose()
 
 
+async def probe_nodes(nodes: list[Node], lag: dict[str, list[float]], stop: asyncio.Event) -> None:
+    """Time /healthz on every node twice a second: how long a node's event loop keeps a request waiting."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
+        while not stop.is_set():
+            for node in nodes:
+                if node.proc.poll() is not None:
+                    continue
+                started = time.monotonic()
+                with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                    async with http.get(f"{node.url}/healthz") as response:
+                        await response.read()
+                        lag.setdefault(node.name, []).append(time.monotonic() - started)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.5)
+
+
 async def lease_holders(redis: Redis) -> dict[str, str]:
     """centre -> node holding its lease now (also the default centre "main", which has no members)."""
     centres = sorted({centre_name(n) for n in range(CENTRES)} | {DEFAULT_CENTRE})
@@ -275,6 +292,8 @@ async def drive(
     redis = Redis.from_url(redis_url)
     watch, watching = LeaseWatch(), asyncio.Event()
     watcher = asyncio.create_task(watch_leases(redis_url, watch, watching))
+    lag: dict[str, list[float]] = {}
+    prober = asyncio.create_task(probe_nodes(nodes, lag, watching))
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         started = time.monotonic()
         desk_urls = await asyncio.to_thread(ours.recv)  # the lawyers are connected and on duty
@@ -296,6 +315,7 @@ async def drive(
         calls = round(RATE * DURATION_S)
         kill_at_call = round(RATE * KILL_AT_S)
         victim: Node | None = None
+        victim_cpu = 0.0
         killed_at = 0.0
         holders_at_kill: dict[str, str] = {}
         on_victim_kiosks: list[SimKiosk] = []
@@ -311,6 +331,7 @@ async def drive(
                 victim = max(nodes, key=lambda node: (owned[node.name], node.name))
                 on_victim_kiosks = [k for k in kiosks if k.url == victim.url and k.ready.is_set()]
                 on_victim_desks = [i for i, url in enumerate(desk_urls) if url == victim.url]
+                victim_cpu = meter.percents()[victim.name]  # until it dies
                 victim.proc.send_signal(signal.SIGKILL)
                 killed_at = time.monotonic()
                 progress(
@@ -329,6 +350,7 @@ async def drive(
                     f"takeovers {watch.count('set')}"
                 )
         cpu = meter.percents()
+        cpu[victim.name if victim else "none"] = victim_cpu
         load_end = os.getloadavg()
         tally.placing_done = True
         tally.check_all_ended()
@@ -349,6 +371,7 @@ async def drive(
             task.cancel()
         watching.set()
         await watcher
+        await prober
     await redis.aclose()
     assert victim is not None
     return tally, figures(
@@ -367,7 +390,10 @@ async def drive(
         watch=watch,
         cpu=cpu,
         loads=(load_start, load_end),
-    )
+    ) | {
+        "healthz_ms_p50": {n: ms_figures("h", v)["h_ms_p50"] for n, v in sorted(lag.items())},
+        "healthz_ms_max": {n: ms_figures("h", v)["h_ms_max"] for n, v in sorted(lag.items())},
+    }
 
 
 def figures(
@@ -464,7 +490,9 @@ def figures(
         "reoffered_calls": len(reoffers),
         "failover_s_last_centre": round(max(first_in_centre.values()), 2) if first_in_centre else None,
         "takeover_s": (
-            round(max(taken_at.values()) - killed_at, 2) if len(taken_at) == len(dead_centres) else None
+            round(max(taken_at.values()) - killed_at, 2)
+            if taken_at and len(taken_at) == len(dead_centres)
+            else None
         ),
         "clients_on_dead_node": len(on_victim_kiosks) + len(on_victim_desks),
         "reconnected_clients": len(back) + len(desk_back),
@@ -517,18 +545,22 @@ async def recorded_outcomes(database_url: str, call_ids: list[str]) -> dict[str,
 def judge(result: dict[str, Any], tally: KioskTally, records: dict[str, str]) -> None:
     """Lost calls: asked for, and not answered and ended normally as the terminal and the records see it.
 
-    A terminal that was reconnecting when its lawyer hung up hears Rejoined(ok=False) instead of the
-    Hangup; the records say whether that call was completed.
+    A terminal that was reconnecting when its lawyer hung up hears Rejoined(ok=False) (or, when the
+    whole short talk of the bench happened meanwhile, Error not_found for its ResumeCall) instead of the
+    Hangup; the records say whether that call was answered and completed.
     """
-    lost = 0
+    lost, away = 0, dict[str, int]()
     for rid in tally.requested:
         seen, recorded = tally.ended.get(rid, "never_ended"), records.get(tally.call_of.get(rid, ""), "none")
-        if not (seen == "completed" or (seen == "rejoin_refused" and recorded == "completed")):
+        if seen in MISSED_END and recorded == "completed":
+            away[seen] = away.get(seen, 0) + 1
+        elif seen != "completed":
             lost += 1
     outcomes: dict[str, int] = {}
     for outcome in records.values():
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     result["lost_calls"] = lost
+    result["completed_while_terminal_reconnecting"] = away
     result["recorded_outcomes"] = outcomes
     result["calls_without_record"] = sum(
         1 for rid in tally.requested if tally.call_of.get(rid) not in records

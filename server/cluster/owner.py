@@ -35,6 +35,7 @@ INBOX_BATCH = 200
 INBOX_BLOCK_MS = 500
 OUTBOX_MAX_LEN = 10_000  # messages kept per node stream (approximate trim)
 NODE_STREAM_KEEP_MS = 3_600_000
+CLOSE_PRESUMED_DEAD = 4003  # WebSocket close code: the owner counted the client's node as dead
 MAX_RELAYED_BYTES = 4 * 1024 * 1024  # messages from the owner are ours: only a sanity bound
 
 Outbox = list[tuple[str, dict[str, Any]]]  # (node, body) in the order they must go out
@@ -289,6 +290,9 @@ class CentreOwner(Hub):
                 if conn.node in gone and self.connections.get((conn.role, conn.party_id)) is conn:
                     log.info("%s vanished with its node %s", conn.client_id, conn.node)
                     self.leave(conn)
+                    # A node only too busy to beat in time still holds the socket: closed, the client
+                    # reconnects and takes its place back instead of staying connected but unknown.
+                    conn.close_soon(CLOSE_PRESUMED_DEAD, "your node missed its heartbeat")
 
 
 def _text(value: bytes | str) -> str:
