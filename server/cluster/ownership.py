@@ -48,6 +48,13 @@ class Ownership:
                 gained.append(centre)
         return gained, lost
 
+    async def renew(self) -> None:
+        """Renew every held lease in one round trip; one that failed is LOST (the next tick stops its
+        owner)."""
+        await renew_all(
+            self.redis, [lease for lease in self.leases.values() if lease.state is LeaseState.HELD]
+        )
+
     def token(self, centre: str) -> int:
         """The fencing token of a held lease (0 when not held)."""
         lease = self.leases.get(centre)
