@@ -543,24 +543,36 @@ async def recorded_outcomes(database_url: str, call_ids: list[str]) -> dict[str,
 
 
 def judge(result: dict[str, Any], tally: KioskTally, records: dict[str, str]) -> None:
-    """Lost calls: asked for, and not answered and ended normally as the terminal and the records see it.
+    """Lost calls: the villager never got to talk to a lawyer, or the call never ended.
 
-    A terminal that was reconnecting when its lawyer hung up hears Rejoined(ok=False) (or, when the
-    whole short talk of the bench happened meanwhile, Error not_found for its ResumeCall) instead of the
-    Hangup; the records say whether that call was answered and completed.
+    A terminal away (reconnecting) when its call ended hears Rejoined(ok=False), or Error not_found for
+    its ResumeCall when the bench's whole short talk happened meanwhile; the records say whether the
+    call was answered and completed. A Hangup lost with the killed node ends its call only after the
+    rejoin grace (30 s), as `disconnected`: answered, talked, but ended late; counted apart.
     """
-    lost, away = 0, dict[str, int]()
+    lost: list[str] = []
+    away: dict[str, int] = {}
+    late_end = 0
     for rid in tally.requested:
         seen, recorded = tally.ended.get(rid, "never_ended"), records.get(tally.call_of.get(rid, ""), "none")
+        if seen == "completed":
+            continue
         if seen in MISSED_END and recorded == "completed":
             away[seen] = away.get(seen, 0) + 1
-        elif seen != "completed":
-            lost += 1
+        elif seen == "hangup:disconnected" and rid in tally.accepted:
+            late_end += 1
+        else:
+            lost.append(rid)
     outcomes: dict[str, int] = {}
     for outcome in records.values():
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    result["lost_calls"] = lost
+    result["lost_calls"] = len(lost)
+    result["lost_sample"] = [  # for a post-mortem in var/bench-cluster-logs (call ids are not personal)
+        {"call_id": tally.call_of.get(rid, ""), "seen": tally.ended.get(rid, "never_ended")}
+        for rid in lost[:5]
+    ]
     result["completed_while_terminal_reconnecting"] = away
+    result["answered_but_ended_after_rejoin_grace"] = late_end
     result["recorded_outcomes"] = outcomes
     result["calls_without_record"] = sum(
         1 for rid in tally.requested if tally.call_of.get(rid) not in records

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -164,12 +165,21 @@ class SimClient:
                 return
             await asyncio.sleep(0.05)
 
-    def later(self, delay: float, message: Message, still: object = None) -> None:
-        """Send `message` after `delay` (only if `still()` is true then, when given)."""
+    def later(
+        self,
+        delay: float,
+        message: Message,
+        still: Callable[[], bool] | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Send `message` after `delay` (only if `still()` is true then, when given; `then()` runs as
+        it is sent)."""
 
         async def send() -> None:
             await asyncio.sleep(delay)
-            if still is None or still():  # type: ignore[operator]
+            if still is None or still():
+                if then is not None:
+                    then()
                 await self.send_when_ready(message)
 
         task = asyncio.create_task(send())
@@ -356,13 +366,21 @@ class SimDesk(SimClient):
                 self.log.answered.append((self.index, message.call_id, now))
                 self.in_call = message.call_id
                 call_id = message.call_id
-                self.later(self.rng.uniform(*self.talk_s), Hangup(call_id), lambda: self.in_call == call_id)
+                self.later(  # hung up, the call is over for the desk (it will not Rejoin it)
+                    self.rng.uniform(*self.talk_s),
+                    Hangup(call_id),
+                    lambda: self.in_call == call_id,
+                    self._hung_up,
+                )
             case Hangup() if message.call_id == self.in_call:
                 self.in_call = ""
             case Rejoined() if message.call_id == self.in_call and not message.ok:
                 self.in_call = ""
             case Error():
                 self.log.errors.append(message.code)
+
+    def _hung_up(self) -> None:
+        self.in_call = ""
 
     def on_lost(self) -> None:
         """A ring does not survive the socket (the desk app goes back to waiting for calls)."""
