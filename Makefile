@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 XRUN := $(if $(DISPLAY),,$(shell command -v xvfb-run >/dev/null 2>&1 && echo 'xvfb-run -a -s "-screen 0 1366x800x24"'))
 PYTEST_ARGS ?=
 
-.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean bench-search bench-pool bench-resilience bench-recording
+.PHONY: bootstrap test lint check-imports demo bench bench-call bench-outbox screenshots bundle clean bench-search bench-pool bench-resilience bench-recording bench-cluster
 
 bootstrap:
 	@bash tools/bootstrap.sh
@@ -22,7 +22,7 @@ test: lint
 demo: bootstrap
 	@$(if $(DISPLAY),$(PY) tools/demo.py,$(XRUN) $(PY) tools/demo.py --walkthrough)
 
-bench: bench-call bench-search bench-outbox bench-pool bench-resilience bench-recording
+bench: bench-call bench-search bench-outbox bench-pool bench-resilience bench-recording bench-cluster
 
 bench-call: bootstrap
 	@$(XRUN) $(PY) bench/bench_call.py
@@ -37,6 +37,11 @@ bench-search: bootstrap
 # 2,000 terminals and 100 lawyers on real WebSockets to one server process, calls at 20/s for 60 s.
 bench-pool: bootstrap
 	@$(PY) bench/bench_pool.py
+
+# 3 cluster nodes on real PostgreSQL and Redis, 3,000 terminals, 150 lawyers in 30 centres, calls at
+# 30/s, one node SIGKILLed mid-run. SMALL=1: 600 terminals, 60 lawyers, 12 centres, 10/s.
+bench-cluster: bootstrap
+	@$(PY) bench/bench_cluster.py
 
 # Outages, 30% loss, a 256 kbit/s cap, a pool server restart, echo: about 4 minutes.
 bench-resilience: bootstrap

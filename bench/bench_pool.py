@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
@@ -29,17 +28,15 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from protocol.messages import (
-    Accept,
-    CallAccepted,
-    CallQueued,
-    CallRequest,
-    Hangup,
-    NoLawyerAvailable,
-    Ring,
-    SetDuty,
-    decode,
-    encode,
+from bench.pool_sim import (
+    DeskLog,
+    KioskState,
+    KioskTally,
+    SimDesk,
+    SimKiosk,
+    connect_all,
+    percentile,
+    wait_ready,
 )
 from server.auth import new_token, token_hash
 from server.crypto import DataCipher
@@ -51,15 +48,7 @@ LAWYERS = int(os.environ.get("LAWYERS", "100"))
 RATE = float(os.environ.get("RATE", "20"))  # calls per second
 DURATION_S = float(os.environ.get("DURATION_S", "60"))
 DRAIN_S = 30.0  # after the last request: time for every call to end
-CONNECT_AT_ONCE = 100
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 async def seed(database_url: str, data_dir: Path) -> tuple[list[str], list[str]]:
@@ -80,122 +69,24 @@ async def seed(database_url: str, data_dir: Path) -> tuple[list[str], list[str]]
     return kiosk_tokens, lawyer_tokens
 
 
-@dataclass
-class Tally:
-    """What the clients saw."""
-
-    requested: dict[str, float] = field(default_factory=dict)  # request id -> monotonic time
-    call_of: dict[str, str] = field(default_factory=dict)  # request id -> call id
-    first_ring: dict[str, float] = field(default_factory=dict)  # call id -> monotonic time
-    ended: dict[str, str] = field(default_factory=dict)  # request id -> completed | no_lawyer
-    placing_done: bool = False
-    all_ended: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def end(self, request_id: str, outcome: str) -> None:
-        """A call ended as the kiosk saw it."""
-        self.ended[request_id] = outcome
-        self.check_all_ended()
-
-    def check_all_ended(self) -> None:
-        """Wake the drain once every placed call has ended."""
-        if self.placing_done and len(self.ended) >= len(self.requested):
-            self.all_ended.set()
-
-
-class Kiosk:
-    """One terminal's socket: asks for a call when told, notes how it ends."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse, tally: Tally) -> None:
-        self.ws = ws
-        self.tally = tally
-        self.request_id: str | None = None
-
-    async def call(self, request_id: str) -> None:
-        self.request_id = request_id
-        self.tally.requested[request_id] = time.monotonic()
-        await self.ws.send_str(encode(CallRequest(request_id=request_id)))
-
-    async def listen(self) -> None:
-        async for frame in self.ws:
-            if frame.type is not aiohttp.WSMsgType.TEXT:
-                continue
-            message = decode(frame.data)
-            rid = self.request_id
-            match message:
-                case CallQueued() if rid == message.request_id:
-                    self.tally.call_of[rid] = message.call_id
-                case NoLawyerAvailable() if rid == message.request_id:
-                    self.tally.end(rid, "no_lawyer")
-                    self.request_id = None
-                case Hangup() if rid is not None and self.tally.call_of.get(rid) == message.call_id:
-                    self.tally.end(rid, "completed")
-                    self.request_id = None
-
-
-class Desk:
-    """One lawyer's socket: on duty, accepts each ring after a moment, hangs up after a short talk."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse, tally: Tally, rng: random.Random) -> None:
-        self.ws = ws
-        self.tally = tally
-        self.rng = rng
-        self.tasks: set[asyncio.Task[None]] = set()
-
-    async def listen(self) -> None:
-        await self.ws.send_str(encode(SetDuty(on_duty=True)))
-        async for frame in self.ws:
-            if frame.type is not aiohttp.WSMsgType.TEXT:
-                continue
-            message = decode(frame.data)
-            match message:
-                case Ring():
-                    self.tally.first_ring.setdefault(message.call_id, time.monotonic())
-                    self._later(self.rng.uniform(0.05, 0.5), Accept(message.call_id))
-                case CallAccepted():
-                    self._later(self.rng.uniform(1.0, 4.0), Hangup(message.call_id))
-
-    def _later(self, delay: float, message: Accept | Hangup) -> None:
-        async def send() -> None:
-            await asyncio.sleep(delay)
-            if not self.ws.closed:
-                await self.ws.send_str(encode(message))
-
-        task = asyncio.create_task(send())
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-
-async def connect_all(
-    http: aiohttp.ClientSession, url: str, tokens: list[str]
-) -> list[aiohttp.ClientWebSocketResponse]:
-    """Open one socket per token, CONNECT_AT_ONCE at a time; each reads its Welcome."""
-    gate = asyncio.Semaphore(CONNECT_AT_ONCE)
-
-    async def one(token: str) -> aiohttp.ClientWebSocketResponse:
-        async with gate:
-            ws = await http.ws_connect(
-                f"{url}/ws", headers={"Authorization": f"Bearer {token}"}, heartbeat=None
-            )
-            await ws.receive()  # Welcome
-            return ws
-
-    return await asyncio.gather(*(one(t) for t in tokens))
-
-
 async def run_desks(url: str, lawyer_tokens: list[str], ready: Connection, stop: EventType) -> None:
     """The lawyers' process: on duty, answering, until told to stop; sends back the ring times."""
-    tally = Tally()
+    log = DeskLog()
     rng = random.Random(11)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
-        desks = [Desk(ws, tally, rng) for ws in await connect_all(http, url, lawyer_tokens)]
-        listeners = [asyncio.create_task(d.listen()) for d in desks]
+        desks = [SimDesk(http, [url], token, n, log, rng) for n, token in enumerate(lawyer_tokens)]
+        await connect_all(list(desks))
+        listeners = [asyncio.create_task(d.run()) for d in desks]
         await asyncio.sleep(1.0)  # every lawyer on duty
         ready.send("ready")
         await asyncio.to_thread(stop.wait)
+        await asyncio.gather(*(d.stop() for d in desks), return_exceptions=True)
         for task in listeners:
             task.cancel()
-        await asyncio.gather(*(d.ws.close() for d in desks), return_exceptions=True)
-    ready.send(tally.first_ring)
+    first_ring: dict[str, float] = {}
+    for _, call_id, at in log.rings:
+        first_ring.setdefault(call_id, at)
+    ready.send(first_ring)
 
 
 def desks_process(url: str, lawyer_tokens: list[str], ready: Connection, stop: EventType) -> None:
@@ -205,7 +96,7 @@ def desks_process(url: str, lawyer_tokens: list[str], ready: Connection, stop: E
 
 async def drive(url: str, kiosk_tokens: list[str], lawyer_tokens: list[str], server: psutil.Process) -> dict:
     """Lawyers in a second process, terminals here: place calls at RATE for DURATION_S, measure."""
-    tally = Tally()
+    tally = KioskTally()
     rng = random.Random(7)
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
@@ -216,19 +107,20 @@ async def drive(url: str, kiosk_tokens: list[str], lawyer_tokens: list[str], ser
     async with aiohttp.ClientSession(connector=connector) as http:
         started = time.monotonic()
         await asyncio.to_thread(ours.recv)  # the lawyers are connected and on duty
-        kiosks = [Kiosk(ws, tally) for ws in await connect_all(http, url, kiosk_tokens)]
+        kiosks = [SimKiosk(http, [url], token, n, tally) for n, token in enumerate(kiosk_tokens)]
+        await connect_all(list(kiosks))
         took = time.monotonic() - started
         print(
             f"connected {len(kiosks)} terminals and {len(lawyer_tokens)} lawyers in {took:.1f} s", flush=True
         )
-        listeners = [asyncio.create_task(k.listen()) for k in kiosks]
+        listeners = [asyncio.create_task(k.run()) for k in kiosks]
         server.cpu_percent()  # start the CPU measurement window
         rss_peak = server.memory_info().rss
         calls = round(RATE * DURATION_S)
         begin = time.monotonic()
         for n in range(calls):
             await asyncio.sleep(max(0.0, begin + n / RATE - time.monotonic()))
-            idle = [k for k in rng.sample(kiosks, 20) if k.request_id is None]
+            idle = [k for k in rng.sample(kiosks, 20) if k.state is KioskState.IDLE]
             if idle:
                 await idle[0].call(f"r{n}")
             if n % round(RATE * 10) == 0:
@@ -242,15 +134,15 @@ async def drive(url: str, kiosk_tokens: list[str], lawyer_tokens: list[str], ser
             await asyncio.wait_for(tally.all_ended.wait(), DRAIN_S)
         rss_peak = max(rss_peak, server.memory_info().rss)
         stop.set()
-        tally.first_ring = await asyncio.to_thread(ours.recv)
+        first_ring = await asyncio.to_thread(ours.recv)
         lawyers.join(timeout=30)
+        await asyncio.gather(*(k.stop() for k in kiosks), return_exceptions=True)
         for task in listeners:
             task.cancel()
-        await asyncio.gather(*(k.ws.close() for k in kiosks), return_exceptions=True)
     dispatch = [
-        (tally.first_ring[call_id] - tally.requested[rid]) * 1000
+        (first_ring[call_id] - tally.requested[rid]) * 1000
         for rid, call_id in tally.call_of.items()
-        if call_id in tally.first_ring
+        if call_id in first_ring
     ]
     lost = sum(1 for rid in tally.requested if rid not in tally.ended)
     return {
@@ -258,7 +150,7 @@ async def drive(url: str, kiosk_tokens: list[str], lawyer_tokens: list[str], ser
         "lawyers": len(lawyer_tokens),
         "calls": len(tally.requested),
         "completed": sum(1 for v in tally.ended.values() if v == "completed"),
-        "no_lawyer": sum(1 for v in tally.ended.values() if v == "no_lawyer"),
+        "no_lawyer": sum(1 for v in tally.ended.values() if v.startswith("no_lawyer")),
         "lost_calls": lost,
         "dispatch_ms_p50": round(statistics.median(dispatch), 2) if dispatch else None,
         "dispatch_ms_p90": round(percentile(dispatch, 90), 2) if dispatch else None,
@@ -307,7 +199,7 @@ def main() -> int:
         server = subprocess.Popen(command, cwd=ROOT, env=python_env())
         url = f"http://127.0.0.1:{port}"
         try:
-            asyncio.run(_wait_ready(url))
+            asyncio.run(wait_ready(url))
             figures = asyncio.run(drive(url, kiosk_tokens, lawyer_tokens, psutil.Process(server.pid)))
         finally:
             server.terminate()
@@ -315,19 +207,6 @@ def main() -> int:
         figures["unfinished_records"] = asyncio.run(unfinished_records(database_url, data_dir))
     print(json.dumps(figures))
     return 0 if figures["lost_calls"] == 0 else 1
-
-
-async def _wait_ready(url: str) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(300):
-            try:
-                async with http.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the server did not start")
 
 
 if __name__ == "__main__":

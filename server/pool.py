@@ -215,12 +215,25 @@ class Pool(CallRelay):
         """A kiosk that came back takes its held place again (its token already proved who it is)."""
         kiosk = self._kiosk(kiosk_id)
         call = self.calls.get(call_id)
+        if call is not None and kiosk.call_id == call_id and call.state is CallState.CONNECTED:
+            return self._answered_while_away(call, kiosk_id)
         if call is None or kiosk.call_id != call_id or call.held_until is None:
             raise PoolRefusedError(ErrorCode.NOT_FOUND, "您的排队位置已经过期，请重新呼叫。", call_id)
         call.held_until = None
         queued = CallQueued(call.request_id, call_id, self.queue_position(call_id), [], call.tracking_number)
         self.reporter.forget(call_id)  # the next update goes out at once
         return [SendToKiosk(kiosk_id, queued), *self._dispatch(now)]
+
+    def _answered_while_away(self, call: Call, kiosk_id: int) -> list[Action]:
+        """A lawyer answered while the kiosk's socket was gone (its node died with the CallAccepted):
+        the kiosk hears it now and is back in the call (cluster failover)."""
+        lawyer = self.lawyers.get(call.lawyer_id) if call.lawyer_id is not None else None
+        if lawyer is None or Role.KIOSK.value not in call.away_until:
+            raise PoolRefusedError(ErrorCode.NOT_FOUND, "您的排队位置已经过期，请重新呼叫。", call.call_id)
+        del call.away_until[Role.KIOSK.value]
+        call.stats["rejoins"] = int(call.stats.get("rejoins", 0)) + 1
+        accepted = CallAccepted(call.call_id, lawyer.display_name, lawyer.law_firm)
+        return [SendToKiosk(kiosk_id, accepted), SaveCall(call.record())]
 
     def rejoin(self, role: Role, party_id: int, call_id: str, now: float) -> list[Action]:
         """A side whose signaling dropped mid-call is back within the grace: the call goes on."""

@@ -282,3 +282,46 @@ async def test_a_connected_call_goes_on_through_the_owners_death_and_is_recorded
         assert record is not None and record.outcome == "completed" and record.ended_by == "kiosk"
         await desk.close()
         await kiosk.close()
+
+
+async def test_a_node_frozen_past_its_heartbeat_sends_its_clients_elsewhere_and_they_keep_their_place(
+    cluster,
+):
+    nodes, _, redis, tokens = cluster
+    owner_name = await owner_of(redis, "main")
+    frozen, desk_node = [node for name, node in nodes.items() if name != owner_name]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{desk_node.url}/api/login", json={"username": "wang", "password": "pw-123456"}
+        ) as response:
+            desk = await connect(http, desk_node, (await response.json())["token"])
+        await desk.expect(DutyState)
+        await desk.send(SetDuty(on_duty=True))
+        await desk.expect(DutyState)
+        k1 = await connect(http, desk_node, tokens["k1"])
+        await k1.send(CallRequest(request_id="r1", topic="general"))
+        busy = (await k1.expect(CallQueued)).call_id
+        await desk.expect(Ring)
+        await desk.send(Accept(busy))
+        await desk.expect(CallAccepted)
+        k2 = await connect(http, frozen, tokens["k2"])  # waits behind the call in progress
+        await k2.send(CallRequest(request_id="r2", topic="general"))
+        waiting = (await k2.expect(CallQueued)).call_id
+
+        frozen.proc.send_signal(signal.SIGSTOP)  # alive, but too busy to beat: counted as dead
+        await asyncio.sleep(4 * LEASE_TTL_S)
+        frozen.proc.send_signal(signal.SIGCONT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # the frozen node closes the socket the owner gave up on
+            frame = await asyncio.wait_for(k2.ws.receive(), deadline - time.monotonic())
+            if frame.type is not aiohttp.WSMsgType.TEXT:
+                break
+        assert k2.ws.closed
+
+        back = await connect(http, desk_node, tokens["k2"])
+        await back.send(ResumeCall(waiting))
+        assert (await back.expect(CallQueued)).call_id == waiting
+        await desk.send(Hangup(busy, "completed"))
+        assert (await desk.expect(Ring)).call_id == waiting  # its place was kept
+        for client in (desk, k1, back):
+            await client.close()

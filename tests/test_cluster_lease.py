@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from redis.asyncio import Redis
 
 from server.cluster.lease import Lease, LeaseState, StaleOwnerError
+from server.cluster.ownership import Ownership
 from tools.redisserver import RedisServer, RedisUnavailableError
 
 
@@ -67,3 +69,31 @@ async def test_released_lease_is_taken_at_once(redis):
     await a.acquire()
     await a.release()
     assert await b.acquire()
+
+
+async def test_a_node_too_busy_to_wait_its_turn_keeps_every_lease(redis):
+    """30 centres on one node whose event loop is saturated (every turn held 40 ms by other work):
+    renewing them all in one round trip keeps each lease (one after another, they expired)."""
+    ttl_ms = 1500
+    busy = Ownership(redis, "busy", ttl_ms)
+    centres = [f"c{n:02d}" for n in range(30)]
+    gained, _ = await busy.tick(centres, ["busy"])
+    assert sorted(gained) == centres
+    hogging = True
+
+    async def hog() -> None:
+        while hogging:
+            time.sleep(0.04)  # noqa: ASYNC251 (the point: other work holding the loop)
+            await asyncio.sleep(0)
+
+    hog_task = asyncio.create_task(hog())
+    try:
+        for _ in range(4):  # as the node's tick loop: a tick every ttl/3
+            await asyncio.sleep(ttl_ms / 3000)
+            gained, lost = await busy.tick(centres, ["busy"])
+            assert (gained, lost) == ([], [])  # a lease that had expired would fail its renewal
+    finally:
+        hogging = False
+        await hog_task
+    holders = await redis.mget([f"lease:{c}" for c in centres])
+    assert holders == [b"busy|1"] * len(centres)  # still ours, never taken over meanwhile

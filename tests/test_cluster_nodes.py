@@ -27,6 +27,7 @@ from protocol.messages import (
 )
 from server.auth import register_kiosk
 from server.cluster.node import ClusterHub
+from server.cluster.owner import CentreOwner
 from tests.server_helpers import fresh_postgres_database, running_server, server_settings
 from tests.test_server_calls import ANSWER_SDP, OFFER_SDP
 from tools.appdriver import python_env
@@ -194,3 +195,31 @@ async def test_the_cluster_page_shows_nodes_owners_clients_and_health(cluster_se
         single.http.get(f"{single.url}/api/cluster") as response,
     ):
         assert response.status == 404  # one node without Redis: no cluster to show
+
+
+async def test_a_slow_takeover_never_holds_back_the_heartbeat_or_the_other_leases(
+    cluster_settings, monkeypatch
+):
+    async with running_server(cluster_settings("a")) as a:
+        hub = a.hub
+        assert isinstance(hub, ClusterHub)
+        for _ in range(100):
+            if "main" in hub.owners:
+                break
+            await asyncio.sleep(0.05)
+        held = await hub.redis.get("lease:main")
+        assert held is not None
+        started = CentreOwner.start
+
+        async def slow_start(owner: CentreOwner) -> None:  # a busy machine: taking over takes long
+            await asyncio.sleep(4.5)
+            await started(owner)
+
+        monkeypatch.setattr(CentreOwner, "start", slow_start)
+        kiosk_id, _ = await register_kiosk(a.storage, "东县终端", "东村")
+        await hub.directory.assign("kiosk", kiosk_id, "east")  # a new centre for this node to take
+        for _ in range(30):  # 4.5 s: three lease times of 1.5 s
+            await asyncio.sleep(0.15)
+            assert await hub.redis.get("lease:main") == held  # renewed meanwhile, never lost
+            assert await hub.redis.get("node:a") is not None  # and the node still counted alive
+        assert "east" in hub.owners

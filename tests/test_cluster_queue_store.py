@@ -171,3 +171,28 @@ async def test_a_paused_owner_cannot_overwrite_the_new_owners_queue(redis_server
         await store.write("centre-x", old.token, {}, ["call:c1"])
     assert await store.load("centre-x") == {"call:c1": '{"state": "ringing"}'}
     await redis.aclose()
+
+
+async def test_the_queue_state_and_what_clients_must_hear_of_it_are_written_together(redis_server):
+    """A node killed between writing a call's end and sending the Hangup left a kiosk waiting forever
+    (the next owner had no call left to end): now both go in one step, and a stale owner sends nothing."""
+    redis = Redis.from_url(redis_server.url)
+    await redis.delete("fence:centre-y", "queue:centre-y", "to-node:n1", "to-node:n2")
+    store = RedisQueueStore(redis)
+    old = Lease(redis, "centre-y", "node-a", ttl_ms=100)
+    await old.acquire()
+    hangup = '{"conn": "k1", "text": "hangup"}'
+    await store.write("centre-y", old.token, {"call:c1": "{}"}, [])
+    await store.write("centre-y", old.token, {}, ["call:c1"], [("to-node:n1", hangup), ("to-node:n2", "x")])
+    assert await store.load("centre-y") == {}
+    sent: Any = await redis.xrange("to-node:n1")
+    assert [entry[b"b"].decode() for _, entry in sent] == [hangup]
+    assert 0 < await redis.pttl("to-node:n1") <= 3_600_000  # a dead node's stream goes away
+    await asyncio.sleep(0.15)
+    new = Lease(redis, "centre-y", "node-b")
+    assert await new.acquire()
+    with pytest.raises(StaleOwnerError):
+        await store.write("centre-y", old.token, {"call:c2": "{}"}, [], [("to-node:n1", "stale")])
+    assert await redis.xlen("to-node:n1") == 1  # the stale owner's message never went out
+    assert await store.load("centre-y") == {}
+    await redis.aclose()

@@ -10,9 +10,11 @@ import pytest
 
 from config.settings import Strategy
 from protocol.messages import (
+    CallAccepted,
     CallQueued,
     DutyState,
     ErrorCode,
+    Hangup,
     NoLawyerAvailable,
     NoLawyerReason,
     QueueUpdate,
@@ -223,6 +225,20 @@ def test_a_dropped_kiosk_keeps_its_place_and_resumes_it():
     resumed = pool.resume(8, "call2", 20.0)
     assert to_kiosk(resumed, 8)[0] == CallQueued("r2", "call2", 1, [], "T0000002")
     assert rings(pool.hangup(Role.LAWYER, 1, busy, "completed", 30.0)) == {1: "call2"}
+
+
+def test_a_kiosk_that_missed_the_answer_while_away_hears_it_when_it_takes_its_place_back():
+    pool = make_pool(hold_place_s=60.0, rejoin_grace_s=30.0)
+    staff(pool, 1)
+    kiosks(pool, 8)
+    call = rings(pool.request_call(8, "r1", "general", now=1.0))[1]
+    pool.accept(1, call, 2.0)  # its CallAccepted went to a node that died before delivering it
+    assert pool.kiosk_disconnected(8, 3.0) == []  # the call goes on, waiting for the kiosk
+    pool.kiosk_connected(8, "终端8", "东村")
+    resumed = pool.resume(8, call, 4.0)  # the kiosk still thinks it is waiting
+    assert to_kiosk(resumed, 8) == [CallAccepted(call, "律师1", "律所")]
+    assert pool.expire(40.0) == []  # past the rejoin grace: the call is no longer waiting for the kiosk
+    assert Hangup(call, "completed") in to_kiosk(pool.hangup(Role.LAWYER, 1, call, "completed", 50.0), 8)
 
 
 def test_a_ringing_call_whose_kiosk_drops_stops_ringing_without_counting_against_the_lawyer():

@@ -62,6 +62,21 @@ class LeaseState(StrEnum):
     LOST = "lost"  # renewal failed: another node owns it now; stop acting at once
 
 
+async def renew_all(redis: Redis, leases: list[Lease]) -> list[bool]:
+    """Renew many leases in one round trip to Redis (a busy node must not wait its turn once per
+    lease: with the event loop saturated each await costs a full turn, and leases expired)."""
+    if not leases:
+        return []
+    pipe = redis.pipeline(transaction=False)
+    for lease in leases:
+        pipe.eval(_RENEW, 1, lease.key, f"{lease.node_id}|{lease.token}", lease.ttl_ms)
+    results = await pipe.execute()
+    for lease, renewed in zip(leases, results, strict=True):
+        if not renewed:
+            lease.state = LeaseState.LOST
+    return [bool(r) for r in results]
+
+
 class StaleOwnerError(RuntimeError):
     """A write carried an old fencing token: a newer owner exists."""
 

@@ -78,6 +78,7 @@ class ClusterHub(Hub):
             asyncio.create_task(self._deliver_loop(cursor), name="cluster-deliver"),
             asyncio.create_task(self._events_loop(), name="cluster-events"),
             asyncio.create_task(self._tick_loop(), name="cluster-tick"),
+            asyncio.create_task(self._keepalive_loop(), name="cluster-keepalive"),
         ]
         await self._tick(0)
 
@@ -236,10 +237,23 @@ class ClusterHub(Hub):
                 log.exception("cluster heartbeat failed (Redis unreachable?)")
             count += 1
 
+    async def _keepalive_loop(self) -> None:
+        """Heartbeat and lease renewals on their own: taking centres over (slow on a busy node) must
+        never hold them back past the lease time, or the node's other leases expire and flap."""
+        while True:
+            await asyncio.sleep(self.settings.lease_ttl_s / 3)
+            try:
+                await self._heartbeat()
+                if not self.draining:  # a draining node hands its leases over (hand_over)
+                    await self.ownership.renew()
+            except Exception:
+                log.exception("cluster keepalive failed (Redis unreachable?)")
+
     async def _tick(self, count: int) -> None:
-        """Heartbeat, renew and take leases, start and stop owners accordingly."""
+        """Take leases (renewing held ones), start and stop owners accordingly."""
         async with self._tick_lock:
-            await self._heartbeat()
+            if count == 0:
+                await self._heartbeat()  # alive before looking for live nodes (then the keepalive beats)
             if not self.draining:
                 await self._leases(count)
 
@@ -252,6 +266,7 @@ class ClusterHub(Hub):
         )
 
     async def _leases(self, count: int) -> None:
+        """Take leases (renewing held ones), start and stop owners accordingly."""
         if count % DIRECTORY_RELOAD_TICKS == 0:
             await self.directory.reload()
             await self._load_roster()  # roster edits made on other nodes, for this node's console

@@ -1,9 +1,9 @@
 """The node that owns a centre's queue: runs its pool for clients on any node, written through.
 
 Clients' events arrive on the Redis stream `inbox:<centre>` (so none is lost while the queue changes
-hands); the owner applies them to a Hub whose connections are `RemoteConnection`s, writes the queue
-state and the stream cursor in one fenced write, and only then adds what clients must hear to the
-stream `to-node:<node>`. A new owner rebuilds the pool from the store and reads on from the cursor.
+hands); the owner applies them to a Hub whose connections are `RemoteConnection`s and writes the queue
+state, the stream cursor and what clients must hear (streams `to-node:<node>`) in one fenced atomic
+write. A new owner rebuilds the pool from the store and reads on from the cursor.
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ CURSOR = "cursor"  # store field: the last inbox entry applied
 CONN_PREFIX = "conn:"  # store fields conn:<role>:<id>: where each client's socket is (a Presence)
 INBOX_BATCH = 200
 INBOX_BLOCK_MS = 500
-OUTBOX_MAX_LEN = 10_000  # messages kept per node stream (approximate trim)
-NODE_STREAM_KEEP_MS = 3_600_000
+CLOSE_PRESUMED_DEAD = 4003  # WebSocket close code: the owner counted the client's node as dead
 MAX_RELAYED_BYTES = 4 * 1024 * 1024  # messages from the owner are ours: only a sanity bound
 
 Outbox = list[tuple[str, dict[str, Any]]]  # (node, body) in the order they must go out
@@ -166,14 +165,15 @@ class CentreOwner(Hub):
         self._dirty.set()
 
     async def flush(self) -> None:
-        """Write the queue state and inbox cursor (fenced), then publish what clients must hear."""
+        """Write the queue state, inbox cursor and what clients must hear, fenced, in one step."""
         async with self._flush_lock:
             if self.stale:
                 return
             changed, removed = self.journal.changes(self.pool, self._own_fields())
             out, self.outbox[:] = list(self.outbox), []
-            try:
-                await self.store.write(self.centre, self.token, changed, removed)
+            messages = [(node_channel(node), json.dumps(body, ensure_ascii=False)) for node, body in out]
+            try:  # the state and what clients must hear of it, in one step
+                await self.store.write(self.centre, self.token, changed, removed, messages)
             except StaleOwnerError:
                 self.stale = True
                 log.warning("centre %s has a newer owner; this node stops serving it", self.centre)
@@ -183,18 +183,6 @@ class CentreOwner(Hub):
                 self.outbox[:0] = out  # Redis away: nothing went out; the next flush sends it all
                 raise
             self.journal.confirm()
-            if out:
-                try:
-                    pipe = self.redis.pipeline(transaction=False)
-                    for node, body in out:
-                        text = json.dumps(body, ensure_ascii=False)
-                        pipe.xadd(node_channel(node), {"b": text}, maxlen=OUTBOX_MAX_LEN, approximate=True)
-                    for node in {node for node, _ in out}:
-                        pipe.pexpire(node_channel(node), NODE_STREAM_KEEP_MS)  # a dead node's goes away
-                    await pipe.execute()
-                except Exception:
-                    self.outbox[:0] = out
-                    raise
 
     def _own_fields(self) -> dict[str, str]:
         """The inbox cursor and where each client's socket is, stored with the queue."""
@@ -305,6 +293,9 @@ class CentreOwner(Hub):
                 if conn.node in gone and self.connections.get((conn.role, conn.party_id)) is conn:
                     log.info("%s vanished with its node %s", conn.client_id, conn.node)
                     self.leave(conn)
+                    # A node only too busy to beat in time still holds the socket: closed, the client
+                    # reconnects and takes its place back instead of staying connected but unknown.
+                    conn.close_soon(CLOSE_PRESUMED_DEAD, "your node missed its heartbeat")
 
 
 def _text(value: bytes | str) -> str:

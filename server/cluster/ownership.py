@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from redis.asyncio import Redis
 
-from server.cluster.lease import Lease, LeaseState
+from server.cluster.lease import Lease, LeaseState, renew_all
 from server.cluster.membership import rendezvous_owner
 
 
@@ -30,13 +30,15 @@ class Ownership:
     async def tick(self, centres: Iterable[str], live_nodes: list[str]) -> tuple[list[str], list[str]]:
         """Renew and take leases; returns (centres gained, centres lost) since the last tick."""
         gained: list[str] = []
-        lost: list[str] = []
+        centres = list(centres)
+        held = [c for c in centres if c in self.leases]
+        live = [c for c in held if self.leases[c].state is LeaseState.HELD]
+        renewed = dict(zip(live, await renew_all(self.redis, [self.leases[c] for c in live]), strict=True))
+        lost = [c for c in held if not renewed.get(c, False)]  # one round trip renewed them all
+        for centre in lost:
+            del self.leases[centre]
         for centre in centres:
-            lease = self.leases.get(centre)
-            if lease is not None:
-                if not await lease.renew():
-                    del self.leases[centre]
-                    lost.append(centre)
+            if centre in self.leases or centre in lost:
                 continue
             if rendezvous_owner(centre, live_nodes) != self.node_id:
                 continue
@@ -45,6 +47,13 @@ class Ownership:
                 self.leases[centre] = lease
                 gained.append(centre)
         return gained, lost
+
+    async def renew(self) -> None:
+        """Renew every held lease in one round trip; one that failed is LOST (the next tick stops its
+        owner)."""
+        await renew_all(
+            self.redis, [lease for lease in self.leases.values() if lease.state is LeaseState.HELD]
+        )
 
     def token(self, centre: str) -> int:
         """The fencing token of a held lease (0 when not held)."""
