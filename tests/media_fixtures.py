@@ -26,10 +26,10 @@ from media.synthetic import read_stamp
 
 
 def free_port() -> int:
-    """A TCP/UDP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-        udp.bind(("127.0.0.1", 0))
-        return int(udp.getsockname()[1])
+    """A port on 127.0.0.1 free right now for both TCP and UDP."""
+    from tools.appdriver import free_port as free_tcp_and_udp_port
+
+    return free_tcp_and_udp_port()
 
 
 def use_loopback_host_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -225,8 +225,8 @@ class FakePool:
         from aiohttp import web
 
         await self._runner.setup()
-        port = free_port()
-        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()  # the kernel picks a free TCP port
+        port = int(self._runner.addresses[0][1])
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 

@@ -129,66 +129,68 @@ async def impaired_call(
     """coturn + impairment relay + RelayingPool + kiosk and desk (both relay-only), call connected."""
     coturn = CoturnProcess(work / "turn", relay_ports=200)  # room for the allocations of many redials
     coturn.start()
-    relay = ImpairedUdpRelay(coturn.port)
-    relay.start()
-    desk_ice = Coturn(coturn.port, coturn.secret).ice_servers()
-    kiosk_ice = [{**desk_ice[0], "urls": [f"turn:127.0.0.1:{relay.port}?transport=udp"]}]
-    pool = RelayingPool(desk_ice, kiosk_ice)
-    await pool.start()
-    width, height, fps = size
-    kiosk_ears, desk_ears = CountingSink(), CountingSink()
-    kiosk_media = _with_sink(synthetic_media(width, height, fps), kiosk_ears)
-    desk_media = _with_sink(synthetic_media(width, height, fps, 660), desk_ears)
-    kiosk = KioskCaller(
-        pool.url,
-        FakePool.KIOSK_TOKEN,
-        kiosk_media,
-        relay_only=True,
-        stall_after_s=stall_after_s,
-        stall_give_up_s=stall_give_up_s,
-        redial_attempt_s=redial_attempt_s,
-    )
-    desk = DeskAnswerer(
-        pool.url,
-        desk_media,
-        relay_only=True,
-        stall_after_s=stall_after_s,
-        stall_give_up_s=stall_give_up_s,
-        redial_attempt_s=redial_attempt_s,
-    )
-    call = ImpairedCall(
-        kiosk,
-        desk,
-        StateLog(kiosk, CALLER_TRANSITIONS),
-        StateLog(desk, DESK_TRANSITIONS),
-        InfoWaiter(kiosk),
-        InfoWaiter(desk),
-        Stamped(),
-        Stamped(),
-        relay,
-        pool,
-        kiosk_ears,
-        desk_ears,
-    )
-    kiosk.set_video_listeners(call.at_kiosk, None)
-    desk.set_video_listeners(call.at_desk, None)
-    try:
-        await desk.login(FakePool.USERNAME, FakePool.PASSWORD)
-        await desk.set_duty(True)
-        calling = asyncio.ensure_future(kiosk.call("labour_wages"))
-        await call.desk_log.reach(DeskState.RINGING)
-        await desk.accept()
-        async with asyncio.timeout(WAIT_S):
-            await calling
-        await call.desk_log.reach(DeskState.IN_CALL)
-        if kiosk.state != CallerState.IN_CALL:
-            raise RuntimeError(f"the call did not connect: {kiosk.state} {kiosk.info.message}")
-        yield call
+    try:  # coturn is stopped whatever fails after it started (a leaked turnserver outlives the test)
+        relay = ImpairedUdpRelay(coturn.port)
+        relay.start()
+        desk_ice = Coturn(coturn.port, coturn.secret).ice_servers()
+        kiosk_ice = [{**desk_ice[0], "urls": [f"turn:127.0.0.1:{relay.port}?transport=udp"]}]
+        pool = RelayingPool(desk_ice, kiosk_ice)
+        await pool.start()
+        width, height, fps = size
+        kiosk_ears, desk_ears = CountingSink(), CountingSink()
+        kiosk_media = _with_sink(synthetic_media(width, height, fps), kiosk_ears)
+        desk_media = _with_sink(synthetic_media(width, height, fps, 660), desk_ears)
+        kiosk = KioskCaller(
+            pool.url,
+            FakePool.KIOSK_TOKEN,
+            kiosk_media,
+            relay_only=True,
+            stall_after_s=stall_after_s,
+            stall_give_up_s=stall_give_up_s,
+            redial_attempt_s=redial_attempt_s,
+        )
+        desk = DeskAnswerer(
+            pool.url,
+            desk_media,
+            relay_only=True,
+            stall_after_s=stall_after_s,
+            stall_give_up_s=stall_give_up_s,
+            redial_attempt_s=redial_attempt_s,
+        )
+        call = ImpairedCall(
+            kiosk,
+            desk,
+            StateLog(kiosk, CALLER_TRANSITIONS),
+            StateLog(desk, DESK_TRANSITIONS),
+            InfoWaiter(kiosk),
+            InfoWaiter(desk),
+            Stamped(),
+            Stamped(),
+            relay,
+            pool,
+            kiosk_ears,
+            desk_ears,
+        )
+        kiosk.set_video_listeners(call.at_kiosk, None)
+        desk.set_video_listeners(call.at_desk, None)
+        try:
+            await desk.login(FakePool.USERNAME, FakePool.PASSWORD)
+            await desk.set_duty(True)
+            calling = asyncio.ensure_future(kiosk.call("labour_wages"))
+            await call.desk_log.reach(DeskState.RINGING)
+            await desk.accept()
+            async with asyncio.timeout(WAIT_S):
+                await calling
+            await call.desk_log.reach(DeskState.IN_CALL)
+            if kiosk.state != CallerState.IN_CALL:
+                raise RuntimeError(f"the call did not connect: {kiosk.state} {kiosk.info.message}")
+            yield call
+        finally:
+            await kiosk.close()
+            await desk.close()
+            await pool.stop()
+            relay.stop()
     finally:
-        await kiosk.close()
-        await desk.close()
-        await pool.stop()
-        relay.stop()
         coturn.stop()
 
 

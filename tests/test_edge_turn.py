@@ -107,7 +107,8 @@ async def test_each_village_gets_its_regions_coturn_first_and_a_dead_one_is_left
         await east.send(CancelCall(call_id=east_call))
         _, east_ice = await _turn_urls(east, "e3")
         assert [s["urls"] for s in east_ice] == [[north.url], [south.url]]
-        await desk.close()
+        for client in (desk, east, west):
+            await client.close()
 
 
 async def test_the_probe_tells_a_live_coturn_from_a_closed_port(

@@ -25,10 +25,17 @@ class AppError(RuntimeError):
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port on 127.0.0.1 free right now for both TCP and UDP (servers like coturn take both)."""
+    for _ in range(50):
+        with socket.socket() as tcp, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            tcp.bind(("127.0.0.1", 0))
+            port = int(tcp.getsockname()[1])
+            try:
+                udp.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # taken for UDP: try another
+            return port
+    raise OSError("no port free for both TCP and UDP on 127.0.0.1")
 
 
 def python_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
