@@ -194,6 +194,26 @@ def faq_by_topic(entries: Iterable[FaqEntry]) -> dict[str, list[FaqEntry]]:
     return {slug: items for slug, items in groups.items() if items}
 
 
+# The FAQ topics a call's topic (protocol.messages.Topic value) is about, closest first; general: none.
+CALL_TOPIC_FAQ: dict[str, tuple[str, ...]] = {
+    Topic.MARRIAGE_FAMILY.value: ("marriage_family", "support"),
+    Topic.LABOUR_WAGES.value: ("labour_wages", "work_injury"),
+    Topic.TRAFFIC.value: ("traffic", "personal_injury"),
+    Topic.LOANS_CONTRACTS.value: ("loans", "consumer"),
+    Topic.LAND.value: ("land",),
+    Topic.HOUSING.value: ("housing",),
+    Topic.INHERITANCE_SUPPORT.value: ("inheritance", "support"),
+    Topic.CRIMINAL.value: ("fraud", "personal_injury"),
+}
+
+
+def for_call_topic(entries: Iterable[FaqEntry], call_topic: str) -> list[FaqEntry]:
+    """All entries, the call topic's own FAQ topics first (in CALL_TOPIC_FAQ order), then the rest."""
+    slugs = CALL_TOPIC_FAQ.get(call_topic, ())
+    rank = {slug: n for n, slug in enumerate(slugs)}
+    return sorted(entries, key=lambda e: rank.get(e.topic, len(slugs)))  # stable: file order kept
+
+
 def check_citations(entries: Iterable[FaqEntry], articles: Iterable[tuple[str, str]]) -> list[str]:
     """List every cited (law, article) missing from `articles`, one problem per line."""
     known = set(articles)

@@ -53,9 +53,11 @@ def test_the_lawyer_pushes_and_co_fills_and_the_form_reaches_the_server(
         kiosk.wait_state("in_call", timeout=30)
         desk.wait_state("in_call", timeout=30)
 
-        shown(desk, lambda s: s["searchReady"], "the statute search ready")
+        ready = shown(desk, lambda s: s["searchReady"], "the statute search ready")
+        assert not ready["panelOpen"]  # the villager's picture large until 查资料 / 推送
         desk.send("help_search", text="民法典 1079")
         found = shown(desk, lambda s: bool(s["results"]) and s["results"][0]["kind"] == "law", "the article")
+        assert found["panelOpen"]
         assert found["results"][0]["title"] == "《民法典》第一千零七十九条"
         desk.send("help_push", index=0)
         article = shown(kiosk, lambda s: s["overlay"] == "content", "the pushed article")

@@ -120,18 +120,52 @@ def desk(
         h = ItemHarness(qtbot, "desk/Main.qml", {"vm": vm})
         run(qtbot, flow.login("wangming", "secret"))
         run(qtbot, flow.set_duty(True))
-        flow.ring(terminal="红星村服务室", village="红星村", topic="land")
+        flow.ring(terminal="红星村服务室", village="红星村", topic="labour_wages")
         run(qtbot, flow.accept())
         flow.move_to(DeskState.IN_CALL)
-        h.wait_for("deskHelpPanel")
+        h.wait_for("deskHelpOpen")
         yield flow, help_vm, h
         h.close()
         run(qtbot, runner.shutdown())
 
 
+def test_the_help_panel_starts_collapsed_and_lists_the_call_topics_faq_first(desk):
+    flow, help_vm, h = desk
+    video = h.item("remoteVideo")
+    large = video.width()
+    assert not h.has("deskHelpPanel") and h.has("deskHelpOpen")  # the villager's picture fills the view
+    assert large > h.window.width() / 2
+    shot(h, "desk-call-closed")
+    h.tap("deskHelpOpen")  # 查资料 / 推送
+    h.wait_for("deskHelpPanel")
+    assert not h.has("deskHelpOpen")
+    assert h.has("remoteVideo") and 0 < video.width() < large  # still seen, smaller
+    # A 劳动争议 call: its wage and work-injury answers lead the list, not marriage.
+    first = help_vm.results[0]
+    assert first["ref"].startswith("labour_wages-") and h.has("deskPushResult_0")
+    topics = [r["ref"].rsplit("-", 1)[0] for r in help_vm.results]
+    assert topics[: topics.count("labour_wages")] == ["labour_wages"] * topics.count("labour_wages")
+    assert "marriage_family" in topics  # the rest stay below, to browse
+    shot(h, "desk-call-open")
+    h.tap("deskHelpCollapse")  # 收起
+    h.qtbot.waitUntil(lambda: not h.has("deskHelpPanel"))
+    h.qtbot.waitUntil(lambda: video.width() == large)
+    # The next call, about marriage, starts collapsed again with its own answers first.
+    h.tap("deskHelpOpen")
+    h.wait_for("deskHelpPanel")
+    flow.move_to(DeskState.AVAILABLE)
+    flow.ring(terminal="红星村服务室", village="红星村", topic="marriage_family")
+    run(h.qtbot, flow.accept())
+    flow.move_to(DeskState.IN_CALL)
+    h.wait_for("deskHelpOpen")
+    assert not h.has("deskHelpPanel")
+    assert help_vm.results[0]["ref"].startswith("marriage_family-")
+
+
 def test_the_lawyer_finds_an_article_and_pushes_it_with_one_click(desk):
     flow, help_vm, h = desk
     h.qtbot.waitUntil(lambda: help_vm.searchReady, timeout=60000)
+    h.tap("deskHelpOpen")
     assert h.has("deskPushResult_0")  # an empty search lists the FAQ to browse
     type_into(h, "deskHelpSearch", "民法典 1079")
     h.qtbot.waitUntil(lambda: any(r["kind"] == "law" for r in help_vm.results), timeout=10000)
@@ -151,6 +185,7 @@ def test_the_lawyer_finds_an_article_and_pushes_it_with_one_click(desk):
 
 def test_the_lawyer_pushes_a_form_and_sees_the_villager_fill_it_and_corrects_it(desk):
     flow, help_vm, h = desk
+    h.tap("deskHelpOpen")
     h.tap("deskHelpTab_forms")
     shot(h, "desk-forms")
     h.tap("deskPushForm_callback")

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Property, QCoreApplication, QObject, Signal, Slot
 
-from content.faq import FaqEntry
+from content.faq import FaqEntry, for_call_topic
 from content.forms import FormSpec
 from content.pack import PackError
 from content.search import CORE_LAWS, Progress, SearchEngine
@@ -77,6 +77,8 @@ class DeskHelpViewModel(QObject):
         self._submitted = ""
         self._notice = ""
         self._in_call = DeskState(flow.state) in IN_CALL
+        self._topic = flow.info.topic
+        self._open = False  # the panel starts collapsed: the villager's picture large
         flow.add_state_listener(self._on_state)
         flow.add_form_listener(self._on_edit)
         self._browse()
@@ -122,13 +124,36 @@ class DeskHelpViewModel(QObject):
         self.changed.emit()
 
     # --- flow events -------------------------------------------------------------------------------
-    def _on_state(self, state: Any, _info: CallInfo) -> None:
+    def _on_state(self, state: Any, info: CallInfo) -> None:
         in_call = DeskState(state) in IN_CALL
+        changed = False
+        if info.topic != self._topic:
+            self._topic = info.topic  # the ringing call's topic: its FAQ lead the browse list
+            if not self._query:
+                self._browse()
+            changed = True
         if in_call != self._in_call:
             self._in_call = in_call
             self.cofill = None  # a new call starts with no form; an ended call's form is gone
             self._submitted = ""
             self._notice = ""
+            self._open = False  # each call starts with the picture large
+            changed = True
+        if changed:
+            self.changed.emit()
+
+    @Slot()
+    def openPanel(self) -> None:
+        """查资料 / 推送: open the panel beside the (then smaller) picture."""
+        if not self._open:
+            self._open = True
+            self.changed.emit()
+
+    @Slot()
+    def closePanel(self) -> None:
+        """收起: the villager's picture large again."""
+        if self._open:
+            self._open = False
             self.changed.emit()
 
     def _on_edit(self, edit: FieldEdit) -> None:
@@ -142,7 +167,9 @@ class DeskHelpViewModel(QObject):
 
     # --- search ------------------------------------------------------------------------------------
     def _browse(self) -> None:
-        self._results = [self._faq_row(e) for e in self._faq[:FAQ_BROWSE_LIMIT]]
+        """The call topic's own FAQ first, then all the others."""
+        entries = for_call_topic(self._faq, self._topic)
+        self._results = [self._faq_row(e) for e in entries[:FAQ_BROWSE_LIMIT]]
 
     def _faq_row(self, entry: FaqEntry) -> dict[str, str]:
         return {
@@ -271,3 +298,4 @@ class DeskHelpViewModel(QObject):
     searchReady = Property(bool, lambda self: self.engine is not None, notify=changed)
     lawChoices = Property(list, _law_choices, notify=changed)
     inCall = Property(bool, lambda self: self._in_call, notify=changed)
+    panelOpen = Property(bool, lambda self: self._open, notify=changed)

@@ -17,7 +17,8 @@ def _text(command: dict[str, Any], key: str) -> str:
 
 
 def help_commands(help_vm: Any, emit: Emit) -> dict[str, Command]:
-    """help_state; desk: help_search {text}, help_push {index}, help_push_form {form};
+    """help_state; desk: help_open, help_collapse, help_search {text}, help_push {index},
+    help_push_form {form} (these three open the panel first, as the lawyer must);
     both: help_field {field, value}; kiosk: help_confirm, help_close."""
 
     def state(_command: dict[str, Any]) -> None:
@@ -28,10 +29,20 @@ def help_commands(help_vm: Any, emit: Emit) -> dict[str, Command]:
         "help_field": lambda c: help_vm.setField(_text(c, "field"), _text(c, "value")),
     }
     if hasattr(help_vm, "pushForm"):  # the lawyer's panel
+
+        def opened(action: Command) -> Command:
+            def run(command: dict[str, Any]) -> None:
+                help_vm.openPanel()  # 查资料 / 推送: the panel starts collapsed
+                action(command)
+
+            return run
+
         commands |= {
-            "help_search": lambda c: help_vm.search(_text(c, "text")),
-            "help_push": lambda c: help_vm.push(int(_text(c, "index"))),
-            "help_push_form": lambda c: help_vm.pushForm(_text(c, "form")),
+            "help_open": lambda _c: help_vm.openPanel(),
+            "help_collapse": lambda _c: help_vm.closePanel(),
+            "help_search": opened(lambda c: help_vm.search(_text(c, "text"))),
+            "help_push": opened(lambda c: help_vm.push(int(_text(c, "index")))),
+            "help_push_form": opened(lambda c: help_vm.pushForm(_text(c, "form"))),
         }
     else:  # the terminal's overlay
         commands |= {"help_confirm": lambda _c: help_vm.confirm(), "help_close": lambda _c: help_vm.close()}
@@ -41,7 +52,7 @@ def help_commands(help_vm: Any, emit: Emit) -> dict[str, Command]:
 def snapshot(help_vm: Any) -> dict[str, Any]:
     """What the panel shows, as plain data for the automation channel (tests and demos, never logged)."""
     kiosk = ("overlay", "title", "text", "formTitle", "trackingDisplay", "message")
-    keys = (*kiosk, "formId", "submitted", "notice", "searchReady", "results")
+    keys = (*kiosk, "formId", "submitted", "notice", "searchReady", "panelOpen", "results")
     shown = {key: getattr(help_vm, key) for key in keys if hasattr(help_vm, key)}
     if "results" in shown:  # the first few found, by kind and title
         shown["results"] = [{"kind": r["kind"], "title": r["title"]} for r in shown["results"][:20]]

@@ -2,11 +2,13 @@ import QtQuick
 import common
 
 // The lawyer's call view: the villager large, the lawyer's own image small, 挂断.
+// 查资料 / 推送 opens the help panel beside the (then smaller) picture; 收起 on the panel closes it.
 Rectangle {
     id: screen
     objectName: "deskCallScreen"
     property QtObject vm
     property QtObject help: null  // in-call help (DeskHelpPanel.qml, ui/desk_help_vm.py)
+    readonly property bool helpOpen: help !== null && help.panelOpen
     color: "#1A1A1A"
 
     VideoPane {
@@ -23,7 +25,7 @@ Rectangle {
 
     DeskHelpPanel {
         id: helpPanel
-        visible: screen.help !== null
+        visible: screen.helpOpen
         anchors.top: parent.top
         anchors.bottom: parent.bottom
         anchors.right: sidePanel.left
@@ -90,6 +92,22 @@ Rectangle {
     }
 
     BigButton {
+        objectName: "deskHelpOpen"
+        visible: screen.help !== null && !screen.helpOpen
+        anchors.right: parent.right
+        anchors.bottom: hangupButton.top
+        anchors.margins: Theme.px(16)
+        width: Theme.px(340)
+        height: Theme.px(110)
+        text: qsTr("查资料 / 推送")
+        fontSize: Theme.text(34)
+        iconSource: "../common/icons/consult_search.svg"
+        colour: Theme.primary
+        onClicked: screen.help.openPanel()
+    }
+
+    BigButton {
+        id: hangupButton
         objectName: "hangupButton"
         anchors.right: parent.right
         anchors.bottom: parent.bottom

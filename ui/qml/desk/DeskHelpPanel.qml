@@ -18,11 +18,22 @@ Rectangle {
         function onLayoutChanged() { panel.tab = panel.help.formId !== "" ? "form" : (panel.tab === "form" ? "forms" : panel.tab) }
     }
 
+    Button {
+        id: collapse
+        objectName: "deskHelpCollapse"
+        anchors.top: parent.top
+        anchors.right: parent.right
+        anchors.margins: Theme.px(8)
+        text: qsTr("收起")
+        font.pixelSize: panel.small
+        onClicked: panel.help.closePanel()
+    }
+
     Row {
         id: tabs
         anchors.top: parent.top
         anchors.left: parent.left
-        anchors.right: parent.right
+        anchors.right: collapse.left
         anchors.margins: Theme.px(8)
         spacing: Theme.px(6)
         Repeater {
