@@ -150,6 +150,10 @@
             <translation>Topic: %1</translation>
         </message>
         <message>
+            <source>查资料 / 推送</source>
+            <translation>Look up / Push</translation>
+        </message>
+        <message>
             <source>挂断</source>
             <translation>Hang up</translation>
         </message>

@@ -150,6 +150,10 @@
             <translation>问题：%1</translation>
         </message>
         <message>
+            <source>查资料 / 推送</source>
+            <translation>查资料 / 推送</translation>
+        </message>
+        <message>
             <source>挂断</source>
             <translation>挂断</translation>
         </message>
