@@ -12,6 +12,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, delete, event, insert, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -221,10 +223,12 @@ class Storage(RosterStore, RecordsStore):
             "rating": record.rating,
         }
         t = schema.calls
+        # One statement, so two writers of the same call (a cluster owner and the node taking over)
+        # never both insert: INSERT ... ON CONFLICT (id) DO UPDATE, on SQLite and PostgreSQL alike.
+        dialect_insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        upsert = dialect_insert(t).values(id=record.call_id, **values)
         async with self.writing() as conn:
-            result = await conn.execute(update(t).where(t.c.id == record.call_id).values(**values))
-            if result.rowcount == 0:
-                await conn.execute(insert(t).values(id=record.call_id, **values))
+            await conn.execute(upsert.on_conflict_do_update(index_elements=[t.c.id], set_=values))
 
     async def get_call(self, call_id: str) -> CallRecord | None:
         """One call's record, if any."""

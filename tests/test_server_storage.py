@@ -3,6 +3,7 @@ matters, figures, and personal data encrypted at rest."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import stat
@@ -322,3 +323,26 @@ async def test_the_migrations_build_exactly_the_schema_the_code_uses(storage: St
 
     async with storage.engine.connect() as conn:
         assert await conn.run_sync(differences) == []
+
+
+async def test_two_nodes_writing_the_same_new_call_at_once_leave_one_record_and_no_error(
+    storage: Storage, database_url: str
+):
+    """A cluster owner and the node taking its centre over may both save a call: never a duplicate key."""
+    kiosk_id, lawyer_id = await _kiosk_and_lawyer(storage)
+    other_node = Storage.open(database_url, KEY)
+    try:
+        for n in range(20):
+            call_id = f"call-{n:06d}"
+            ringing = _record(
+                call_id, kiosk_id, lawyer_id, 1000.0 + n, answered_at=None, ended_at=None, outcome=""
+            )
+            ended = _record(call_id, kiosk_id, lawyer_id, 1000.0 + n)
+            await asyncio.gather(storage.save_call(ringing), other_node.save_call(ringing))
+            await other_node.save_call(ended)
+            stored = await storage.get_call(call_id)
+            assert stored is not None and stored.outcome == "completed" and stored.ended_at == 1060.0 + n
+        async with storage.engine.connect() as conn:
+            assert (await conn.execute(text("select count(*) from calls"))).scalar() == 20
+    finally:
+        await other_node.close()
