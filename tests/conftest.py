@@ -1,4 +1,4 @@
-"""Shared pytest setup: Qt offscreen by default, and the language packs built once per session."""
+"""Shared pytest setup: Qt offscreen by default, the language packs built once per session, a real Redis."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,3 +49,28 @@ def language_packs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["bash", "tools/build_translations.sh", str(venv)], cwd=tree, check=True, capture_output=True
     )
     return tree / "ui" / "i18n"
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[Any]:
+    """A real Redis (tools/redisserver.py) for one test module; the module is skipped without one."""
+    from tools.redisserver import RedisServer, RedisUnavailableError
+
+    try:
+        server = RedisServer()
+    except RedisUnavailableError as exc:
+        pytest.skip(str(exc))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def redis(redis_server: Any) -> AsyncIterator[Any]:
+    """A client of that Redis, its database emptied for each test."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(redis_server.url)
+    await client.flushdb()
+    yield client
+    await client.aclose()

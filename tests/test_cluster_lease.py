@@ -6,30 +6,9 @@ import asyncio
 import time
 
 import pytest
-from redis.asyncio import Redis
 
 from server.cluster.lease import Lease, LeaseState, StaleOwnerError
 from server.cluster.ownership import Ownership
-from tools.redisserver import RedisServer, RedisUnavailableError
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    try:
-        server = RedisServer()
-    except RedisUnavailableError as exc:
-        pytest.skip(str(exc))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def redis(redis_server):
-    client = Redis.from_url(redis_server.url)
-    await client.flushdb()
-    yield client
-    await client.aclose()
 
 
 async def test_only_one_node_holds_a_centre_queue(redis):

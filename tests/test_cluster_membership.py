@@ -6,33 +6,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from redis.asyncio import Redis
 
 from server.cluster.membership import Membership, Presence, rendezvous_owner
 from server.cluster.ownership import Ownership
-from tools.redisserver import RedisServer, RedisUnavailableError
 
 TTL_MS = 300
 CENTRES = [f"centre-{n}" for n in range(12)]
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    try:
-        server = RedisServer()
-    except RedisUnavailableError as exc:
-        pytest.skip(str(exc))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def redis(redis_server):
-    client = Redis.from_url(redis_server.url)
-    await client.flushdb()
-    yield client
-    await client.aclose()
 
 
 def test_rendezvous_moves_only_the_dead_nodes_centres():

@@ -7,7 +7,6 @@ import asyncio
 import json
 from typing import Any
 
-import pytest
 from redis.asyncio import Redis
 
 from protocol.messages import CallRequest, NoLawyerAvailable, Welcome, decode, encode
@@ -18,18 +17,6 @@ from server.cluster.owner import CentreOwner, inbox_key, node_channel
 from server.cluster.queue_store import RedisQueueStore
 from server.storage import Storage
 from tests.server_helpers import server_settings
-from tools.redisserver import RedisServer, RedisUnavailableError
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    try:
-        server = RedisServer()
-    except RedisUnavailableError as exc:
-        pytest.skip(str(exc))
-    server.start()
-    yield server
-    server.stop()
 
 
 class NodeInbox:
