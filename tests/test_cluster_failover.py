@@ -325,3 +325,89 @@ async def test_a_node_frozen_past_its_heartbeat_sends_its_clients_elsewhere_and_
         assert (await desk.expect(Ring)).call_id == waiting  # its place was kept
         for client in (desk, k1, back):
             await client.close()
+
+
+@pytest.fixture
+async def long_lease_cluster(
+    engines, tmp_path
+) -> AsyncIterator[tuple[dict[str, Node], Redis, dict[str, str]]]:
+    """Two nodes whose leases last a minute: a takeover within seconds can only come from crash
+    detection, never from lease expiry."""
+    pg, redis_server = engines
+    database_url = await fresh_postgres_database(pg.port, pg.user, next(DATABASES))
+    storage = Storage.open(database_url)
+    await storage.migrate()
+    tokens = {f"k{n}": (await register_kiosk(storage, f"{n}号终端", f"村{n}"))[1] for n in range(1, 3)}
+    await register_lawyer(storage, "wang", "王律师", "明理律师事务所", "pw-123456")
+    await storage.close()
+    redis = Redis.from_url(redis_server.url)
+    await redis.flushdb()
+    nodes: dict[str, Node] = {}
+    async with aiohttp.ClientSession() as http:
+        try:
+            for name in ("n1", "n2"):
+                nodes[name] = Node(name, database_url, redis_server.url, tmp_path, {"lease_ttl_s": "60"})
+                await nodes[name].ready(http)
+            yield nodes, redis, tokens
+        finally:
+            for node in nodes.values():
+                node.stop()
+            await redis.aclose()
+
+
+async def test_a_crashed_owner_is_found_by_its_closed_link_long_before_its_lease_ends(long_lease_cluster):
+    nodes, redis, tokens = long_lease_cluster
+    owner_name = await owner_of(redis, "main")
+    (survivor,) = [node for name, node in nodes.items() if name != owner_name]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{survivor.url}/api/login", json={"username": "wang", "password": "pw-123456"}
+        ) as response:
+            desk = await connect(http, survivor, (await response.json())["token"])
+        await desk.expect(DutyState)
+        await desk.send(SetDuty(on_duty=True))
+        await desk.expect(DutyState)
+        k1 = await connect(http, survivor, tokens["k1"])
+        await k1.send(CallRequest(request_id="r1", topic="general"))
+        busy = (await k1.expect(CallQueued)).call_id
+        await desk.expect(Ring)
+        await desk.send(Accept(busy))
+        await desk.expect(CallAccepted)
+        k2 = await connect(http, survivor, tokens["k2"])
+        await k2.send(CallRequest(request_id="r2", topic="general"))
+        waiting = (await k2.expect(CallQueued)).call_id
+
+        nodes[owner_name].proc.send_signal(signal.SIGKILL)
+        nodes[owner_name].proc.wait()
+        # The lease would hold for a minute; the survivor owns the centre within seconds.
+        assert await owner_of(redis, "main", not_node=owner_name, timeout_s=15) == survivor.name
+        assert await redis.get(f"node:{owner_name}") is None
+        assert await redis.exists(f"dead:{owner_name}")
+
+        await desk.send(Hangup(busy, "completed"))
+        assert (await desk.expect(Ring)).call_id == waiting  # the waiting call kept its place
+        for client in (desk, k1, k2):
+            await client.close()
+
+
+async def test_a_live_node_wrongly_found_dead_gives_its_centres_up_and_comes_back(cluster):
+    nodes, _, redis, _ = cluster
+    owner_name = await owner_of(redis, "main")
+    killed = 0
+    for client in await redis.client_list(_type="normal"):
+        if client.get("name") == f"pool-node:{owner_name}":
+            await redis.client_kill_filter(_id=client["id"])
+            killed += 1
+    assert killed == 1
+    # Cut off for a moment (its link closed), the owner is declared dead and the other node takes over;
+    # the owner's next renewal is refused, and it goes on as an ordinary live node.
+    other = await owner_of(redis, "main", not_node=owner_name, timeout_s=15)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if await redis.get(f"node:{owner_name}") and not await redis.exists(f"dead:{owner_name}"):
+            break
+        await asyncio.sleep(0.1)
+    assert await redis.get(f"node:{owner_name}") is not None
+    assert not await redis.exists(f"dead:{owner_name}")
+    assert nodes[owner_name].proc.poll() is None
+    assert await owner_of(redis, "main") == other  # no flapping back

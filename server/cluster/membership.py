@@ -12,10 +12,19 @@ import json
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 
 from redis.asyncio import Redis
 
 NODES_KEY = "nodes"
+
+
+class NodeState(StrEnum):
+    """How a node looks from Redis."""
+
+    ALIVE = "alive"  # heartbeat current
+    SILENT = "silent"  # heartbeat expired: dead, or Redis restarted and lost it (wait a lease time)
+    DEAD = "dead"  # found dead (its link to Redis closed): act now
 
 
 def rendezvous_owner(centre: str, nodes: Iterable[str]) -> str | None:
@@ -37,6 +46,16 @@ class Presence:
     centre: str
     name: str
     detail: str
+
+
+def node_key(node_id: str) -> str:
+    """The Redis key of a node's heartbeat."""
+    return f"node:{node_id}"
+
+
+def tombstone_key(node_id: str) -> str:
+    """The key saying a node was found dead (queue owners drop its clients at once)."""
+    return f"dead:{node_id}"
 
 
 def presence_key(role: str, party_id: int) -> str:
@@ -73,8 +92,9 @@ class Membership:
         }
         about = json.dumps(report, ensure_ascii=False)
         pipe = self.redis.pipeline(transaction=False)
-        pipe.set(f"node:{self.node_id}", about, px=self.ttl_ms)
+        pipe.set(node_key(self.node_id), about, px=self.ttl_ms)
         pipe.sadd(NODES_KEY, self.node_id)
+        pipe.delete(tombstone_key(self.node_id))  # wrongly found dead (cut off, not crashed): alive again
         for role, party_id, presence in clients:
             value = json.dumps(asdict(presence), ensure_ascii=False)
             pipe.set(presence_key(role, party_id), value, px=self.ttl_ms)
@@ -82,7 +102,7 @@ class Membership:
 
     async def leave_cluster(self) -> None:
         """This node stops (gracefully): it is no longer counted as alive."""
-        await self.redis.delete(f"node:{self.node_id}")
+        await self.redis.delete(node_key(self.node_id))
         await self.redis.srem(NODES_KEY, self.node_id)
 
     async def live_nodes(self) -> list[str]:
@@ -91,7 +111,7 @@ class Membership:
         members = sorted(_text(m) for m in await self.redis.smembers(NODES_KEY))
         if not members:
             return []
-        alive = await self.redis.mget([f"node:{m}" for m in members])
+        alive = await self.redis.mget([node_key(m) for m in members])
         dead = [m for m, a in zip(members, alive, strict=True) if a is None]
         if dead:
             await self.redis.srem(NODES_KEY, *dead)
@@ -114,14 +134,23 @@ class Membership:
         members = sorted(_text(m) for m in await self.redis.smembers(NODES_KEY))
         if not members:
             return {}
-        raw = await self.redis.mget([f"node:{m}" for m in members])
+        raw = await self.redis.mget([node_key(m) for m in members])
         return {m: json.loads(r) for m, r in zip(members, raw, strict=True) if r is not None}
 
     async def nodes_alive(self, nodes: list[str]) -> list[bool]:
         """Whether each node's heartbeat is current (one round trip)."""
+        return [state is NodeState.ALIVE for state in await self.node_states(nodes)]
+
+    async def node_states(self, nodes: list[str]) -> list[NodeState]:
+        """Each node's state: heartbeat current, silent, or found dead (one round trip)."""
         if not nodes:
             return []
-        return [a is not None for a in await self.redis.mget([f"node:{n}" for n in nodes])]
+        raw = await self.redis.mget([node_key(n) for n in nodes] + [tombstone_key(n) for n in nodes])
+        beats, tombs = raw[: len(nodes)], raw[len(nodes) :]
+        return [
+            NodeState.DEAD if tomb is not None else NodeState.ALIVE if beat is not None else NodeState.SILENT
+            for beat, tomb in zip(beats, tombs, strict=True)
+        ]
 
     async def presence(self, role: str, party_id: int) -> Presence | None:
         """Where a client is connected now, or None."""

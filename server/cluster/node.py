@@ -21,7 +21,9 @@ from redis.asyncio import Redis
 from config.settings import ServerSettings
 from protocol.messages import Message, decode, encode
 from server.cluster.centres import CentreDirectory
-from server.cluster.membership import Membership, Presence
+from server.cluster.lease import Lease
+from server.cluster.liveness import CrashDetector, declare_dead, link_name, node_links
+from server.cluster.membership import NODES_KEY, Membership, Presence
 from server.cluster.owner import MAX_RELAYED_BYTES, CentreOwner, inbox_key, node_channel
 from server.cluster.ownership import Ownership
 from server.cluster.queue_store import RedisQueueStore
@@ -53,6 +55,11 @@ class ClusterHub(Hub):
         self.node_id = settings.node_id or default_node_id()
         ttl_ms = int(settings.lease_ttl_s * 1000)
         self.membership = Membership(redis, self.node_id, ttl_ms)
+        # This node's named link: when the process dies, Redis drops it and the others know at once.
+        self.link = Redis.from_url(
+            settings.redis_url, client_name=link_name(self.node_id), single_connection_client=True
+        )
+        self.detector = CrashDetector(link_name(self.node_id))
         self.ownership = Ownership(redis, self.node_id, ttl_ms)
         self.directory = CentreDirectory(storage.engine)
         self.store = RedisQueueStore(redis)
@@ -74,7 +81,9 @@ class ClusterHub(Hub):
         await self._load_roster()
         last: Any = await self.redis.xrevrange(node_channel(self.node_id), count=1)
         cursor = _text(last[0][0]) if last else "0-0"  # only what is added from now on is for our clients
+        await self.link.ping()
         self._tasks = [
+            asyncio.create_task(self._detect_loop(), name="cluster-detect"),
             asyncio.create_task(self._deliver_loop(cursor), name="cluster-deliver"),
             asyncio.create_task(self._events_loop(), name="cluster-events"),
             asyncio.create_task(self._tick_loop(), name="cluster-tick"),
@@ -94,6 +103,8 @@ class ClusterHub(Hub):
         with contextlib.suppress(Exception):
             await self.ownership.release_all()
             await self.membership.leave_cluster()
+        with contextlib.suppress(Exception):
+            await self.link.aclose()  # after leaving: a link closing first would look like a crash
 
     async def hand_over(self) -> None:
         """Graceful drain: stop taking leases, write each owned queue a last time (fenced), release
@@ -110,12 +121,16 @@ class ClusterHub(Hub):
                     if lease is not None:
                         await lease.release()
                 log.info("handed centre %s over", centre)
-            others = [node for node in await self.membership.live_nodes() if node != self.node_id]
-            if others:
-                pipe = self.redis.pipeline(transaction=False)
-                for node in others:
-                    pipe.xadd(node_channel(node), {"b": json.dumps({"wake": self.node_id})})
-                await pipe.execute()
+            await self._wake_others()
+
+    async def _wake_others(self) -> None:
+        """Leases were freed: the other nodes take them now, not at their next tick."""
+        others = [node for node in await self.membership.live_nodes() if node != self.node_id]
+        if others:
+            pipe = self.redis.pipeline(transaction=False)
+            for node in others:
+                pipe.xadd(node_channel(node), {"b": json.dumps({"wake": self.node_id})})
+            await pipe.execute()
 
     async def _load_roster(self) -> None:
         """This node's own (queue-less) pool keeps the roster too: the console reads opening hours and
@@ -212,7 +227,7 @@ class ClusterHub(Hub):
 
     def _deliver(self, body: dict[str, Any]) -> None:
         if "wake" in body:
-            self._wake.set()
+            self._wake_up()
             return
         conn = self._local.get(body["conn"])
         if conn is None:
@@ -237,11 +252,37 @@ class ClusterHub(Hub):
                 log.exception("cluster heartbeat failed (Redis unreachable?)")
             count += 1
 
+    def _wake_up(self) -> None:
+        """Leases were freed or a node died: take leases and check clients' nodes now."""
+        self._wake.set()
+        for owner in self.owners.values():
+            owner.check_liveness_soon()
+
+    async def _detect_loop(self) -> None:
+        """Find crashed nodes by their closed link (faster than lease expiry) and free what they held."""
+        while True:  # the first look is at start: a node that dies right after must have been seen
+            try:
+                clients = await self.redis.client_list(_type="normal")
+                members = [_text(m) for m in await self.redis.smembers(NODES_KEY)]
+                dead = self.detector.observe(node_links(clients), members)
+                for node in dead:
+                    keys = [Lease(self.redis, c, node).key for c in self.directory.centres()]
+                    freed = await declare_dead(self.redis, node, keys)
+                    log.warning("node %s crashed (its link to Redis closed); %d centres freed", node, freed)
+                if dead:
+                    self._wake_up()
+                    await self._wake_others()
+            except Exception:
+                log.exception("looking for crashed nodes failed (Redis unreachable?)")
+            await asyncio.sleep(self.settings.crash_check_s)
+
     async def _keepalive_loop(self) -> None:
         """Heartbeat and lease renewals on their own: taking centres over (slow on a busy node) must
         never hold them back past the lease time, or the node's other leases expire and flap."""
         while True:
             await asyncio.sleep(self.settings.lease_ttl_s / 3)
+            with contextlib.suppress(Exception):
+                await self.link.ping()  # reconnects a link a network blip closed
             try:
                 await self._heartbeat()
                 if not self.draining:  # a draining node hands its leases over (hand_over)

@@ -9,6 +9,7 @@ write. A new owner rebuilds the pool from the store and reads on from the cursor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from redis.asyncio import Redis
 from config.settings import ServerSettings
 from protocol.messages import Message, Role, decode, encode
 from server.cluster.lease import StaleOwnerError
-from server.cluster.membership import Membership, Presence
+from server.cluster.membership import Membership, NodeState, Presence
 from server.cluster.queue_store import QueueStore
 from server.cluster.snapshot import Journal, restore_pool
 from server.hub import Connection, Hub
@@ -111,6 +112,7 @@ class CentreOwner(Hub):
         self.journal = Journal()
         self._dirty = asyncio.Event()
         self._flush_lock = asyncio.Lock()
+        self._check_nodes = asyncio.Event()
 
     async def start(self) -> None:
         """Rebuild the queue from the store, re-attach clients still online, then serve the inbox."""
@@ -267,28 +269,34 @@ class CentreOwner(Hub):
             else:
                 self._perform(self.pool.lawyer_disconnected(party_id, now))
 
+    def check_liveness_soon(self) -> None:
+        """A node was found dead: drop its clients now, not at the next check."""
+        self._check_nodes.set()
+
     async def _liveness_loop(self) -> None:
-        """Clients of a node that stayed dead a whole lease time leave the pool (a Redis restart
+        """Clients of a node found dead, or silent a whole lease time, leave the pool (a Redis restart
         that only delayed heartbeats does not count)."""
         ttl_s = self.membership.ttl_ms / 1000
-        dead_since: dict[str, float] = {}
+        silent_since: dict[str, float] = {}
         while not self.stale:
-            await asyncio.sleep(ttl_s / 2)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._check_nodes.wait(), ttl_s / 2)
+            self._check_nodes.clear()
             conns = [c for c in self.connections.values() if isinstance(c, RemoteConnection)]
             nodes = sorted({c.node for c in conns})
             try:
-                alive = await self.membership.nodes_alive(nodes)
+                states = await self.membership.node_states(nodes)
             except Exception:
                 log.exception("reading node heartbeats failed")
                 continue
             now = asyncio.get_running_loop().time()
-            dead_since = {node: since for node, since in dead_since.items() if node in nodes}
-            for node, up in zip(nodes, alive, strict=True):
-                if up:
-                    dead_since.pop(node, None)
-                else:
-                    dead_since.setdefault(node, now)
-            gone = {node for node, since in dead_since.items() if now - since >= ttl_s}
+            silent_since = {node: since for node, since in silent_since.items() if node in nodes}
+            gone: set[str] = set()
+            for node, state in zip(nodes, states, strict=True):
+                if state is NodeState.ALIVE:
+                    silent_since.pop(node, None)
+                elif state is NodeState.DEAD or now - silent_since.setdefault(node, now) >= ttl_s:
+                    gone.add(node)
             for conn in conns:
                 if conn.node in gone and self.connections.get((conn.role, conn.party_id)) is conn:
                     log.info("%s vanished with its node %s", conn.client_id, conn.node)

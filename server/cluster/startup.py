@@ -23,6 +23,8 @@ def cluster_settings_problem(settings: ServerSettings) -> str:
         )
     if settings.redis_url and settings.lease_ttl_s <= 0:
         return "lease_ttl_s must be more than 0"
+    if settings.redis_url and settings.crash_check_s <= 0:
+        return "crash_check_s must be more than 0"
     return ""
 
 
