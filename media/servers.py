@@ -19,9 +19,14 @@ class ServerList:
     """The servers in the order to try them; `current` is the one to try (or use) now."""
 
     def __init__(self, urls: Sequence[str] | str, rng: Callable[[], float] = random.random) -> None:
-        self.urls = [urls] if isinstance(urls, str) else list(urls)
-        if not self.urls:
+        urls = [urls] if isinstance(urls, str) else list(urls)
+        if not urls:
             raise ValueError("at least one server url is needed")
+        # The first is the client's own server; the fallbacks in an order of its own, so when a node
+        # dies its clients spread over the others instead of all landing on the next in the list.
+        fallbacks = urls[1:]
+        random.Random(int(rng() * 2**32)).shuffle(fallbacks)
+        self.urls = urls[:1] + fallbacks
         self._index = 0
         self._rng = rng
 

@@ -143,12 +143,25 @@ async def test_a_waiting_kiosk_shows_reconnecting_through_a_restart_and_its_call
 
 def test_the_list_rotates_and_backs_off_with_jitter() -> None:
     servers = ServerList(["http://a", "http://b", "http://c"], rng=lambda: 1.0)
-    assert servers.round() == ["http://a", "http://b", "http://c"]
+    first = servers.round()
+    assert first[0] == "http://a" and sorted(first) == ["http://a", "http://b", "http://c"]
     servers.rotate()
-    assert servers.round() == ["http://b", "http://c", "http://a"]
+    assert servers.round() == first[1:] + first[:1]
     servers.settle("http://a")
     assert servers.current == "http://a"
     assert servers.backoff_s(0) == pytest.approx(0.5 * 1.25)
     assert ServerList(["x"], rng=lambda: 0.0).backoff_s(99) == pytest.approx(15.0 * 0.75)
+
+
+def test_the_clients_of_a_dead_server_spread_over_the_others() -> None:
+    urls = ["http://a", "http://b", "http://c", "http://d"]
+    went_to: dict[str, int] = {}
+    for _ in range(600):
+        servers = ServerList(urls)
+        assert servers.current == "http://a"  # everyone's own server first
+        servers.rotate()  # a is dead
+        went_to[servers.current] = went_to.get(servers.current, 0) + 1
+    assert sorted(went_to) == ["http://b", "http://c", "http://d"]
+    assert min(went_to.values()) > 120  # about 200 each; never all on the next in the list
     assert server_list([], "http://old/") == ["http://old"]  # the single old setting still works
     assert server_list(["http://n1/", " "], "http://old") == ["http://n1"]
