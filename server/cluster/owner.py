@@ -63,6 +63,7 @@ class RemoteConnection(Connection):
         self.detail = presence.detail
         self.node = presence.node
         self.conn_id = presence.conn
+        self.stored = json.dumps(asdict(presence), ensure_ascii=False)  # where it is, as the store keeps it
         self._outbox = outbox
         self._closing = False
 
@@ -191,10 +192,7 @@ class CentreOwner(Hub):
         fields = {CURSOR: self.cursor}
         for conn in self.connections.values():
             if isinstance(conn, RemoteConnection):
-                where = Presence(conn.node, conn.conn_id, self.centre, conn.display_name, conn.detail)
-                fields[f"{CONN_PREFIX}{conn.role.value}:{conn.party_id}"] = json.dumps(
-                    asdict(where), ensure_ascii=False
-                )
+                fields[f"{CONN_PREFIX}{conn.role.value}:{conn.party_id}"] = conn.stored
         return fields
 
     async def _flush_loop(self) -> None:

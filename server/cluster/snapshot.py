@@ -58,8 +58,37 @@ def _kiosk_json(kiosk: Kiosk) -> dict[str, Any]:
     return _plain(kiosk)
 
 
-def pool_fields(pool: Pool) -> dict[str, str]:
+class FieldMemo:
+    """Kiosks' and lawyers' JSON, made again only when one of their values changed.
+
+    A centre holds hundreds of terminals and each write compares the whole pool; dumping every
+    terminal on every write made a reconnection storm cost the square of its size. Kiosk and Lawyer
+    hold only plain values, so comparing those values tells whether the JSON would differ.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[str, tuple[tuple[Any, ...], str]] = {}
+
+    def json(self, name: str, obj: Kiosk | Lawyer) -> str:
+        """The stored JSON of one kiosk or lawyer."""
+        values = tuple(vars(obj).values())
+        made = self._made.get(name)
+        if made is not None and made[0] == values:
+            return made[1]
+        data = _kiosk_json(obj) if isinstance(obj, Kiosk) else _lawyer_json(obj)
+        text = json.dumps(data, ensure_ascii=False)
+        self._made[name] = (values, text)
+        return text
+
+    def keep_only(self, names: set[str]) -> None:
+        """Forget those no longer in the pool."""
+        for name in [n for n in self._made if n not in names]:
+            del self._made[name]
+
+
+def pool_fields(pool: Pool, memo: FieldMemo | None = None) -> dict[str, str]:
     """Everything a new owner needs to go on exactly where this pool is, as store fields."""
+    memo = memo or FieldMemo()
     fields = {
         META: json.dumps(
             {
@@ -74,9 +103,12 @@ def pool_fields(pool: Pool) -> dict[str, str]:
     for call in pool.calls.values():
         fields[f"call:{call.call_id}"] = json.dumps(_call_json(call), ensure_ascii=False)
     for kiosk in pool.kiosks.values():
-        fields[f"kiosk:{kiosk.kiosk_id}"] = json.dumps(_kiosk_json(kiosk), ensure_ascii=False)
+        name = f"kiosk:{kiosk.kiosk_id}"
+        fields[name] = memo.json(name, kiosk)
     for lawyer in pool.lawyers.values():
-        fields[f"lawyer:{lawyer.lawyer_id}"] = json.dumps(_lawyer_json(lawyer), ensure_ascii=False)
+        name = f"lawyer:{lawyer.lawyer_id}"
+        fields[name] = memo.json(name, lawyer)
+    memo.keep_only(set(fields))
     return fields
 
 
@@ -112,13 +144,14 @@ class Journal:
     def __init__(self, written: Mapping[str, str] | None = None) -> None:
         self._written: dict[str, str] = dict(written or {})
         self._pending: dict[str, str] | None = None
+        self._memo = FieldMemo()
 
     def changes(self, pool: Pool, extra: Mapping[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
         """(fields to set, fields to delete) since the last confirmed write; `confirm` once written.
 
         `extra` fields (the owner's inbox cursor) are stored alongside the pool's in the same write.
         """
-        now = {**pool_fields(pool), **(extra or {})}
+        now = {**pool_fields(pool, self._memo), **(extra or {})}
         changed = {k: v for k, v in now.items() if self._written.get(k) != v}
         removed = sorted(k for k in self._written if k not in now)
         self._pending = now
