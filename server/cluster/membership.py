@@ -15,8 +15,18 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 NODES_KEY = "nodes"
+
+# KEYS[1]=presence key; ARGV[1]=the closed connection's id as JSON: delete only that connection's entry
+_CLEAR_PRESENCE = """
+local current = redis.call('GET', KEYS[1])
+if current and cjson.decode(current)['conn'] == cjson.decode(ARGV[1]) then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
 
 
 class NodeState(StrEnum):
@@ -119,14 +129,24 @@ class Membership:
 
     async def set_presence(self, role: str, party_id: int, presence: Presence) -> None:
         """A client's WebSocket opened on this node."""
-        value = json.dumps(asdict(presence), ensure_ascii=False)
-        await self.redis.set(presence_key(role, party_id), value, px=self.ttl_ms)
+        pipe = self.redis.pipeline(transaction=False)
+        self.add_presence(pipe, role, party_id, presence)
+        await pipe.execute()
 
     async def clear_presence(self, role: str, party_id: int, conn: str) -> None:
         """A client's WebSocket closed; a newer connection elsewhere keeps its entry."""
-        current = await self.presence(role, party_id)
-        if current is not None and current.conn == conn:
-            await self.redis.delete(presence_key(role, party_id))
+        pipe = self.redis.pipeline(transaction=False)
+        self.drop_presence(pipe, role, party_id, conn)
+        await pipe.execute()
+
+    def add_presence(self, pipe: Pipeline, role: str, party_id: int, presence: Presence) -> None:
+        """set_presence, added to a pipeline the caller sends."""
+        value = json.dumps(asdict(presence), ensure_ascii=False)
+        pipe.set(presence_key(role, party_id), value, px=self.ttl_ms)
+
+    def drop_presence(self, pipe: Pipeline, role: str, party_id: int, conn: str) -> None:
+        """clear_presence, added to a pipeline the caller sends."""
+        pipe.eval(_CLEAR_PRESENCE, 1, presence_key(role, party_id), json.dumps(conn))
 
     async def node_reports(self) -> dict[str, dict[str, object]]:
         """Each live node's last heartbeat: {"clients": n, "owns": [centres], "draining": bool,

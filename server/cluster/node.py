@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 DIRECTORY_RELOAD_TICKS = 20  # centre assignments edited elsewhere apply within this many ticks
 INBOX_MAX_LEN = 100_000  # entries kept per centre inbox (approximate trim)
+EVENTS_BATCH = 500  # client events relayed to Redis in one round trip at most
 
 
 def default_node_id() -> str:
@@ -175,36 +176,47 @@ class ClusterHub(Hub):
             self._events.put_nowait((conn, {"kind": "msg", "text": encode(message)}))
 
     async def _events_loop(self) -> None:
-        """Carry local clients' events to their owners' inboxes, one at a time, in order."""
+        """Carry local clients' events to their owners' inboxes in order, as many as are waiting in
+        one round trip (a thousand clients reconnecting at once must not wait for each other's)."""
         while True:
-            conn, event = await self._events.get()
-            centre = self._centre_of[conn]
-            if event["kind"] == "leave":
-                del self._centre_of[conn]
-            event |= {"role": conn.role.value, "id": conn.party_id}
-            event.setdefault("conn", self._conn_ids.get(conn, ""))
+            batch = [await self._events.get()]
+            while not self._events.empty() and len(batch) < EVENTS_BATCH:
+                batch.append(self._events.get_nowait())
+            relayed = []
+            for conn, event in batch:
+                centre = self._centre_of[conn]
+                if event["kind"] == "leave":
+                    del self._centre_of[conn]
+                event |= {"role": conn.role.value, "id": conn.party_id}
+                event.setdefault("conn", self._conn_ids.get(conn, ""))
+                relayed.append((conn, centre, event))
             for attempt in itertools.count():
                 try:
-                    await self._relay(conn, centre, event)
+                    await self._relay(relayed)
                     break
                 except Exception as exc:  # Redis restarting: keep the order and try again
                     if attempt == 0:
-                        log.warning("%s waits for Redis: %s", conn.client_id, exc)
+                        log.warning("%d client events wait for Redis: %s", len(relayed), exc)
                     await asyncio.sleep(min(2.0, 0.1 * (attempt + 1)))
 
     def _presence(self, conn: Connection) -> Presence:
         centre = self._centre_of.get(conn, "")
         return Presence(self.node_id, self._conn_ids.get(conn, ""), centre, conn.display_name, conn.detail)
 
-    async def _relay(self, conn: Connection, centre: str, event: dict[str, Any]) -> None:
-        """Presence first (so the owner finds the client), then the event on the centre's inbox."""
-        if event["kind"] == "join":
-            presence = Presence(self.node_id, event["conn"], centre, conn.display_name, conn.detail)
-            await self.membership.set_presence(conn.role.value, conn.party_id, presence)
-        body = json.dumps(event, ensure_ascii=False)
-        await self.redis.xadd(inbox_key(centre), {"e": body}, maxlen=INBOX_MAX_LEN, approximate=True)
-        if event["kind"] == "leave":
-            await self.membership.clear_presence(conn.role.value, conn.party_id, event["conn"])
+    async def _relay(self, relayed: list[tuple[Connection, str, dict[str, Any]]]) -> None:
+        """For each event in order: presence first (so the owner finds the client), then the event on
+        its centre's inbox; one pipeline for them all."""
+        pipe = self.redis.pipeline(transaction=False)
+        for conn, centre, event in relayed:
+            role = conn.role.value
+            if event["kind"] == "join":
+                presence = Presence(self.node_id, event["conn"], centre, conn.display_name, conn.detail)
+                self.membership.add_presence(pipe, role, conn.party_id, presence)
+            body = json.dumps(event, ensure_ascii=False)
+            pipe.xadd(inbox_key(centre), {"e": body}, maxlen=INBOX_MAX_LEN, approximate=True)
+            if event["kind"] == "leave":
+                self.membership.drop_presence(pipe, role, conn.party_id, event["conn"])
+        await pipe.execute()
 
     async def _deliver_loop(self, cursor: str) -> None:
         """Messages the owners add for this node's clients, read on from `cursor` even after a
@@ -315,8 +327,8 @@ class ClusterHub(Hub):
         gained, lost = await self.ownership.tick(self.directory.centres(), live)
         for centre in lost + [c for c, o in self.owners.items() if o.stale]:
             await self._stop_owner(centre)
-        for centre in gained:
-            await self._start_owner(centre)
+        # Centres taken over together: a dead node's queues come back in one round, not one by one.
+        await asyncio.gather(*(self._start_owner(centre) for centre in gained))
 
     async def _start_owner(self, centre: str) -> None:
         owner = CentreOwner(
