@@ -90,7 +90,7 @@ class ServerSettings:
     redis_url: str = ""  # with storage = postgresql: cluster mode (several nodes, one service); "" = one node
     node_id: str = ""  # this node's name in the cluster; "" = hostname-pid
     lease_ttl_s: float = 3.0  # a dead node's centre queues and clients pass on within about this
-    crash_check_s: float = 0.25  # how often nodes look for a crashed node's closed link to Redis
+    crash_check_s: float = 0.2  # how often nodes look for a crashed node's closed link to Redis
 
 
 @dataclass

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from redis.asyncio import Redis
 
-from server.cluster.lease import Lease, LeaseState, renew_all
+from server.cluster.lease import Lease, LeaseState, acquire_all, renew_all
 from server.cluster.membership import rendezvous_owner
 
 
@@ -37,15 +37,17 @@ class Ownership:
         lost = [c for c in held if not renewed.get(c, False)]  # one round trip renewed them all
         for centre in lost:
             del self.leases[centre]
-        for centre in centres:
-            if centre in self.leases or centre in lost:
-                continue
-            if rendezvous_owner(centre, live_nodes) != self.node_id:
-                continue
-            lease = Lease(self.redis, centre, self.node_id, self.ttl_ms)
-            if await lease.acquire():
-                self.leases[centre] = lease
-                gained.append(centre)
+        ours = [
+            Lease(self.redis, centre, self.node_id, self.ttl_ms)
+            for centre in centres
+            if centre not in self.leases
+            and centre not in lost
+            and rendezvous_owner(centre, live_nodes) == self.node_id
+        ]
+        for lease, taken in zip(ours, await acquire_all(self.redis, ours), strict=True):
+            if taken:
+                self.leases[lease.resource] = lease
+                gained.append(lease.resource)
         return gained, lost
 
     async def renew(self) -> None:
