@@ -424,6 +424,15 @@ def figures(
         for r, c in tally.call_of.items()
         if c in first_ring and tally.requested[r] < killed_at - 1.0
     ]
+    if os.environ.get("DUMP_DISPATCH"):  # per call, for a post-mortem of the tail
+        with open(os.environ["DUMP_DISPATCH"], "w") as out:
+            for r, c in tally.call_of.items():
+                if c in first_ring:
+                    centre = centre_name(tally.kiosk_of[r])
+                    dead = holders_at_kill.get(centre) == victim.name
+                    asked = tally.requested[r] - killed_at
+                    waited_ms = 1000 * (first_ring[c] - tally.requested[r])
+                    out.write(f"{asked:.3f} {waited_ms:.1f} {centre} {dead}\n")
     outcomes: dict[str, int] = {}
     for rid in tally.requested:
         outcome = tally.ended.get(rid, "never_ended")
