@@ -28,7 +28,9 @@ from server.cluster.owner import MAX_RELAYED_BYTES, CentreOwner, inbox_key, node
 from server.cluster.ownership import Ownership
 from server.cluster.queue_store import RedisQueueStore
 from server.hub import Connection, Hub
+from server.roster import Roster
 from server.storage import Storage
+from server.storage_roster import RosterData
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,7 @@ class ClusterHub(Hub):
         self.draining = False  # handing over: keep heartbeating for its clients, take no lease
         self._wake = asyncio.Event()  # another node handed leases over: tick now, not at the next period
         self._tick_lock = asyncio.Lock()
+        self.roster = RosterData(Roster(), {}, {})  # loaded at start, again every DIRECTORY_RELOAD_TICKS
 
     async def start(self) -> None:
         """Join the cluster: centre directory, heartbeat, leases, relays."""
@@ -137,6 +140,7 @@ class ClusterHub(Hub):
         """This node's own (queue-less) pool keeps the roster too: the console reads opening hours and
         who is rostered from it."""
         data = await self.storage.load_roster()
+        self.roster = data  # the owners take it from here: a takeover asks the database nothing
         self.pool.set_roster(data.roster, data.specialties, data.advisers, self.clock())
 
     async def reload_roster(self) -> None:
@@ -340,6 +344,7 @@ class ClusterHub(Hub):
             store=self.store,
             membership=self.membership,
             on_stale=self.ownership.lose,
+            roster=lambda: self.roster,
         )
         self.owners[centre] = owner
         try:

@@ -27,6 +27,7 @@ from server.cluster.snapshot import Journal, restore_pool
 from server.hub import Connection, Hub
 from server.pool_model import Action
 from server.storage import Storage
+from server.storage_roster import RosterData
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ class CentreOwner(Hub):
         store: QueueStore,
         membership: Membership,
         on_stale: Callable[[str], None],
+        roster: Callable[[], RosterData] | None = None,
     ) -> None:
         super().__init__(settings, storage)
         self.centre = centre
@@ -108,6 +110,7 @@ class CentreOwner(Hub):
         self.membership = membership
         self.stale = False
         self._on_stale = on_stale
+        self._roster = roster  # the node's copy of the roster (None: read it from the database)
         self.outbox: Outbox = []
         self.cursor = "0-0"
         self.journal = Journal()
@@ -162,6 +165,15 @@ class CentreOwner(Hub):
 
     async def close_all(self) -> None:
         """Client sockets belong to their nodes: nothing to close here."""
+
+    async def reload_roster(self) -> None:
+        """The roster from the node's copy (the node reloads it), not from the database each time."""
+        if self._roster is None:
+            await super().reload_roster()
+            return
+        data = self._roster()
+        self._perform(self.pool.set_roster(data.roster, data.specialties, data.advisers, self.clock()))
+        self.wake()
 
     def _perform(self, actions: list[Action]) -> None:
         super()._perform(actions)
