@@ -43,6 +43,7 @@ from bench.pool_sim import (
     KioskTally,
     SimDesk,
     SimKiosk,
+    client_connector,
     connect_all,
     double_offers,
     ms_figures,
@@ -218,7 +219,7 @@ async def run_desks(urls: list[str], tokens: list[str], pipe: Connection, stop: 
     """The lawyers' process: on duty and answering until told to stop; sends back what they saw."""
     log = DeskLog()
     rng = random.Random(11)
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+    async with aiohttp.ClientSession(connector=client_connector()) as http:
         desks = [
             SimDesk(http, urls, token, n, log, rng, TALK_S, first_node(n)) for n, token in enumerate(tokens)
         ]
@@ -294,7 +295,7 @@ async def drive(
     watcher = asyncio.create_task(watch_leases(redis_url, watch, watching))
     lag: dict[str, list[float]] = {}
     prober = asyncio.create_task(probe_nodes(nodes, lag, watching))
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+    async with aiohttp.ClientSession(connector=client_connector()) as http:
         started = time.monotonic()
         desk_urls = await asyncio.to_thread(ours.recv)  # the lawyers are connected and on duty
         kiosks = [

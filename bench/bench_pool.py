@@ -34,6 +34,7 @@ from bench.pool_sim import (
     KioskTally,
     SimDesk,
     SimKiosk,
+    client_connector,
     connect_all,
     percentile,
     wait_ready,
@@ -73,7 +74,7 @@ async def run_desks(url: str, lawyer_tokens: list[str], ready: Connection, stop:
     """The lawyers' process: on duty, answering, until told to stop; sends back the ring times."""
     log = DeskLog()
     rng = random.Random(11)
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+    async with aiohttp.ClientSession(connector=client_connector()) as http:
         desks = [SimDesk(http, [url], token, n, log, rng) for n, token in enumerate(lawyer_tokens)]
         await connect_all(list(desks))
         listeners = [asyncio.create_task(d.run()) for d in desks]
@@ -103,7 +104,7 @@ async def drive(url: str, kiosk_tokens: list[str], lawyer_tokens: list[str], ser
     stop = context.Event()
     lawyers = context.Process(target=desks_process, args=(url, lawyer_tokens, theirs, stop), daemon=True)
     lawyers.start()
-    connector = aiohttp.TCPConnector(limit=0)
+    connector = client_connector()
     async with aiohttp.ClientSession(connector=connector) as http:
         started = time.monotonic()
         await asyncio.to_thread(ours.recv)  # the lawyers are connected and on duty

@@ -10,13 +10,17 @@ clock for every process of the machine).
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 
 from media.servers import ServerList
 from protocol.messages import (
@@ -403,6 +407,43 @@ async def connect_all(clients: list[SimClient]) -> None:
             await client.connect()
 
     await asyncio.gather(*(one(c) for c in clients))
+    settle_garbage()
+
+
+class NumericResolver(AbstractResolver):
+    """The servers are addressed by IP: no getaddrinfo in a thread pool for each of thousands of
+    connections (that, not the servers, stalled the harness when a node's clients reconnected)."""
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[Any]:
+        """The address itself."""
+        return [
+            {
+                "hostname": host,
+                "host": host,
+                "port": port,
+                "family": family,
+                "proto": 0,
+                "flags": socket.AI_NUMERICHOST,
+            }
+        ]
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+
+def client_connector() -> aiohttp.TCPConnector:
+    """A connector for thousands of simulated clients of IP-addressed servers."""
+    return aiohttp.TCPConnector(limit=0, resolver=NumericResolver())
+
+
+def settle_garbage() -> None:
+    """Leave the simulated clients' objects out of later garbage collections: the harness holds
+    thousands of connections, and a full collection would stall it for hundreds of milliseconds and
+    show up as the servers' latency."""
+    gc.collect()
+    gc.freeze()
 
 
 def double_offers(log: DeskLog, answered_once: bool = True) -> int:
