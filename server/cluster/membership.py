@@ -80,6 +80,7 @@ class Membership:
         self.redis = redis
         self.node_id = node_id
         self.ttl_ms = ttl_ms
+        self._stored: dict[Presence, str] = {}  # last heartbeat's presence entries, as JSON
 
     async def heartbeat(
         self,
@@ -105,8 +106,10 @@ class Membership:
         pipe.set(node_key(self.node_id), about, px=self.ttl_ms)
         pipe.sadd(NODES_KEY, self.node_id)
         pipe.delete(tombstone_key(self.node_id))  # wrongly found dead (cut off, not crashed): alive again
+        made, self._stored = self._stored, {}
         for role, party_id, presence in clients:
-            value = json.dumps(asdict(presence), ensure_ascii=False)
+            value = made.get(presence) or json.dumps(asdict(presence), ensure_ascii=False)
+            self._stored[presence] = value  # a client's entry is made once, then only rewritten
             pipe.set(presence_key(role, party_id), value, px=self.ttl_ms)
         await pipe.execute()
 
