@@ -4,7 +4,9 @@ a lawyer on the other; a node that cannot reach Redis says so and exits non-zero
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
+import logging
 import subprocess
 import sys
 
@@ -130,6 +132,34 @@ def test_a_node_that_cannot_reach_redis_says_so_and_exits(cluster_settings, tmp_
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, env=python_env())
     assert done.returncode == 1
     assert "无法连接 Redis (cannot reach Redis) redis://127.0.0.1:1/0" in done.stderr
+
+
+async def test_a_redis_user_not_allowed_client_commands_still_runs_a_cluster(
+    cluster_settings, engines, caplog
+):
+    _, redis_server = engines
+    admin = Redis.from_url(redis_server.url)
+    await admin.execute_command(
+        "ACL", "SETUSER", "limited", "on", ">pw-limited", "~*", "&*", "+@all", "-client"
+    )
+    settings = dataclasses.replace(
+        cluster_settings("a"), redis_url=redis_server.url.replace("redis://", "redis://limited:pw-limited@")
+    )
+    try:
+        with caplog.at_level(logging.WARNING):
+            async with running_server(settings) as a:
+                assert isinstance(a.hub, ClusterHub) and set(a.hub.owners) == {"main"}
+                desk = await a.lawyer_on_duty("wang", "王律师", "明理律师事务所")
+                kiosk = await a.kiosk("一号终端", "东村")
+                await kiosk.send(CallRequest(request_id="r1", topic="general"))
+                queued = await kiosk.expect(CallQueued)
+                assert (await desk.expect(Ring)).call_id == queued.call_id
+                await kiosk.close()
+                await desk.close()
+        assert "crashes are found by lease expiry only" in caplog.text
+    finally:
+        await admin.execute_command("ACL", "DELUSER", "limited")
+        await admin.aclose()
 
 
 def test_cluster_mode_on_sqlite_is_refused_plainly():

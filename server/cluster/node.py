@@ -17,6 +17,7 @@ import uuid
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import NoPermissionError
 
 from config.settings import ServerSettings
 from protocol.messages import Message, decode, encode
@@ -85,7 +86,10 @@ class ClusterHub(Hub):
         await self._load_roster()
         last: Any = await self.redis.xrevrange(node_channel(self.node_id), count=1)
         cursor = _text(last[0][0]) if last else "0-0"  # only what is added from now on is for our clients
-        await self.link.ping()
+        try:
+            await self.link.ping()  # named: the others see this process die the moment it does
+        except Exception as exc:  # a Redis user not allowed CLIENT SETNAME / CLIENT LIST
+            log.warning("no named link to Redis (%s): crashes are found by lease expiry only", exc)
         self._tasks = [
             asyncio.create_task(self._detect_loop(), name="cluster-detect"),
             asyncio.create_task(self._deliver_loop(cursor), name="cluster-deliver"),
@@ -276,21 +280,32 @@ class ClusterHub(Hub):
 
     async def _detect_loop(self) -> None:
         """Find crashed nodes by their closed link (faster than lease expiry) and free what they held."""
+        failing = False
         while True:  # the first look is at start: a node that dies right after must have been seen
             try:
-                clients = await self.redis.client_list(_type="normal")
-                members = [_text(m) for m in await self.redis.smembers(NODES_KEY)]
-                dead = self.detector.observe(node_links(clients), members)
-                for node in dead:
-                    keys = [Lease(self.redis, c, node).key for c in self.directory.centres()]
-                    freed = await declare_dead(self.redis, node, keys)
-                    log.warning("node %s crashed (its link to Redis closed); %d centres freed", node, freed)
-                if dead:
-                    self._wake_up()
-                    await self._wake_others()
+                await self._detect_once()
+                failing = False
+            except NoPermissionError:
+                log.warning("Redis refuses CLIENT LIST to this user: crashes are found by lease expiry only")
+                return
             except Exception:
-                log.exception("looking for crashed nodes failed (Redis unreachable?)")
+                if not failing:  # once per outage, not five times a second
+                    log.exception("looking for crashed nodes failed (Redis unreachable?)")
+                failing = True
             await asyncio.sleep(self.settings.crash_check_s)
+
+    async def _detect_once(self) -> None:
+        """One look at the nodes' links; frees what a node found dead held and wakes everyone."""
+        clients = await self.redis.client_list(_type="normal")
+        members = [_text(m) for m in await self.redis.smembers(NODES_KEY)]
+        dead = self.detector.observe(node_links(clients), members)
+        for node in dead:
+            keys = [Lease(self.redis, c, node).key for c in self.directory.centres()]
+            freed = await declare_dead(self.redis, node, keys)
+            log.warning("node %s crashed (its link to Redis closed); %d centres freed", node, freed)
+        if dead:
+            self._wake_up()
+            await self._wake_others()
 
     async def _keepalive_loop(self) -> None:
         """Heartbeat and lease renewals on their own: taking centres over (slow on a busy node) must
