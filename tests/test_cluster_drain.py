@@ -6,7 +6,6 @@ restart of every node loses no call."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -33,45 +32,29 @@ from protocol.messages import (
     RingCancelled,
     SetDuty,
 )
-from server.auth import register_kiosk, register_lawyer
 from server.storage import Storage
-from tests.server_helpers import SignalClient, fresh_postgres_database
-from tests.test_cluster_failover import Node, connect, engines, owner_of
+from tests.cluster_nodes import Node, cluster_engines, connect, node_cluster, owner_of
+from tests.server_helpers import SignalClient
 
 pytest.importorskip("asyncpg")
 # A lease left to expire would pass on after a minute, not seconds; an unanswered ring waits as long.
 LONG_LEASE = {"lease_ttl_s": "60", "ring_timeout_s": "300"}
 HANDOVER_WAIT_S = 15.0
-DATABASES = (f"drain{n}" for n in itertools.count(1))
 KIOSKS = ("k1", "k2", "k3", "k4", "k5")
 
-__all__ = ["engines"]  # the module-scoped PostgreSQL and Redis fixture, shared with the failover tests
+
+@pytest.fixture(scope="module")
+def engines():
+    yield from cluster_engines()
 
 
 @pytest.fixture
 async def cluster(engines, tmp_path) -> AsyncIterator[tuple[dict[str, Node], str, Redis, dict[str, str]]]:
     """Three nodes with long leases; yields (nodes, database URL, redis, kiosk tokens)."""
-    pg, redis_server = engines
-    database_url = await fresh_postgres_database(pg.port, pg.user, next(DATABASES))
-    storage = Storage.open(database_url)
-    await storage.migrate()
-    tokens = {k: (await register_kiosk(storage, f"{k}号终端", f"村{k}"))[1] for k in KIOSKS}
-    await register_lawyer(storage, "wang", "王律师", "明理律师事务所", "pw-123456")
-    await register_lawyer(storage, "li", "李律师", "明理律师事务所", "pw-123456")
-    await storage.close()
-    redis = Redis.from_url(redis_server.url)
-    await redis.flushdb()
-    nodes: dict[str, Node] = {}
-    async with aiohttp.ClientSession() as http:
-        try:
-            for name in ("n1", "n2", "n3"):
-                nodes[name] = Node(name, database_url, redis_server.url, tmp_path, LONG_LEASE)
-                await nodes[name].ready(http)
-            yield nodes, database_url, redis, tokens
-        finally:
-            for node in nodes.values():
-                node.stop()
-            await redis.aclose()
+    async with node_cluster(
+        engines, tmp_path, kiosks=KIOSKS, lawyers=("wang", "li"), extra=LONG_LEASE
+    ) as running:
+        yield running
 
 
 async def desk_on(

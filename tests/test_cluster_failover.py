@@ -5,13 +5,9 @@ reconnects to another node and keeps its place."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -27,128 +23,23 @@ from protocol.messages import (
     ResumeCall,
     Ring,
     SetDuty,
-    Welcome,
 )
-from server.auth import register_kiosk, register_lawyer
 from server.storage import Storage
-from tests.server_helpers import SignalClient, fresh_postgres_database
-from tools.appdriver import free_port, python_env
-from tools.pgserver import PostgresServer, PostgresUnavailableError
-from tools.redisserver import RedisServer, RedisUnavailableError
+from tests.cluster_nodes import LEASE_TTL_S, Node, cluster_engines, connect, node_cluster, owner_of
 
 pytest.importorskip("asyncpg")
-DATA_KEY = "ZmFrZS1rZXktZm9yLXRlc3RzLW9ubHktMzJieXRlcyE="
-LEASE_TTL_S = 1.5
-DATABASES = (f"failover{n}" for n in itertools.count(1))
-
-
-class Node:
-    """One `python -m server` process in cluster mode."""
-
-    def __init__(
-        self, name: str, database_url: str, redis_url: str, work: Path, extra: dict[str, str] | None = None
-    ) -> None:
-        self.name = name
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = work / f"{name}.log"
-        sets = {
-            "port": str(self.port),
-            "storage": "postgresql",
-            "database_url": database_url,
-            "redis_url": redis_url,
-            "node_id": name,
-            "lease_ttl_s": str(LEASE_TTL_S),
-            "data_key": DATA_KEY,
-            "data_dir": str(work / name),
-            "wrap_up_s": "0",  # the next call rings as soon as the last one ends
-        } | (extra or {})
-        command = [sys.executable, "-m", "server", "run"]
-        for key, value in sets.items():
-            command += ["--set", f"{key}={value}"]
-        with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=python_env())
-
-    async def ready(self, http: aiohttp.ClientSession, timeout_s: float = 30.0) -> None:
-        """Wait for /healthz."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()
-            try:
-                async with http.get(f"{self.url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-        raise AssertionError(f"{self.name} did not start: {self.log.read_text()}")
-
-    def stop(self) -> None:
-        """Terminate (if still running)."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 @pytest.fixture(scope="module")
 def engines():
-    try:
-        pg, redis = PostgresServer(), RedisServer(appendonly=True)
-    except (PostgresUnavailableError, RedisUnavailableError) as exc:
-        pytest.skip(str(exc))
-    pg.start()
-    redis.start()
-    yield pg, redis
-    redis.stop()
-    pg.stop()
+    yield from cluster_engines()
 
 
 @pytest.fixture
 async def cluster(engines, tmp_path) -> AsyncIterator[tuple[dict[str, Node], str, Redis, dict[str, str]]]:
     """Three nodes sharing a fresh database; yields (nodes, database URL, redis, kiosk tokens)."""
-    pg, redis_server = engines
-    database_url = await fresh_postgres_database(pg.port, pg.user, next(DATABASES))
-    storage = Storage.open(database_url)
-    await storage.migrate()
-    tokens = {f"k{n}": (await register_kiosk(storage, f"{n}号终端", f"村{n}"))[1] for n in range(1, 5)}
-    await register_lawyer(storage, "wang", "王律师", "明理律师事务所", "pw-123456")
-    await storage.close()
-    redis = Redis.from_url(redis_server.url)
-    await redis.flushdb()
-    nodes: dict[str, Node] = {}
-    async with aiohttp.ClientSession() as http:
-        try:
-            for name in ("n1", "n2", "n3"):  # one at a time: each migrates the database at start
-                nodes[name] = Node(name, database_url, redis_server.url, tmp_path)
-                await nodes[name].ready(http)
-            yield nodes, database_url, redis, tokens
-        finally:
-            for node in nodes.values():
-                node.stop()
-            await redis.aclose()
-
-
-async def connect(http: aiohttp.ClientSession, node: Node, token: str) -> SignalClient:
-    ws = await http.ws_connect(f"{node.url}/ws", headers={"Authorization": f"Bearer {token}"})
-    client = SignalClient(ws, Welcome("", "", "", "", 0.0))
-    client.welcome = await client.expect(Welcome)
-    return client
-
-
-async def owner_of(redis: Redis, centre: str, not_node: str = "", timeout_s: float = 15.0) -> str:
-    """The node holding the centre's lease (waiting for one other than `not_node`)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        raw = await redis.get(f"lease:{centre}")
-        holder = (raw.decode() if isinstance(raw, bytes) else raw or "").rsplit("|", 1)[0]
-        if holder and holder != not_node:
-            return holder
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"nobody owns {centre}")
+    async with node_cluster(engines, tmp_path) as running:
+        yield running
 
 
 async def test_killing_the_queue_owner_loses_no_call_and_answers_each_once(cluster):
@@ -330,33 +221,17 @@ async def test_a_node_frozen_past_its_heartbeat_sends_its_clients_elsewhere_and_
 @pytest.fixture
 async def long_lease_cluster(
     engines, tmp_path
-) -> AsyncIterator[tuple[dict[str, Node], Redis, dict[str, str]]]:
+) -> AsyncIterator[tuple[dict[str, Node], str, Redis, dict[str, str]]]:
     """Two nodes whose leases last a minute: a takeover within seconds can only come from crash
     detection, never from lease expiry."""
-    pg, redis_server = engines
-    database_url = await fresh_postgres_database(pg.port, pg.user, next(DATABASES))
-    storage = Storage.open(database_url)
-    await storage.migrate()
-    tokens = {f"k{n}": (await register_kiosk(storage, f"{n}号终端", f"村{n}"))[1] for n in range(1, 3)}
-    await register_lawyer(storage, "wang", "王律师", "明理律师事务所", "pw-123456")
-    await storage.close()
-    redis = Redis.from_url(redis_server.url)
-    await redis.flushdb()
-    nodes: dict[str, Node] = {}
-    async with aiohttp.ClientSession() as http:
-        try:
-            for name in ("n1", "n2"):
-                nodes[name] = Node(name, database_url, redis_server.url, tmp_path, {"lease_ttl_s": "60"})
-                await nodes[name].ready(http)
-            yield nodes, redis, tokens
-        finally:
-            for node in nodes.values():
-                node.stop()
-            await redis.aclose()
+    async with node_cluster(
+        engines, tmp_path, names=("n1", "n2"), kiosks=("k1", "k2"), extra={"lease_ttl_s": "60"}
+    ) as running:
+        yield running
 
 
 async def test_a_crashed_owner_is_found_by_its_closed_link_long_before_its_lease_ends(long_lease_cluster):
-    nodes, redis, tokens = long_lease_cluster
+    nodes, _, redis, tokens = long_lease_cluster
     owner_name = await owner_of(redis, "main")
     (survivor,) = [node for name, node in nodes.items() if name != owner_name]
     async with aiohttp.ClientSession() as http:

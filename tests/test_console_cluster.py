@@ -4,7 +4,6 @@ a single node's console says it runs alone."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 from collections.abc import AsyncIterator
@@ -15,46 +14,34 @@ import pytest
 from redis.asyncio import Redis
 
 from protocol.messages import CallQueued, CallRequest, DutyState, Ring, SetDuty
-from server.auth import register_kiosk, register_lawyer
 from server.console_auth import StaffAccounts, StaffRole
 from server.storage import Storage
+from tests.cluster_nodes import Node, cluster_engines, connect, node_cluster, owner_of
 from tests.console_helpers import console_client
-from tests.server_helpers import SignalClient, fresh_postgres_database, server_settings
-from tests.test_cluster_failover import Node, connect, engines, owner_of
+from tests.server_helpers import SignalClient, server_settings
 
 pytest.importorskip("asyncpg")
-DATABASES = (f"clops{n}" for n in itertools.count(1))
 STAFF_PASSWORD = "console-pass-1"
 CHROMIUM = "/usr/bin/chromium"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
-__all__ = ["engines"]  # the module-scoped PostgreSQL and Redis fixture, shared with the failover tests
+
+@pytest.fixture(scope="module")
+def engines():
+    yield from cluster_engines()
 
 
 @pytest.fixture
 async def pair(engines, tmp_path) -> AsyncIterator[tuple[dict[str, Node], Redis, dict[str, str]]]:
     """Two nodes sharing a fresh database and a console account; yields (nodes, redis, kiosk tokens)."""
-    pg, redis_server = engines
-    database_url = await fresh_postgres_database(pg.port, pg.user, next(DATABASES))
-    storage = Storage.open(database_url)
-    await storage.migrate()
-    tokens = {f"k{n}": (await register_kiosk(storage, f"{n}号终端", f"村{n}"))[1] for n in range(1, 4)}
-    await register_lawyer(storage, "wang", "王律师", "明理律师事务所", "pw-123456")
-    await StaffAccounts(storage.engine).add_user("zhuren", "赵主任", StaffRole.MANAGER, STAFF_PASSWORD)
-    await storage.close()
-    redis = Redis.from_url(redis_server.url)
-    await redis.flushdb()
-    nodes: dict[str, Node] = {}
-    async with aiohttp.ClientSession() as http:
-        try:
-            for name in ("n1", "n2"):
-                nodes[name] = Node(name, database_url, redis_server.url, tmp_path)
-                await nodes[name].ready(http)
-            yield nodes, redis, tokens
-        finally:
-            for node in nodes.values():
-                node.stop()
-            await redis.aclose()
+
+    async def manager(storage: Storage) -> None:
+        await StaffAccounts(storage.engine).add_user("zhuren", "赵主任", StaffRole.MANAGER, STAFF_PASSWORD)
+
+    kiosks = ("k1", "k2", "k3")
+    async with node_cluster(engines, tmp_path, names=("n1", "n2"), kiosks=kiosks, prepare=manager) as running:
+        nodes, _, redis, tokens = running
+        yield nodes, redis, tokens
 
 
 async def console_login(http: aiohttp.ClientSession, url: str) -> None:
