@@ -9,7 +9,18 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from protocol.messages import CallRequest, NoLawyerAvailable, Welcome, decode, encode
+from protocol.messages import (
+    Accept,
+    CallAccepted,
+    CallQueued,
+    CallRequest,
+    Hangup,
+    NoLawyerAvailable,
+    SetDuty,
+    Welcome,
+    decode,
+    encode,
+)
 from server.auth import register_kiosk
 from server.cluster.lease import Lease
 from server.cluster.membership import Membership, Presence
@@ -91,6 +102,74 @@ async def test_a_stale_owner_is_silenced_and_the_new_owner_answers_from_the_inbo
     answer = await inbox.next(10.0)
     assert isinstance(answer, NoLawyerAvailable) and answer.request_id == "r1"
     assert not new.stale
+    await new.stop()
+    await redis.aclose()
+    await storage.close()
+
+
+async def test_a_new_owner_applies_what_its_dead_predecessor_read_but_never_wrote(redis_server, tmp_path):
+    """The lawyer's node and the owner die together just after the lawyer hung up: the new owner
+    still ends the call (from the inbox, while the lawyer is still attached) and tells the kiosk."""
+    settings = server_settings(tmp_path)
+    storage = Storage.open(settings.database_url)
+    await storage.migrate()
+    kiosk_id, _ = await register_kiosk(storage, "一号终端", "东村")
+    redis = Redis.from_url(redis_server.url)
+    await redis.flushdb()
+    membership = Membership(redis, "client-node", 10_000)
+    inbox = NodeInbox(redis)
+    store = RedisQueueStore(redis)
+
+    def owner(token: int) -> CentreOwner:
+        return CentreOwner(
+            settings,
+            storage,
+            centre="main",
+            token=token,
+            redis=redis,
+            store=store,
+            membership=membership,
+            on_stale=lambda _: None,
+        )
+
+    async def event(role: str, party: int, conn: str, node: str, message: Any = None) -> None:
+        body: dict[str, Any] = {"role": role, "id": party, "conn": conn, "node": node}
+        if message is None:
+            body |= {"kind": "join", "name": "王律师" if role == "lawyer" else "一号终端", "detail": ""}
+        else:
+            body |= {"kind": "msg", "text": encode(message)}
+        await redis.xadd(inbox_key("main"), {"e": json.dumps(body)})
+
+    async def kiosk_hears(kind: type) -> Any:
+        for _ in range(50):
+            message = await inbox.next(0.2)
+            if isinstance(message, kind):
+                return message
+        raise AssertionError(f"the kiosk never heard {kind.__name__}")
+
+    first = Lease(redis, "main", "node-a", ttl_ms=200)
+    assert await first.acquire()
+    old = owner(first.token)
+    await old.start()
+    await event("lawyer", 9, "l1", "lawyer-node")
+    await event("lawyer", 9, "l1", "lawyer-node", SetDuty(on_duty=True))
+    await event("kiosk", kiosk_id, "c1", "client-node")
+    await event("kiosk", kiosk_id, "c1", "client-node", CallRequest(request_id="r1", topic="general"))
+    call_id = (await kiosk_hears(CallQueued)).call_id
+    await event("lawyer", 9, "l1", "lawyer-node", Accept(call_id))
+    await kiosk_hears(CallAccepted)
+    await old.stop()  # node-a dies here, with the lawyer's node; what follows it never wrote
+
+    await event("lawyer", 9, "l1", "lawyer-node", Hangup(call_id, "completed"))
+    await redis.set("dead:lawyer-node", "1")  # found dead: its clients are dropped at once
+    await asyncio.sleep(0.3)
+    second = Lease(redis, "main", "node-b")
+    assert await second.acquire()
+    new = owner(second.token)
+    new.check_liveness_soon()
+    await new.start()
+    assert call_id not in new.pool.calls  # ended before the dead node's lawyer could be dropped
+    assert (await kiosk_hears(Hangup)).call_id == call_id
     await new.stop()
     await redis.aclose()
     await storage.close()

@@ -127,6 +127,7 @@ class CentreOwner(Hub):
         self.journal = Journal(fields)
         await self._reattach(fields)
         await super().start()
+        await self._catch_up()  # before the liveness check can drop a dead node's clients
         self._tasks += [
             asyncio.create_task(self._inbox_loop(), name=f"inbox-{self.centre}"),
             asyncio.create_task(self._flush_loop(), name=f"flush-{self.centre}"),
@@ -217,6 +218,24 @@ class CentreOwner(Hub):
                 log.exception("writing centre %s's queue failed; retrying", self.centre)
                 self._dirty.set()
                 await asyncio.sleep(0.2)
+
+    async def _catch_up(self) -> None:
+        """Apply what the last owner read but never wrote (it died between the two): up to the inbox's
+        end as it is now, while the clients who sent it are still attached, so a dead node's lawyer
+        hanging up a moment before it died still ends the call."""
+        key = inbox_key(self.centre)
+        last: Any = await self.redis.xrevrange(key, count=1)
+        end = _text(last[0][0]) if last else "0-0"
+        while _entry_order(self.cursor) < _entry_order(end):
+            entries: Any = await self.redis.xrange(key, min=f"({self.cursor}", max=end, count=INBOX_BATCH)
+            if not entries:
+                break
+            for entry_id, data in entries:
+                self.cursor = _text(entry_id)
+                try:
+                    self._apply(json.loads(data[b"e"]))
+                except Exception:
+                    log.exception("centre %s could not apply a client event", self.centre)
 
     async def _inbox_loop(self) -> None:
         key = inbox_key(self.centre)
@@ -314,6 +333,12 @@ class CentreOwner(Hub):
                     # A node only too busy to beat in time still holds the socket: closed, the client
                     # reconnects and takes its place back instead of staying connected but unknown.
                     conn.close_soon(CLOSE_PRESUMED_DEAD, "your node missed its heartbeat")
+
+
+def _entry_order(entry_id: str) -> tuple[int, int]:
+    """A stream entry id ("ms-seq") as a sortable pair."""
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
 
 
 def _text(value: bytes | str) -> str:
