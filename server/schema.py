@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
@@ -161,4 +173,11 @@ recording_chunks = Table(  # the recording in pieces of at most 1 MiB, each AES-
     Column("call_id", String(64), ForeignKey("recordings.call_id", ondelete="CASCADE"), primary_key=True),
     Column("idx", Integer, primary_key=True),
     Column("data", LargeBinary, nullable=False),
+)
+
+centre_fences = Table(  # by migration 0005: the newest cluster owner's fencing token per centre (issue 11)
+    "centre_fences",
+    metadata,
+    Column("centre", String(64), primary_key=True),
+    Column("token", BigInteger, nullable=False),
 )

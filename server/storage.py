@@ -16,11 +16,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from server import schema
 from server.crypto import DataCipher
 from server.pool_model import CallRecord
+from server.storage_base import StaleWriterError
 from server.storage_records import RecordsStore
 from server.storage_roster import RosterStore
 
@@ -202,8 +203,11 @@ class Storage(RosterStore, RecordsStore):
 
     # ---- calls -----------------------------------------------------------------------------------
 
-    async def save_call(self, record: CallRecord) -> None:
-        """Insert or update one call's record."""
+    async def save_call(self, record: CallRecord, fence: tuple[str, int] | None = None) -> None:
+        """Insert or update one call's record.
+
+        With a fence (centre, token), a cluster owner's write: refused with StaleWriterError, and
+        nothing written, when a newer owner of the centre has written (its token is higher)."""
         values = {
             "kiosk_id": record.kiosk_id,
             "lawyer_id": record.lawyer_id,
@@ -227,8 +231,32 @@ class Storage(RosterStore, RecordsStore):
         # never both insert: INSERT ... ON CONFLICT (id) DO UPDATE, on SQLite and PostgreSQL alike.
         dialect_insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         upsert = dialect_insert(t).values(id=record.call_id, **values)
-        async with self.writing() as conn:
-            await conn.execute(upsert.on_conflict_do_update(index_elements=[t.c.id], set_=values))
+        upsert = upsert.on_conflict_do_update(index_elements=[t.c.id], set_=values)
+        for attempt in range(2):
+            try:
+                async with self.writing() as conn:
+                    if fence is not None:
+                        await self._pass_fence(conn, *fence)
+                    await conn.execute(upsert)
+                return
+            except IntegrityError:
+                # Two writers inserting the same new call at once: PostgreSQL may report the
+                # tracking number's unique index before it sees the id conflict. Once more, the
+                # other's row is there and this becomes the update.
+                if attempt:
+                    raise
+
+    async def _pass_fence(self, conn: AsyncConnection, centre: str, token: int) -> None:
+        """Raise the centre's stored token to ours, or refuse when it is already higher (the row stays
+        locked until the transaction ends, so two owners' writes take turns)."""
+        f = schema.centre_fences
+        dialect_insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        insert_row = dialect_insert(f).values(centre=centre, token=token)
+        claim = insert_row.on_conflict_do_update(
+            index_elements=[f.c.centre], set_={"token": token}, where=f.c.token <= token
+        ).returning(f.c.token)
+        if (await conn.execute(claim)).first() is None:
+            raise StaleWriterError(f"a newer owner of centre {centre} has written (our token {token})")
 
     async def get_call(self, call_id: str) -> CallRecord | None:
         """One call's record, if any."""

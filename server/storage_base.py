@@ -15,6 +15,11 @@ class NoDataKeyError(RuntimeError):
     """Personal data was written or read through a Storage opened without a cipher."""
 
 
+class StaleWriterError(RuntimeError):
+    """A cluster owner's write carried an older fencing token than one already written: a newer
+    owner of the centre exists, and this one must stop."""
+
+
 class StoreBase:
     """The engine and cipher every part of Storage works with."""
 

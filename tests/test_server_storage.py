@@ -36,6 +36,7 @@ from server.crypto import DataCipher, DataKeyError
 from server.pool_model import CallRecord
 from server.roster import RosterChange, Shift
 from server.storage import Storage, upgrade_schema
+from server.storage_base import StaleWriterError
 from tests.server_helpers import (
     fresh_postgres_database,
     running_server,
@@ -112,7 +113,7 @@ async def test_migrating_twice_changes_nothing_and_makes_every_table(storage: St
         version = (await conn.execute(text("select version_num from alembic_version"))).scalar()
         for table in schema.metadata.sorted_tables:
             await conn.execute(select(table).limit(1))  # every table of the schema exists
-    assert version == "0004"
+    assert version == "0005"
 
 
 async def test_a_database_made_before_the_migrations_is_upgraded_in_place(database_url: str):
@@ -140,7 +141,7 @@ async def test_console_accounts_made_by_an_older_servers_create_all_survive_the_
     user_id = await accounts.add_user("boss", "赵主任", StaffRole.MANAGER, "long-enough-1")
     await old.migrate()
     async with old.engine.connect() as conn:
-        assert (await conn.execute(text("select version_num from alembic_version"))).scalar() == "0004"
+        assert (await conn.execute(text("select version_num from alembic_version"))).scalar() == "0005"
     user = await accounts.authenticate("boss", "long-enough-1")
     assert isinstance(user, StaffUser) and user.user_id == user_id
     token, session = await accounts.open_session(user_id)
@@ -346,3 +347,17 @@ async def test_two_nodes_writing_the_same_new_call_at_once_leave_one_record_and_
             assert (await conn.execute(text("select count(*) from calls"))).scalar() == 20
     finally:
         await other_node.close()
+
+
+async def test_a_stale_cluster_owner_cannot_overwrite_a_record_written_by_its_successor(storage: Storage):
+    kiosk_id = await storage.add_kiosk("一号终端", "东村", "fence-hash")
+    ringing = _record("call-fenced", kiosk_id, None, 1000.0, outcome=None, ended_at=None)
+    ended = _record("call-fenced", kiosk_id, None, 1000.0, outcome="no_answer", ended_at=1030.0)
+    await storage.save_call(ringing, fence=("main", 1))
+    await storage.save_call(ended, fence=("main", 2))  # the next owner ends the call
+    with pytest.raises(StaleWriterError):  # the old owner, awake again, writes what it still held
+        await storage.save_call(ringing, fence=("main", 1))
+    stored = await storage.get_call("call-fenced")
+    assert stored is not None and stored.outcome == "no_answer" and stored.ended_at == 1030.0
+    await storage.save_call(ended, fence=("other-centre", 1))  # each centre has its own fence
+    await storage.save_call(ended, fence=("main", 2))  # the same owner writes again: fine
