@@ -455,12 +455,16 @@ class Hub:
         """Write call records in the order the pool produced them."""
         while (record := await self._records.get()) is not None:
             try:
-                await self.storage.save_call(record)
+                await self._write_record(record)
             except Exception:
                 log.exception("writing the record of call %s failed", record.call_id)
             async with self._records_written:
                 self._records_pending -= 1
                 self._records_written.notify_all()
+
+    async def _write_record(self, record: CallRecord) -> None:
+        """Write one call record to the database."""
+        await self.storage.save_call(record)
 
     async def background_done(self) -> None:
         """Wait until callback requests and lists in flight are handled (for tests)."""

@@ -21,12 +21,12 @@ from protocol.messages import (
     decode,
     encode,
 )
-from server.auth import register_kiosk
+from server.app import open_storage
+from server.auth import register_kiosk, register_lawyer
 from server.cluster.lease import Lease
 from server.cluster.membership import Membership, Presence
 from server.cluster.owner import CentreOwner, inbox_key, node_channel
 from server.cluster.queue_store import RedisQueueStore
-from server.storage import Storage
 from tests.server_helpers import server_settings
 
 
@@ -50,7 +50,7 @@ class NodeInbox:
 
 async def test_a_stale_owner_is_silenced_and_the_new_owner_answers_from_the_inbox(redis_server, tmp_path):
     settings = server_settings(tmp_path)
-    storage = Storage.open(settings.database_url)
+    storage = open_storage(settings)
     await storage.migrate()
     kiosk_id, _ = await register_kiosk(storage, "一号终端", "东村")
     redis = Redis.from_url(redis_server.url)
@@ -111,9 +111,10 @@ async def test_a_new_owner_applies_what_its_dead_predecessor_read_but_never_wrot
     """The lawyer's node and the owner die together just after the lawyer hung up: the new owner
     still ends the call (from the inbox, while the lawyer is still attached) and tells the kiosk."""
     settings = server_settings(tmp_path)
-    storage = Storage.open(settings.database_url)
+    storage = open_storage(settings)
     await storage.migrate()
     kiosk_id, _ = await register_kiosk(storage, "一号终端", "东村")
+    lawyer_id = await register_lawyer(storage, "wang", "王律师", "明理律师事务所", "pw-123456")
     redis = Redis.from_url(redis_server.url)
     await redis.flushdb()
     membership = Membership(redis, "client-node", 10_000)
@@ -151,16 +152,16 @@ async def test_a_new_owner_applies_what_its_dead_predecessor_read_but_never_wrot
     assert await first.acquire()
     old = owner(first.token)
     await old.start()
-    await event("lawyer", 9, "l1", "lawyer-node")
-    await event("lawyer", 9, "l1", "lawyer-node", SetDuty(on_duty=True))
+    await event("lawyer", lawyer_id, "l1", "lawyer-node")
+    await event("lawyer", lawyer_id, "l1", "lawyer-node", SetDuty(on_duty=True))
     await event("kiosk", kiosk_id, "c1", "client-node")
     await event("kiosk", kiosk_id, "c1", "client-node", CallRequest(request_id="r1", topic="general"))
     call_id = (await kiosk_hears(CallQueued)).call_id
-    await event("lawyer", 9, "l1", "lawyer-node", Accept(call_id))
+    await event("lawyer", lawyer_id, "l1", "lawyer-node", Accept(call_id))
     await kiosk_hears(CallAccepted)
     await old.stop()  # node-a dies here, with the lawyer's node; what follows it never wrote
 
-    await event("lawyer", 9, "l1", "lawyer-node", Hangup(call_id, "completed"))
+    await event("lawyer", lawyer_id, "l1", "lawyer-node", Hangup(call_id, "completed"))
     await redis.set("dead:lawyer-node", "1")  # found dead: its clients are dropped at once
     await asyncio.sleep(0.3)
     second = Lease(redis, "main", "node-b")
@@ -170,6 +171,87 @@ async def test_a_new_owner_applies_what_its_dead_predecessor_read_but_never_wrot
     await new.start()
     assert call_id not in new.pool.calls  # ended before the dead node's lawyer could be dropped
     assert (await kiosk_hears(Hangup)).call_id == call_id
+    await new.stop()
+    await redis.aclose()
+    await storage.close()
+
+
+async def test_a_call_record_the_dead_owner_never_wrote_is_written_by_the_next(redis_server, tmp_path):
+    settings = server_settings(tmp_path)
+    storage = open_storage(settings)
+    await storage.migrate()
+    kiosk_id, _ = await register_kiosk(storage, "一号终端", "东村")
+    lawyer_id = await register_lawyer(storage, "wang", "王律师", "明理律师事务所", "pw-123456")
+    redis = Redis.from_url(redis_server.url)
+    await redis.flushdb()
+    membership = Membership(redis, "client-node", 10_000)
+    inbox = NodeInbox(redis)
+    store = RedisQueueStore(redis)
+
+    def owner(token: int) -> CentreOwner:
+        return CentreOwner(
+            settings,
+            storage,
+            centre="main",
+            token=token,
+            redis=redis,
+            store=store,
+            membership=membership,
+            on_stale=lambda _: None,
+        )
+
+    async def event(role: str, party: int, message: Any = None) -> None:
+        body: dict[str, Any] = {"role": role, "id": party, "conn": f"{role}-c", "node": "client-node"}
+        if message is None:
+            body |= {"kind": "join", "name": "名字", "detail": ""}
+        else:
+            body |= {"kind": "msg", "text": encode(message)}
+        await redis.xadd(inbox_key("main"), {"e": json.dumps(body)})
+
+    async def heard(kind: type) -> Any:
+        for _ in range(50):
+            message = await inbox.next(0.2)
+            if isinstance(message, kind):
+                return message
+        raise AssertionError(f"nobody heard {kind.__name__}")
+
+    first = Lease(redis, "main", "node-a", ttl_ms=200)
+    assert await first.acquire()
+    old = owner(first.token)
+    stuck = asyncio.Event()
+
+    async def database_unreachable(record: Any) -> None:
+        await stuck.wait()  # node-a dies before its database write returns
+
+    old._write_record = database_unreachable  # type: ignore[method-assign]
+    await old.start()
+    await event("lawyer", lawyer_id)
+    await event("lawyer", lawyer_id, SetDuty(on_duty=True))
+    await event("kiosk", kiosk_id)
+    await event("kiosk", kiosk_id, CallRequest(request_id="r1", topic="general"))
+    call_id = (await heard(CallQueued)).call_id
+    await event("lawyer", lawyer_id, Accept(call_id))
+    await heard(CallAccepted)
+    await event("kiosk", kiosk_id, Hangup(call_id, "completed"))
+    assert (await heard(Hangup)).call_id == call_id  # told after the record was stored with the queue
+    stored = await redis.hget("queue:main", f"record:{call_id}")
+    assert stored is not None and b"completed" not in stored  # kept encrypted
+    for task in old._tasks:  # node-a is gone: nothing of it runs any more
+        task.cancel()
+
+    await asyncio.sleep(0.3)
+    second = Lease(redis, "main", "node-b")
+    assert await second.acquire()
+    new = owner(second.token)
+    await new.start()
+    await new.records_flushed()
+    record = await storage.get_call(call_id)
+    assert record is not None and record.outcome == "completed" and record.ended_by == "kiosk"
+    for _ in range(50):  # written, it leaves the store
+        if not await redis.hexists("queue:main", f"record:{call_id}"):
+            break
+        await asyncio.sleep(0.1)
+    assert not await redis.hexists("queue:main", f"record:{call_id}")
     await new.stop()
     await redis.aclose()
     await storage.close()

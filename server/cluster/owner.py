@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 from collections.abc import Callable
@@ -25,14 +26,16 @@ from server.cluster.membership import Membership, NodeState, Presence
 from server.cluster.queue_store import QueueStore
 from server.cluster.snapshot import Journal, restore_pool
 from server.hub import Connection, Hub
-from server.pool_model import Action
+from server.pool_model import Action, CallRecord, SaveCall
 from server.storage import Storage
+from server.storage_base import StaleWriterError
 from server.storage_roster import RosterData
 
 log = logging.getLogger(__name__)
 
 CURSOR = "cursor"  # store field: the last inbox entry applied
 CONN_PREFIX = "conn:"  # store fields conn:<role>:<id>: where each client's socket is (a Presence)
+RECORD_PREFIX = "record:"  # store fields record:<call id>: a call record not yet in the database
 INBOX_BATCH = 200
 INBOX_BLOCK_MS = 500
 CLOSE_PRESUMED_DEAD = 4003  # WebSocket close code: the owner counted the client's node as dead
@@ -117,6 +120,12 @@ class CentreOwner(Hub):
         self._dirty = asyncio.Event()
         self._flush_lock = asyncio.Lock()
         self._check_nodes = asyncio.Event()
+        # Call records go to the database through the store (a transactional outbox): written with the
+        # queue state that produced them, then to the database, then dropped from the store. A record
+        # the owner had no time to write is written by the next owner.
+        self._unwritten: dict[str, CallRecord] = {}  # call id -> its latest record not yet in the database
+        self._sealed: dict[str, tuple[CallRecord, str]] = {}  # call id -> (record, its encrypted field)
+        self._handed_to_writer: set[int] = set()  # id() of records queued for the database
 
     async def start(self) -> None:
         """Rebuild the queue from the store, re-attach clients still online, then serve the inbox."""
@@ -125,6 +134,7 @@ class CentreOwner(Hub):
         if fields:
             restore_pool(self.pool, fields)
         self.journal = Journal(fields)
+        self._adopt_records(fields)
         await self._reattach(fields)
         await super().start()
         await self._catch_up()  # before the liveness check can drop a dead node's clients
@@ -177,8 +187,65 @@ class CentreOwner(Hub):
         self.wake()
 
     def _perform(self, actions: list[Action]) -> None:
-        super()._perform(actions)
+        kept: list[Action] = []
+        for action in actions:
+            if isinstance(action, SaveCall):  # into the store first, the database after (flush)
+                self._unwritten[action.record.call_id] = action.record
+                if action.record.outcome is not None:
+                    record = action.record
+                    log.info("call %s ended: %s by %s", record.call_id, record.outcome, record.ended_by)
+            else:
+                kept.append(action)
+        super()._perform(kept)
         self._dirty.set()
+
+    def _adopt_records(self, fields: dict[str, str]) -> None:
+        """Records a previous owner stored but may not have written: this owner writes them."""
+        for name, value in fields.items():
+            if name.startswith(RECORD_PREFIX):
+                record = CallRecord(**json.loads(self.storage.cipher.decrypt(value)))
+                self._unwritten[record.call_id] = record
+                self._sealed[record.call_id] = (record, value)
+
+    def _record_fields(self) -> dict[str, str]:
+        """Each unwritten record as a store field, encrypted (notes are personal data), sealed once."""
+        fields: dict[str, str] = {}
+        for call_id, record in self._unwritten.items():
+            sealed = self._sealed.get(call_id)
+            if sealed is None or sealed[0] is not record:
+                text = json.dumps(dataclasses.asdict(record), ensure_ascii=False)
+                sealed = (record, self.storage.cipher.encrypt(text))
+                self._sealed[call_id] = sealed
+            fields[f"{RECORD_PREFIX}{call_id}"] = sealed[1]
+        for call_id in [c for c in self._sealed if c not in self._unwritten]:
+            del self._sealed[call_id]
+        return fields
+
+    def _hand_stored_records_to_writer(self) -> None:
+        """Records now safely in the store go on to the database, in the order they were made."""
+        for record in list(self._unwritten.values()):
+            if id(record) not in self._handed_to_writer:
+                self._handed_to_writer.add(id(record))
+                self._records_pending += 1
+                self._records.put_nowait(record)
+
+    async def _write_record(self, record: CallRecord) -> None:
+        """Write a stored record to the database under this owner's fence; then it leaves the store
+        (unless a newer record of the same call is waiting)."""
+        try:
+            await self.storage.save_call(record, fence=(self.centre, self.token))
+        except StaleWriterError:
+            log.warning(
+                "centre %s has a newer owner; its record of call %s is left to it",
+                self.centre,
+                record.call_id,
+            )
+            return
+        finally:
+            self._handed_to_writer.discard(id(record))
+        if self._unwritten.get(record.call_id) is record:
+            del self._unwritten[record.call_id]
+            self._dirty.set()
 
     async def flush(self) -> None:
         """Write the queue state, inbox cursor and what clients must hear, fenced, in one step."""
@@ -199,10 +266,12 @@ class CentreOwner(Hub):
                 self.outbox[:0] = out  # Redis away: nothing went out; the next flush sends it all
                 raise
             self.journal.confirm()
+            self._hand_stored_records_to_writer()
 
     def _own_fields(self) -> dict[str, str]:
-        """The inbox cursor and where each client's socket is, stored with the queue."""
-        fields = {CURSOR: self.cursor}
+        """The inbox cursor, where each client's socket is and the records not yet in the database,
+        stored with the queue."""
+        fields = {CURSOR: self.cursor} | self._record_fields()
         for conn in self.connections.values():
             if isinstance(conn, RemoteConnection):
                 fields[f"{CONN_PREFIX}{conn.role.value}:{conn.party_id}"] = conn.stored

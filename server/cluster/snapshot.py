@@ -119,8 +119,8 @@ def restore_pool(pool: Pool, fields: Mapping[str, str]) -> Pool:
     pool.lawyers.clear()
     for name, raw in sorted(fields.items()):
         kind, sep, _ = name.partition(":")
-        if not sep:
-            continue  # meta, or the owner's own fields
+        if kind not in ("call", "kiosk", "lawyer"):
+            continue  # meta, or the owner's own fields (cursor, connections, records)
         data = json.loads(raw)
         if kind == "call":
             call = _call_from(data)
