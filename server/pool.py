@@ -299,6 +299,10 @@ class Pool(CallRelay):
         actions: list[Action] = []
         if kiosk.call_id is not None:
             held = self.calls.get(kiosk.call_id)
+            if held is not None and held.request_id == request_id:
+                # The same request again: its socket dropped before the answer (a node died) and the
+                # kiosk asked anew. It gets its call back, never a second one.
+                return self.resume(kiosk_id, held.call_id, now)
             if held is not None and Role.KIOSK.value in held.away_until:  # came back but never rejoined
                 actions += self._tell_lawyers_call_over(held, EndReason.DISCONNECTED.value)
                 actions += self._finish(held, EndReason.DISCONNECTED, EndedBy.KIOSK, now)

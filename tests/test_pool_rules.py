@@ -227,6 +227,22 @@ def test_a_dropped_kiosk_keeps_its_place_and_resumes_it():
     assert rings(pool.hangup(Role.LAWYER, 1, busy, "completed", 30.0)) == {1: "call2"}
 
 
+def test_a_request_sent_again_after_its_socket_dropped_gets_the_same_call_not_a_second():
+    pool = make_pool(hold_place_s=60.0)
+    staff(pool, 1)
+    kiosks(pool, 7, 8)
+    busy = rings(pool.request_call(7, "r1", "general", now=1.0))[1]
+    pool.accept(1, busy, 2.0)
+    pool.request_call(8, "r2", "general", now=10.0)  # its CallQueued died with the kiosk's node
+    pool.kiosk_disconnected(8, 11.0)
+    pool.kiosk_connected(8, "终端8", "东村")
+    again = pool.request_call(8, "r2", "general", now=12.0)  # the kiosk, reconnected, asks again
+    assert to_kiosk(again, 8)[0] == CallQueued("r2", "call2", 1, [], "T0000002")
+    assert sorted(pool.calls) == [busy, "call2"]
+    with pytest.raises(PoolRefusedError):  # a different request while waiting is still refused
+        pool.request_call(8, "r3", "general", now=13.0)
+
+
 def test_a_kiosk_that_missed_the_answer_while_away_hears_it_when_it_takes_its_place_back():
     pool = make_pool(hold_place_s=60.0, rejoin_grace_s=30.0)
     staff(pool, 1)
