@@ -127,6 +127,7 @@ class KioskCaller(FlowCore[CallerState]):
         self._hotline = hotline
         self._connect_timeout_s = connect_timeout_s
         self._request_id = ""
+        self._request: CallRequest | None = None  # sent again, as is, if the socket drops before an answer
         self._cancelled_requests: set[str] = set()
         self._settled = asyncio.Event()
         self._callback_replies: dict[str, asyncio.Future[CallbackRegistered | Error]] = {}
@@ -181,19 +182,18 @@ class KioskCaller(FlowCore[CallerState]):
         self._mark("tap")
         self._set_state(CallerState.REQUESTING, message=REQUESTING)
         request_id = self._request_id
+        self._request = CallRequest(
+            request_id=self._request_id,
+            topic=topic,
+            assisted_by=assisted_by,
+            migrant_worker=migrant_worker,
+            urgent=urgent,
+        )
         try:
             await self.connect()
             if self._request_id != request_id or self.state != CallerState.REQUESTING:
                 return  # cancelled while connecting
-            await self._signaling.send(
-                CallRequest(
-                    request_id=self._request_id,
-                    topic=topic,
-                    assisted_by=assisted_by,
-                    migrant_worker=migrant_worker,
-                    urgent=urgent,
-                )
-            )
+            await self._signaling.send(self._request)
         except SignalingError as exc:
             if self.state == CallerState.REQUESTING:
                 self._set_state(CallerState.FAILED, message=exc.user_message)
@@ -396,7 +396,14 @@ class KioskCaller(FlowCore[CallerState]):
         if self.state == CallerState.WAITING and self.info.call_id:
             self._spawn(self._take_place_back(self.info.call_id))  # the server keeps the place a while
             return
-        if self.state in (CallerState.REQUESTING, CallerState.WAITING, CallerState.CONNECTING):
+        if self.state == CallerState.REQUESTING and self._request is not None:
+            self._spawn(self._ask_again(self._request))  # the same request: never a second call
+            return
+        if self.state == CallerState.CONNECTING and self.info.call_id:
+            self._update_info(reconnecting=True)
+            self._resume_signaling()  # answered already: the media opens peer to peer; then Rejoin
+            return
+        if self.state in (CallerState.REQUESTING, CallerState.WAITING):
             await self._close_session()
             self._mark("ended")
             self._set_state(CallerState.FAILED, message=CONNECTION_LOST)
@@ -405,6 +412,31 @@ class KioskCaller(FlowCore[CallerState]):
 
     async def _reconnect_signaling(self) -> None:
         await self.connect()
+
+    async def _ask_again(self, request: CallRequest) -> None:
+        """The socket went before the server answered the request (its node died): reconnect, rotating,
+        and send the very same request; the server answers it once, whether the first one reached the
+        queue or not."""
+        self._update_info(reconnecting=True)
+        attempt = 0
+        while self.state == CallerState.REQUESTING and self._request_id == request.request_id:
+            await asyncio.sleep(self._servers.backoff_s(attempt))
+            attempt += 1
+            try:
+                await self.connect()
+            except SignalingError as exc:
+                if isinstance(exc, AuthRefused):
+                    break
+                log.info("no server back yet: %s", exc.detail)
+                self._servers.rotate()
+                continue
+            if self.state == CallerState.REQUESTING and self._request_id == request.request_id:
+                self._update_info(reconnecting=False)
+                await self._send(request)
+            return
+        if self.state == CallerState.REQUESTING and self._request_id == request.request_id:
+            self._mark("ended")
+            self._set_state(CallerState.FAILED, message=CONNECTION_LOST, reconnecting=False)
 
     async def _take_place_back(self, call_id: str) -> None:
         """While WAITING the socket went (a node drained or died): reconnect, rotating, and resume."""

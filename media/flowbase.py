@@ -498,7 +498,7 @@ class FlowCore[S]:
             case Rejoined(ok=ok):
                 self.rejoined = self.rejoined or ok
                 log.info("rejoined the call: %s", ok)
-                self._notify()
+                self._update_info(reconnecting=False)
             case _:
                 return False
         return True

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import WSMsgType, web
 
 from media.answerer import DeskAnswerer
 from media.caller import KioskCaller
 from media.factories import synthetic_media
 from media.flows import CALLER_TRANSITIONS, DESK_TRANSITIONS, CallerState, CallInfo, DeskState
 from media.servers import ServerList, server_list
+from protocol.messages import CallRequest, Welcome, decode, encode
 from tests.media_fixtures import StateLog, use_loopback_host_candidates
 from tools.appdriver import ServerProcess
 
@@ -165,3 +168,58 @@ def test_the_clients_of_a_dead_server_spread_over_the_others() -> None:
     assert min(went_to.values()) > 120  # about 200 each; never all on the next in the list
     assert server_list([], "http://old/") == ["http://old"]  # the single old setting still works
     assert server_list(["http://n1/", " "], "http://old") == ["http://n1"]
+
+
+async def _dying_node() -> tuple[web.AppRunner, str]:
+    """A node that greets the kiosk, reads its call request and dies before answering it (its socket
+    closes, its port refuses from then on): what a kiosk sees when its node is SIGKILLed right then."""
+    sites: list[web.TCPSite] = []
+
+    async def serve(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str(encode(Welcome("kiosk-1", "kiosk", "一号终端", "12348", time.time())))
+        async for frame in ws:
+            if frame.type is WSMsgType.TEXT and isinstance(decode(frame.data), CallRequest):
+                break
+        await sites[0].stop()  # no more connections
+        await ws.close()
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/ws", serve)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    sites.append(web.TCPSite(runner, "127.0.0.1", 0))
+    await sites[0].start()
+    host, port = runner.addresses[0][:2]
+    return runner, f"http://{host}:{port}"
+
+
+async def test_a_call_request_lost_with_its_node_is_asked_again_through_the_next_and_connects(
+    tmp_path: Path, loopback: None
+) -> None:
+    node = _node(tmp_path / "a")
+    dying, dying_url = await _dying_node()
+    kiosk, desk = _pair([dying_url, node.url])
+    desk = DeskAnswerer([node.url], synthetic_media(320, 240, 15, 660))  # the lawyer is elsewhere
+    desk_log, kiosk_log = StateLog(desk, DESK_TRANSITIONS), StateLog(kiosk, CALLER_TRANSITIONS)
+    try:
+        await asyncio.to_thread(node.start)
+        await desk.login("wang", PASSWORD)
+        await desk.set_duty(True)
+        calling = asyncio.ensure_future(kiosk.call("general"))
+        await _seen(kiosk_log, lambda info: info.reconnecting)  # 正在重新连接…, no failure shown
+        ring = await desk_log.reach(DeskState.RINGING)  # asked again through the live node
+        assert ring.peer_name == "一号终端"
+        assert CallerState.FAILED not in kiosk_log.states
+        await desk.accept()
+        async with asyncio.timeout(WAIT_S):
+            await calling
+        assert kiosk.state == CallerState.IN_CALL and not kiosk.info.reconnecting
+        assert not desk_log.illegal and not kiosk_log.illegal
+    finally:
+        await kiosk.close()
+        await desk.close()
+        await dying.cleanup()
+        node.stop()
