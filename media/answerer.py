@@ -59,6 +59,7 @@ from protocol.messages import (
 )
 
 log = logging.getLogger(__name__)
+HANGUP_RESEND_S = 120.0  # a Hangup this recent is sent again after a reconnect (it may have been lost)
 
 NO_RESPONSE = "服务器没有回应，请检查网络后再试。"
 RING_CANCELLED = "对方已经取消了呼叫。"
@@ -108,6 +109,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         self._timeout_s = timeout_s
         self._duty_answer = asyncio.Event()
         self._duty_wanted: bool | None = None  # what the pending set_duty asked for
+        self._last_hangup: tuple[Hangup, float] | None = None  # (message, when): sent again after a reconnect
         self._ice_servers: list[dict[str, Any]] | None = None
         self._offer_sdp: str | None = None
         self.server_state = ""  # the pool's own word for this lawyer: available, wrap_up, break, ...
@@ -214,9 +216,15 @@ class DeskAnswerer(FlowCore[DeskState]):
         if self.state not in (DeskState.CONNECTING, *_CONNECTED):
             return
         self._mark("ended")
-        await self._end_call(self.info.call_id, EndReason.COMPLETED.value)
+        call_id = self.info.call_id
+        await self._end_call(call_id, EndReason.COMPLETED.value)
+        # The Hangup may be lost: the socket is down, or its node dies before passing it on. It is
+        # sent again after the next reconnect, so the villager is not left waiting for the rejoin grace.
+        self._last_hangup = (Hangup(call_id=call_id, reason=EndReason.COMPLETED.value), time.monotonic())
         self._forget_call()
         self._set_state(DeskState.AVAILABLE, message=CALL_ENDED)
+        if not self._signaling.connected and self._token:
+            self._spawn(self._come_back(on_duty=True))
 
     async def close(self) -> None:
         """Hang up, go off duty, release devices and the connection."""
@@ -426,10 +434,18 @@ class DeskAnswerer(FlowCore[DeskState]):
                 log.info("no server back yet: %s", exc)
                 self._servers.rotate()
                 continue
+        if self._signaling.connected and self.state in (DeskState.OFF_DUTY, DeskState.AVAILABLE):
             self._update_info(reconnecting=False)
+            await self._hang_up_again()
             if on_duty:
                 await self._send(SetDuty(on_duty=True))  # a new node knows this lawyer as off duty
-            return
+
+    async def _hang_up_again(self) -> None:
+        """The last Hangup once more, if recent: the server ends the call if it never heard it, and
+        ignores it if it did."""
+        last, self._last_hangup = self._last_hangup, None
+        if last is not None and time.monotonic() - last[1] < HANGUP_RESEND_S:
+            await self._send(last[0])
 
     async def _reconnect_signaling(self) -> None:
         await self._signaling.connect_first(self._servers, self._token)

@@ -14,6 +14,7 @@ from aiohttp import WSMsgType, web
 from media.answerer import DeskAnswerer
 from media.caller import KioskCaller
 from media.factories import synthetic_media
+from media.flowbase import CALL_ENDED_BY_PEER
 from media.flows import CALLER_TRANSITIONS, DESK_TRANSITIONS, CallerState, CallInfo, DeskState
 from media.servers import ServerList, server_list
 from protocol.messages import CallRequest, Welcome, decode, encode
@@ -222,4 +223,39 @@ async def test_a_call_request_lost_with_its_node_is_asked_again_through_the_next
         await kiosk.close()
         await desk.close()
         await dying.cleanup()
+        node.stop()
+
+
+async def test_a_lawyer_who_hangs_up_while_the_server_is_down_ends_the_call_once_it_is_back(
+    tmp_path: Path, loopback: None
+) -> None:
+    node = _node(tmp_path / "a", "drain_timeout_s=1", "restart_grace_s=60", "call_rejoin_grace_s=600")
+    kiosk, desk = _pair([node.url])
+    desk_log, kiosk_log = StateLog(desk, DESK_TRANSITIONS), StateLog(kiosk, CALLER_TRANSITIONS)
+    try:
+        await asyncio.to_thread(node.start)
+        await desk.login("wang", PASSWORD)
+        await desk.set_duty(True)
+        calling = asyncio.ensure_future(kiosk.call("general"))
+        await desk_log.reach(DeskState.RINGING)
+        await desk.accept()
+        async with asyncio.timeout(WAIT_S):
+            await calling
+        await desk_log.reach(DeskState.IN_CALL)
+
+        assert node.proc is not None
+        node.proc.send_signal(signal.SIGTERM)  # the server restarts; the media goes on peer to peer
+        assert await asyncio.to_thread(node.proc.wait, WAIT_S) == 0
+        await desk.hangup()  # the lawyer is done while nobody hears the Hangup
+        assert desk.state == DeskState.AVAILABLE
+        await asyncio.to_thread(node.start)
+
+        # Back, the desk says it again: the villager hears the lawyer ended the call, not, ten minutes
+        # later, that the line was lost.
+        await _until(kiosk_log, CallerState.ENDED, lambda info: info.message == CALL_ENDED_BY_PEER)
+        await _until(desk_log, DeskState.AVAILABLE, lambda info: not info.reconnecting)
+        assert not desk_log.illegal and not kiosk_log.illegal
+    finally:
+        await kiosk.close()
+        await desk.close()
         node.stop()
