@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from media.caller import no_lawyer_message
 from media.flows import CallerState
 from tests.ui_fakes import FakeCallerFlow, QmlHarness, running_qasync_loop
 from ui.app import prepare_environment
@@ -118,9 +119,9 @@ def test_a_call_that_ended_before_the_lawyer_appeared_says_so_and_goes_home_by_i
 def test_nobody_on_duty_shows_the_hotline_and_goes_back(kiosk):
     flow, _vm, h = kiosk
     _start_call(flow, h)
-    flow.move_to(CallerState.NO_LAWYER, hotline="0951-12348", message="现在没有值班律师。")
+    flow.move_to(CallerState.NO_LAWYER, hotline="0951-12348", message=no_lawyer_message("0951-12348"))
     assert h.wait_for("hotlineNumber").property("text") == "0951-12348"
-    assert h.text("noLawyerMessage") == "现在没有值班律师。"
+    assert h.text("noLawyerMessage") == "现在没有值班律师。"  # the number only once, in large digits
     h.tap("backButton")
     h.wait_for("homeScreen")
 

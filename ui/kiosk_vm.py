@@ -204,11 +204,11 @@ class KioskViewModel(QObject):
     def _message(self) -> str:
         if self._error:
             return self._error
+        if self.flow.state is CallerState.NO_LAWYER:
+            return texts.default_no_lawyer()  # the hotline stands below in large digits: said once
         message = self.flow.info.message
         if message:
             return message
-        if self.flow.state is CallerState.NO_LAWYER:
-            return texts.default_no_lawyer()
         if self.flow.state is CallerState.FAILED:
             return texts.default_failure()
         return ""
