@@ -81,6 +81,23 @@ def test_call_tile_shows_topic_tiles_in_words_and_calls_with_the_chosen_topic(ki
     h.wait_for("connectingTitle")
 
 
+def test_every_topic_tile_shows_its_picture_at_one_size_hint_or_not(kiosk):
+    _flow, _vm, h = kiosk
+    h.tap("callTile")
+    h.wait_for("callTopicsScreen")
+    sizes = {}
+    for tile in ("marriage_family", "migrant_wages", "labour_wages", "traffic", "unknown", "criminal"):
+        stack, pictures = [h.item(f"callTopic_{tile}")], []
+        while stack:
+            node = stack.pop()
+            if node.inherits("QQuickImage") and node.isVisible():
+                pictures.append(node)
+            stack.extend(node.childItems())
+        (picture,) = pictures
+        sizes[tile] = picture.width()
+    assert min(sizes.values()) >= 40 and len(set(sizes.values())) == 1, sizes  # 农民工欠薪 has a hint line
+
+
 def test_migrant_wage_tile_asks_for_the_wage_claim_priority(kiosk):
     flow, _vm, h = kiosk
     _call_about("migrant_wages", flow, h)

@@ -31,6 +31,11 @@ Rectangle {
         readonly property real tileWidth: (width - (columns - 1) * spacing) / columns
         readonly property real tileHeight: (height - (rowsNeeded - 1) * spacing) / rowsNeeded
 
+        FontMetrics {
+            id: hintLine
+            font.pixelSize: Theme.fontBody
+        }
+
         Repeater {
             id: topicRepeater
             model: screen.vm ? screen.vm.callTopics : []
@@ -56,9 +61,11 @@ Rectangle {
                         Image {
                             anchors.horizontalCenter: parent.horizontalCenter
                             source: "../common/icons/call_topics/" + tile.modelData.tile + ".svg"
-                            // The picture gives way to the words when they grow (elder mode).
+                            // The picture gives way to the words when they grow (elder mode). Room for a
+                            // hint line is kept on every tile, so the pictures are one size whether or
+                            // not a tile has a hint (优先接听).
                             width: Math.max(0, Math.min(Theme.px(88), tile.height - labelText.height
-                                                        - hintText.height - Theme.px(30)))
+                                                        - hintLine.height - Theme.px(30)))
                             visible: width >= Theme.px(32)
                             height: width
                             sourceSize.width: width
