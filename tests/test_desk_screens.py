@@ -79,6 +79,19 @@ def test_duty_switch_goes_on_and_off_duty(desk):
     assert flow.actions == ["login", "duty_on", "duty_off"]
 
 
+def test_the_desk_greets_the_lawyer_by_name_not_by_login(desk):
+    flow, _vm, h, _ringer = desk
+    _log_in(flow, h)
+    h.wait_for("dutyScreen")
+    stack, shown = [h.item("dutyScreen")], set()
+    while stack:
+        node = stack.pop()
+        if node.inherits("QQuickText") and node.isVisible():
+            shown.add(node.property("text"))
+        stack.extend(node.childItems())
+    assert "王明律师" in shown and "wangming" not in shown
+
+
 def test_incoming_call_rings_and_shows_the_terminal(desk):
     flow, _vm, h, ringer = desk
     _on_duty(flow, h)

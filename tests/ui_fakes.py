@@ -245,6 +245,8 @@ class FakeDeskFlow(_FakeFlowBase):
     def __init__(self, accounts: dict[str, str] | None = None, *, auto: bool = False) -> None:
         super().__init__(DeskState.LOGGED_OUT, "12348")
         self.accounts = accounts if accounts is not None else {"wangming": "secret"}
+        self.names = {"wangming": "王明律师"}  # the lawyer's name the centre knows
+        self.display_name = ""
         self.auto = auto
         self.state: DeskState
         self.server_state = ""
@@ -295,6 +297,7 @@ class FakeDeskFlow(_FakeFlowBase):
         self._record("login")
         await asyncio.sleep(0)
         if self.accounts.get(username) == password:
+            self.display_name = self.names.get(username, "")  # as the server's login answer says
             self.move_to(DeskState.OFF_DUTY, message="")
             return
         if self.state is DeskState.FAILED:

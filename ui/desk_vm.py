@@ -174,6 +174,10 @@ class DeskViewModel(QObject):
     def _user(self) -> str:
         return self._username
 
+    def _lawyer_name(self) -> str:
+        # the name the centre knows the lawyer by (王明), once logged in; the login name before
+        return getattr(self.flow, "display_name", "") or self._username
+
     def _reconnecting(self) -> bool:
         # the media waits for the kiosk's redial, or the server connection comes back (issue 11)
         return self.flow.state is DeskState.RECONNECTING or self.flow.info.reconnecting
@@ -196,6 +200,7 @@ class DeskViewModel(QObject):
     peerDetail = Property(str, _peer_detail, notify=changed)
     topicText = Property(str, _topic_text, notify=changed)
     username = Property(str, _user, notify=changed)
+    lawyerName = Property(str, _lawyer_name, notify=changed)
     ringing = Property(bool, _ringing, notify=changed)
     reconnecting = Property(bool, _reconnecting, notify=changed)
     remoteVideo = Property(QObject, _remote, constant=True)

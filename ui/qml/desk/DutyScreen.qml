@@ -18,7 +18,7 @@ Rectangle {
         anchors.left: parent.left
         anchors.right: parent.right
         title: qsTr("律师工作台")
-        hint: screen.vm ? screen.vm.username : ""
+        hint: screen.vm ? screen.vm.lawyerName : ""
     }
 
     CallbackPanel {
