@@ -118,7 +118,7 @@ def restore_pool(pool: Pool, fields: Mapping[str, str]) -> Pool:
     pool.kiosks.clear()
     pool.lawyers.clear()
     for name, raw in sorted(fields.items()):
-        kind, sep, _ = name.partition(":")
+        kind = name.partition(":")[0]
         if kind not in ("call", "kiosk", "lawyer"):
             continue  # meta, or the owner's own fields (cursor, connections, records)
         data = json.loads(raw)
