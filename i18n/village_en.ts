@@ -645,6 +645,10 @@ You can also type an article, e.g. "民法典1079".</translation>
     <context>
         <name>EndedScreen</name>
         <message>
+            <source>律师视频</source>
+            <translation>Video call a lawyer</translation>
+        </message>
+        <message>
             <source>通话已结束</source>
             <translation>The call has ended</translation>
         </message>

@@ -645,6 +645,10 @@
     <context>
         <name>EndedScreen</name>
         <message>
+            <source>律师视频</source>
+            <translation>律師視訊</translation>
+        </message>
+        <message>
             <source>通话已结束</source>
             <translation>通話已結束</translation>
         </message>

@@ -16,8 +16,23 @@ Rectangle {
         onTriggered: screen.secondsLeft -= 1
     }
 
+    TopBar {
+        id: bar
+        anchors.left: parent.left
+        anchors.right: parent.right
+        title: qsTr("律师视频")
+    }
+
+    Item {
+        id: below
+        anchors.top: bar.bottom
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+    }
+
     Column {
-        anchors.centerIn: parent
+        anchors.centerIn: below
         width: parent.width - 2 * Theme.margin
         spacing: Theme.px(36)
 
