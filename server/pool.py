@@ -490,6 +490,11 @@ class Pool(CallRelay):
             centre_open=self.centre_open(now),
             now=now,
             ringing=ringing,
+            wrapping_up_s=sorted(
+                max(0.0, lawyer.wrap_up_until - now)
+                for lawyer in self.lawyers.values()
+                if lawyer.state is LawyerState.WRAP_UP and lawyer.on_duty
+            ),
         )
         return [SendToKiosk(kiosk_id, update) for kiosk_id, update in updates]
 

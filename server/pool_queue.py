@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from protocol.messages import QueueUpdate
 from server.routing import estimated_wait_s
@@ -41,13 +42,21 @@ class QueueReporter:
         """The call left the queue (or must hear its place again at once)."""
         self._sent.pop(call_id, None)
 
-    def estimate(self, position: int, on_duty: int, free: int) -> float:
-        """Seconds the call at `position` will likely wait; -1 when nobody is on duty."""
+    def estimate(self, position: int, on_duty: int, free: int, wrapping_up_s: Sequence[float] = ()) -> float:
+        """Seconds the call at `position` will likely wait; -1 when nobody is on duty.
+
+        `wrapping_up_s`: for each lawyer finishing a wrap-up, the seconds left, shortest first. The
+        calls after the free lawyers' take those lawyers as they come free, not half a call from now.
+        """
         if on_duty <= 0:
             return -1.0
         if position <= free:
             return round(self.mean_answer_s)
-        return round(estimated_wait_s(position - free, on_duty, self.mean_handle_s, self.mean_answer_s))
+        busy = estimated_wait_s(position - free, on_duty, self.mean_handle_s, self.mean_answer_s)
+        nth = position - free - 1
+        if nth < len(wrapping_up_s):
+            return round(min(busy, wrapping_up_s[nth] + self.mean_answer_s))
+        return round(busy)
 
     def callback_offered(self, estimate_s: float, on_duty: int, centre_open: bool) -> bool:
         """Offer a callback when the centre is closed, nobody is on duty, or the wait is long."""
@@ -63,6 +72,7 @@ class QueueReporter:
         centre_open: bool,
         now: float,
         ringing: frozenset[str] = frozenset(),
+        wrapping_up_s: Sequence[float] = (),
     ) -> list[tuple[int, QueueUpdate]]:
         """(kiosk id, update) for listening calls whose news changed or that have not heard lately.
 
@@ -80,7 +90,11 @@ class QueueReporter:
             if kiosk_id is None:
                 continue
             position = index + 1
-            wait = round(self.mean_answer_s) if being_rung else self.estimate(unrung, on_duty, free)
+            wait = (
+                round(self.mean_answer_s)
+                if being_rung
+                else self.estimate(unrung, on_duty, free, wrapping_up_s)
+            )
             offered = self.callback_offered(wait, on_duty, centre_open)
             what = (position, on_duty, offered, int(wait // ESTIMATE_STEP_S))
             previous = self._sent.get(call_id)

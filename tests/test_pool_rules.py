@@ -327,6 +327,22 @@ def test_ring_all_counts_the_lawyers_who_will_not_answer_as_free():
     assert places[8].position == 2 and places[8].estimated_wait_s <= 20.0  # the other lawyer stays free
 
 
+def test_a_lawyer_finishing_a_wrap_up_is_counted_as_free_when_it_ends():
+    pool = make_pool(mean_handle_s=600.0, wrap_up_s=60.0, queue_update_s=10.0)
+    staff(pool, 1)
+    kiosks(pool, 7, 8, 9)
+    call = rings(pool.request_call(7, "r1", "general", now=1.0))[1]
+    pool.accept(1, call, 2.0)
+    pool.hangup(Role.LAWYER, 1, call, "completed", 100.0)  # the lawyer writes notes until 160
+    pool.request_call(8, "r2", "general", now=130.0)
+    pool.request_call(9, "r3", "general", now=131.0)
+    places = updates(pool.queue_updates(131.0))
+    # The first waits the 29 s of wrap-up left and the answer, not half a whole call (about 5 minutes);
+    # the second waits for a whole call after that.
+    assert 29.0 <= places[8].estimated_wait_s <= 60.0
+    assert places[9].estimated_wait_s >= 300.0
+
+
 def test_a_long_wait_offers_a_callback():
     pool = make_pool(callback_offer_wait_s=120.0, mean_handle_s=300.0)
     staff(pool, 1)
