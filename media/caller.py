@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from media.call import MediaState
@@ -417,32 +417,34 @@ class KioskCaller(FlowCore[CallerState]):
         """The socket went before the server answered the request (its node died): reconnect, rotating,
         and send the very same request; the server answers it once, whether the first one reached the
         queue or not."""
-        self._update_info(reconnecting=True)
-        attempt = 0
-        while self.state == CallerState.REQUESTING and self._request_id == request.request_id:
-            await asyncio.sleep(self._servers.backoff_s(attempt))
-            attempt += 1
-            try:
-                await self.connect()
-            except SignalingError as exc:
-                if isinstance(exc, AuthRefused):
-                    break
-                log.info("no server back yet: %s", exc.detail)
-                self._servers.rotate()
-                continue
-            if self.state == CallerState.REQUESTING and self._request_id == request.request_id:
-                self._update_info(reconnecting=False)
-                await self._send(request)
-            return
-        if self.state == CallerState.REQUESTING and self._request_id == request.request_id:
-            self._mark("ended")
-            self._set_state(CallerState.FAILED, message=CONNECTION_LOST, reconnecting=False)
+
+        def still() -> bool:
+            return self.state == CallerState.REQUESTING and self._request_id == request.request_id
+
+        async def send_again() -> None:
+            await self._send(request)
+
+        await self._reconnect_then(still, send_again)
 
     async def _take_place_back(self, call_id: str) -> None:
         """While WAITING the socket went (a node drained or died): reconnect, rotating, and resume."""
+
+        def still() -> bool:
+            return self.state == CallerState.WAITING and self.info.call_id == call_id
+
+        async def resume() -> None:
+            await self._send(ResumeCall(call_id=call_id))  # CallQueued (place) or Error (too late)
+            if self._offer_sdp:  # before anyone can accept: the offer rides right behind it
+                await self._send(Offer(call_id=call_id, sdp=self._offer_sdp))
+
+        await self._reconnect_then(still, resume)
+
+    async def _reconnect_then(self, still: Callable[[], bool], then: Callable[[], Awaitable[None]]) -> None:
+        """Reconnect (rotating servers, with backoff, 正在重新连接… meanwhile) while `still()` holds,
+        then `then()`; the call fails when the token is refused and `still()` holds."""
         self._update_info(reconnecting=True)
         attempt = 0
-        while self.state == CallerState.WAITING and self.info.call_id == call_id:
+        while still():
             await asyncio.sleep(self._servers.backoff_s(attempt))
             attempt += 1
             try:
@@ -453,13 +455,11 @@ class KioskCaller(FlowCore[CallerState]):
                 log.info("no server back yet: %s", exc.detail)
                 self._servers.rotate()
                 continue
-            if self.state == CallerState.WAITING and self.info.call_id == call_id:
+            if still():
                 self._update_info(reconnecting=False)
-                await self._send(ResumeCall(call_id=call_id))  # CallQueued (place) or Error (too late)
-                if self._offer_sdp:  # before anyone can accept: the offer rides right behind it
-                    await self._send(Offer(call_id=call_id, sdp=self._offer_sdp))
+                await then()
             return
-        if self.state == CallerState.WAITING and self.info.call_id == call_id:
+        if still():
             await self._close_session()
             self._mark("ended")
             self._set_state(CallerState.FAILED, message=CONNECTION_LOST, reconnecting=False)
