@@ -299,12 +299,16 @@ class CentreOwner(Hub):
             entries: Any = await self.redis.xrange(key, min=f"({self.cursor}", max=end, count=INBOX_BATCH)
             if not entries:
                 break
-            for entry_id, data in entries:
-                self.cursor = _text(entry_id)
-                try:
-                    self._apply(json.loads(data[b"e"]))
-                except Exception:
-                    log.exception("centre %s could not apply a client event", self.centre)
+            self._apply_entries(entries)
+
+    def _apply_entries(self, entries: Any) -> None:
+        """Apply inbox entries in order, moving the cursor past each."""
+        for entry_id, data in entries:
+            self.cursor = _text(entry_id)
+            try:
+                self._apply(json.loads(data[b"e"]))
+            except Exception:
+                log.exception("centre %s could not apply a client event", self.centre)
 
     async def _inbox_loop(self) -> None:
         key = inbox_key(self.centre)
@@ -318,12 +322,7 @@ class CentreOwner(Hub):
                 await asyncio.sleep(0.5)
                 continue
             for _stream, entries in batches or []:
-                for entry_id, data in entries:
-                    self.cursor = _text(entry_id)
-                    try:
-                        self._apply(json.loads(data[b"e"]))
-                    except Exception:
-                        log.exception("centre %s could not apply a client event", self.centre)
+                self._apply_entries(entries)
             if batches:
                 try:
                     await self.flush()
