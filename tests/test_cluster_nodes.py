@@ -30,11 +30,10 @@ from protocol.messages import (
 from server.auth import register_kiosk
 from server.cluster.node import ClusterHub
 from server.cluster.owner import CentreOwner
+from tests.cluster_nodes import cluster_engines
 from tests.server_helpers import fresh_postgres_database, running_server, server_settings
 from tests.test_server_calls import ANSWER_SDP, OFFER_SDP
 from tools.appdriver import python_env
-from tools.pgserver import PostgresServer, PostgresUnavailableError
-from tools.redisserver import RedisServer, RedisUnavailableError
 
 pytest.importorskip("asyncpg")
 DATABASES = (f"cluster{n}" for n in itertools.count(1))
@@ -43,15 +42,7 @@ DATABASES = (f"cluster{n}" for n in itertools.count(1))
 @pytest.fixture(scope="module")
 def engines():
     """A private PostgreSQL and Redis for the module."""
-    try:
-        pg, redis = PostgresServer(), RedisServer()
-    except (PostgresUnavailableError, RedisUnavailableError) as exc:
-        pytest.skip(str(exc))
-    pg.start()
-    redis.start()
-    yield pg, redis
-    redis.stop()
-    pg.stop()
+    yield from cluster_engines()
 
 
 @pytest.fixture

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
 
 from protocol.messages import (
@@ -107,76 +109,50 @@ async def test_a_stale_owner_is_silenced_and_the_new_owner_answers_from_the_inbo
     await storage.close()
 
 
-async def test_a_new_owner_applies_what_its_dead_predecessor_read_but_never_wrote(redis_server, tmp_path):
-    """The lawyer's node and the owner die together just after the lawyer hung up: the new owner
-    still ends the call (from the inbox, while the lawyer is still attached) and tells the kiosk."""
-    settings = server_settings(tmp_path)
-    storage = open_storage(settings)
-    await storage.migrate()
-    kiosk_id, _ = await register_kiosk(storage, "一号终端", "东村")
-    lawyer_id = await register_lawyer(storage, "wang", "王律师", "明理律师事务所", "pw-123456")
-    redis = Redis.from_url(redis_server.url)
-    await redis.flushdb()
-    membership = Membership(redis, "client-node", 10_000)
-    inbox = NodeInbox(redis)
-    store = RedisQueueStore(redis)
+class OwnerWorld:
+    """One centre's store, inbox and client node on a real Redis, with a kiosk and a lawyer
+    registered; owners of the centre are made with `owner(token)`."""
 
-    def owner(token: int) -> CentreOwner:
+    def __init__(self, settings: Any, storage: Any, redis: Redis, kiosk_id: int, lawyer_id: int) -> None:
+        self.settings, self.storage, self.redis = settings, storage, redis
+        self.kiosk_id, self.lawyer_id = kiosk_id, lawyer_id
+        self.membership = Membership(redis, "client-node", 10_000)
+        self.inbox = NodeInbox(redis)
+        self.store = RedisQueueStore(redis)
+
+    def owner(self, token: int) -> CentreOwner:
+        """An owner of the centre "main" holding this fencing token."""
         return CentreOwner(
-            settings,
-            storage,
+            self.settings,
+            self.storage,
             centre="main",
             token=token,
-            redis=redis,
-            store=store,
-            membership=membership,
+            redis=self.redis,
+            store=self.store,
+            membership=self.membership,
             on_stale=lambda _: None,
         )
 
-    async def event(role: str, party: int, conn: str, node: str, message: Any = None) -> None:
-        body: dict[str, Any] = {"role": role, "id": party, "conn": conn, "node": node}
+    async def event(self, role: str, party: int, message: Any = None, *, node: str = "client-node") -> None:
+        """A client's join (no message) or message, as its node puts it on the centre's inbox."""
+        body: dict[str, Any] = {"role": role, "id": party, "conn": f"{role}-c", "node": node}
         if message is None:
             body |= {"kind": "join", "name": "王律师" if role == "lawyer" else "一号终端", "detail": ""}
         else:
             body |= {"kind": "msg", "text": encode(message)}
-        await redis.xadd(inbox_key("main"), {"e": json.dumps(body)})
+        await self.redis.xadd(inbox_key("main"), {"e": json.dumps(body)})
 
-    async def kiosk_hears(kind: type) -> Any:
+    async def heard(self, kind: type) -> Any:
+        """The next message of this kind for the client node's clients."""
         for _ in range(50):
-            message = await inbox.next(0.2)
+            message = await self.inbox.next(0.2)
             if isinstance(message, kind):
                 return message
-        raise AssertionError(f"the kiosk never heard {kind.__name__}")
-
-    first = Lease(redis, "main", "node-a", ttl_ms=200)
-    assert await first.acquire()
-    old = owner(first.token)
-    await old.start()
-    await event("lawyer", lawyer_id, "l1", "lawyer-node")
-    await event("lawyer", lawyer_id, "l1", "lawyer-node", SetDuty(on_duty=True))
-    await event("kiosk", kiosk_id, "c1", "client-node")
-    await event("kiosk", kiosk_id, "c1", "client-node", CallRequest(request_id="r1", topic="general"))
-    call_id = (await kiosk_hears(CallQueued)).call_id
-    await event("lawyer", lawyer_id, "l1", "lawyer-node", Accept(call_id))
-    await kiosk_hears(CallAccepted)
-    await old.stop()  # node-a dies here, with the lawyer's node; what follows it never wrote
-
-    await event("lawyer", lawyer_id, "l1", "lawyer-node", Hangup(call_id, "completed"))
-    await redis.set("dead:lawyer-node", "1")  # found dead: its clients are dropped at once
-    await asyncio.sleep(0.3)
-    second = Lease(redis, "main", "node-b")
-    assert await second.acquire()
-    new = owner(second.token)
-    new.check_liveness_soon()
-    await new.start()
-    assert call_id not in new.pool.calls  # ended before the dead node's lawyer could be dropped
-    assert (await kiosk_hears(Hangup)).call_id == call_id
-    await new.stop()
-    await redis.aclose()
-    await storage.close()
+        raise AssertionError(f"nobody heard {kind.__name__}")
 
 
-async def test_a_call_record_the_dead_owner_never_wrote_is_written_by_the_next(redis_server, tmp_path):
+@pytest.fixture
+async def world(redis_server, tmp_path) -> AsyncIterator[OwnerWorld]:
     settings = server_settings(tmp_path)
     storage = open_storage(settings)
     await storage.migrate()
@@ -184,40 +160,46 @@ async def test_a_call_record_the_dead_owner_never_wrote_is_written_by_the_next(r
     lawyer_id = await register_lawyer(storage, "wang", "王律师", "明理律师事务所", "pw-123456")
     redis = Redis.from_url(redis_server.url)
     await redis.flushdb()
-    membership = Membership(redis, "client-node", 10_000)
-    inbox = NodeInbox(redis)
-    store = RedisQueueStore(redis)
+    yield OwnerWorld(settings, storage, redis, kiosk_id, lawyer_id)
+    await redis.aclose()
+    await storage.close()
 
-    def owner(token: int) -> CentreOwner:
-        return CentreOwner(
-            settings,
-            storage,
-            centre="main",
-            token=token,
-            redis=redis,
-            store=store,
-            membership=membership,
-            on_stale=lambda _: None,
-        )
 
-    async def event(role: str, party: int, message: Any = None) -> None:
-        body: dict[str, Any] = {"role": role, "id": party, "conn": f"{role}-c", "node": "client-node"}
-        if message is None:
-            body |= {"kind": "join", "name": "名字", "detail": ""}
-        else:
-            body |= {"kind": "msg", "text": encode(message)}
-        await redis.xadd(inbox_key("main"), {"e": json.dumps(body)})
-
-    async def heard(kind: type) -> Any:
-        for _ in range(50):
-            message = await inbox.next(0.2)
-            if isinstance(message, kind):
-                return message
-        raise AssertionError(f"nobody heard {kind.__name__}")
-
+async def test_a_new_owner_applies_what_its_dead_predecessor_read_but_never_wrote(world: OwnerWorld):
+    """The lawyer's node and the owner die together just after the lawyer hung up: the new owner
+    still ends the call (from the inbox, while the lawyer is still attached) and tells the kiosk."""
+    w, redis = world, world.redis
     first = Lease(redis, "main", "node-a", ttl_ms=200)
     assert await first.acquire()
-    old = owner(first.token)
+    old = w.owner(first.token)
+    await old.start()
+    await w.event("lawyer", w.lawyer_id, node="lawyer-node")
+    await w.event("lawyer", w.lawyer_id, SetDuty(on_duty=True), node="lawyer-node")
+    await w.event("kiosk", w.kiosk_id)
+    await w.event("kiosk", w.kiosk_id, CallRequest(request_id="r1", topic="general"))
+    call_id = (await w.heard(CallQueued)).call_id
+    await w.event("lawyer", w.lawyer_id, Accept(call_id), node="lawyer-node")
+    await w.heard(CallAccepted)
+    await old.stop()  # node-a dies here, with the lawyer's node; what follows it never wrote
+
+    await w.event("lawyer", w.lawyer_id, Hangup(call_id, "completed"), node="lawyer-node")
+    await redis.set("dead:lawyer-node", "1")  # found dead: its clients are dropped at once
+    await asyncio.sleep(0.3)
+    second = Lease(redis, "main", "node-b")
+    assert await second.acquire()
+    new = w.owner(second.token)
+    new.check_liveness_soon()
+    await new.start()
+    assert call_id not in new.pool.calls  # ended before the dead node's lawyer could be dropped
+    assert (await w.heard(Hangup)).call_id == call_id
+    await new.stop()
+
+
+async def test_a_call_record_the_dead_owner_never_wrote_is_written_by_the_next(world: OwnerWorld):
+    w, redis = world, world.redis
+    first = Lease(redis, "main", "node-a", ttl_ms=200)
+    assert await first.acquire()
+    old = w.owner(first.token)
     stuck = asyncio.Event()
 
     async def database_unreachable(record: Any) -> None:
@@ -225,15 +207,15 @@ async def test_a_call_record_the_dead_owner_never_wrote_is_written_by_the_next(r
 
     old._write_record = database_unreachable  # type: ignore[method-assign]
     await old.start()
-    await event("lawyer", lawyer_id)
-    await event("lawyer", lawyer_id, SetDuty(on_duty=True))
-    await event("kiosk", kiosk_id)
-    await event("kiosk", kiosk_id, CallRequest(request_id="r1", topic="general"))
-    call_id = (await heard(CallQueued)).call_id
-    await event("lawyer", lawyer_id, Accept(call_id))
-    await heard(CallAccepted)
-    await event("kiosk", kiosk_id, Hangup(call_id, "completed"))
-    assert (await heard(Hangup)).call_id == call_id  # told after the record was stored with the queue
+    await w.event("lawyer", w.lawyer_id)
+    await w.event("lawyer", w.lawyer_id, SetDuty(on_duty=True))
+    await w.event("kiosk", w.kiosk_id)
+    await w.event("kiosk", w.kiosk_id, CallRequest(request_id="r1", topic="general"))
+    call_id = (await w.heard(CallQueued)).call_id
+    await w.event("lawyer", w.lawyer_id, Accept(call_id))
+    await w.heard(CallAccepted)
+    await w.event("kiosk", w.kiosk_id, Hangup(call_id, "completed"))
+    assert (await w.heard(Hangup)).call_id == call_id  # told after the record was stored with the queue
     stored = await redis.hget("queue:main", f"record:{call_id}")
     assert stored is not None and b"completed" not in stored  # kept encrypted
     for task in old._tasks:  # node-a is gone: nothing of it runs any more
@@ -242,10 +224,10 @@ async def test_a_call_record_the_dead_owner_never_wrote_is_written_by_the_next(r
     await asyncio.sleep(0.3)
     second = Lease(redis, "main", "node-b")
     assert await second.acquire()
-    new = owner(second.token)
+    new = w.owner(second.token)
     await new.start()
     await new.records_flushed()
-    record = await storage.get_call(call_id)
+    record = await w.storage.get_call(call_id)
     assert record is not None and record.outcome == "completed" and record.ended_by == "kiosk"
     for _ in range(50):  # written, it leaves the store
         if not await redis.hexists("queue:main", f"record:{call_id}"):
@@ -253,5 +235,3 @@ async def test_a_call_record_the_dead_owner_never_wrote_is_written_by_the_next(r
         await asyncio.sleep(0.1)
     assert not await redis.hexists("queue:main", f"record:{call_id}")
     await new.stop()
-    await redis.aclose()
-    await storage.close()
