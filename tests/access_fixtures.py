@@ -191,6 +191,7 @@ def build_access_kiosk(
     languages: Any = None,
     staff_entries: list[str] | None = None,
     scan_badge: Any = None,
+    forms: Any = None,
 ) -> AccessKiosk:
     """A kiosk window like `python -m kiosk` builds, with a fake flow and a hand-moved clock."""
     if STAFF_ID not in _HASHES:
@@ -202,7 +203,7 @@ def build_access_kiosk(
         asyncio.get_running_loop().set_default_executor(workers)
     flow = FakeCallerFlow()
     runner = BackgroundRunner()
-    vm = KioskViewModel(flow, runner, ended_return_ms=60_000)
+    vm = KioskViewModel(flow, runner, ended_return_ms=60_000, forms=forms)  # forms: ui.forms_vm
     session = Session(data_dir / "sessions")
     idle = IdleWatch(idle_s=idle_s, countdown_s=countdown_s)
     access = AccessViewModel(

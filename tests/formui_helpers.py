@@ -127,3 +127,33 @@ def forms_kiosk(
             h.close()
             run(qtbot, runner.shutdown())
             run(qtbot, outbox.close())
+
+
+@contextmanager
+def forms_access_kiosk(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[tuple[Any, FormsViewModel]]:
+    """The kiosk window as `python -m kiosk` builds it (大字/朗读 bar, idle, staff) with 办事申请 wired in."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.access_fixtures import build_access_kiosk
+
+    with running_qasync_loop(qapp), ThreadPoolExecutor(max_workers=1) as opening:
+        asyncio.get_running_loop().set_default_executor(opening)  # the kiosk brings its own workers next
+        outbox = run(qtbot, Outbox.open_in(tmp_path / "data"))
+        session_dir = tmp_path / "session"
+        session_dir.mkdir()
+        runner = BackgroundRunner()
+        forms = FormsViewModel(
+            load_all_forms(),
+            runner,
+            outbox,
+            lambda: session_dir,
+            camera=CameraSettings(source=MediaSource.SYNTHETIC),
+            clock=lambda: NOW,
+        )
+        kiosk = build_access_kiosk(qtbot, tmp_path, forms=forms)
+        try:
+            yield kiosk, forms
+        finally:
+            kiosk.close()
+            run(qtbot, runner.shutdown())
+            run(qtbot, outbox.close())

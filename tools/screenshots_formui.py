@@ -21,11 +21,10 @@ async def shoot_forms(out: Path, language: str) -> None:
     from config.settings import CameraSettings, MediaSource
     from content.forms import CHINA_TZ, load_all_forms
     from kiosk.outbox import Outbox
-    from tests.ui_fakes import FakeCallerFlow
+    from tests.access_fixtures import build_access_kiosk
     from ui.app import QML_DIR, keyboard_locale, load_window
     from ui.background import BackgroundRunner
     from ui.forms_vm import FormsViewModel
-    from ui.kiosk_vm import KioskViewModel
 
     now = datetime(2026, 11, 24, 9, 30, tzinfo=CHINA_TZ)
     with tempfile.TemporaryDirectory(prefix="formui-shots-") as scratch:
@@ -43,10 +42,14 @@ async def shoot_forms(out: Path, language: str) -> None:
             printer="receipts",
             clock=lambda: now,
         )
-        vm = KioskViewModel(FakeCallerFlow(), runner, forms=forms)
+        # The window as `python -m kiosk` builds it: with the 大字/朗读 bar along the bottom.
+        kiosk = build_access_kiosk(None, work / "kiosk", forms=forms)
+        vm = kiosk.vm
         engine = QQmlApplicationEngine()
         window = load_window(
-            engine, QML_DIR / "kiosk" / "Main.qml", {"vm": vm, "keyboardLocale": keyboard_locale(language)}
+            engine,
+            QML_DIR / "kiosk" / "Main.qml",
+            {**kiosk.properties(), "keyboardLocale": keyboard_locale(language)},
         )
         window.show()
 
@@ -61,7 +64,9 @@ async def shoot_forms(out: Path, language: str) -> None:
         for spec in specs.values():
             await _walk_form(forms, spec, now, shot)
         await _extras(forms, shot)
+        kiosk.access.stop()
         window.close()
+        await kiosk.runner.shutdown()
         await runner.shutdown()
         await outbox.close()
         del engine

@@ -11,6 +11,8 @@ Item {
     property string initialText: ""
     signal edited(string value)
     signal accepted()
+    // The keyboard is named only while it is on the screen (it can be put away with its own key).
+    readonly property string placeholder: Qt.inputMethod.visible ? qsTr("用下面的键盘输入") : qsTr("点这里输入")
 
     Rectangle {
         anchors.left: parent.left
@@ -31,7 +33,7 @@ Item {
             font.pixelSize: Theme.fontLarge
             color: Theme.ink
             maximumLength: input.maximumLength
-            placeholderText: qsTr("点这里，用下面的键盘输入")
+            placeholderText: input.placeholder
             placeholderTextColor: "#6B6B6B"
             background: null
             inputMethodHints: Qt.ImhNone
@@ -49,7 +51,7 @@ Item {
                 font.pixelSize: Theme.fontLarge
                 color: Theme.ink
                 wrapMode: TextEdit.Wrap
-                placeholderText: qsTr("点这里，用下面的键盘输入")
+                placeholderText: input.placeholder
                 placeholderTextColor: "#6B6B6B"
                 background: null
                 onTextChanged: if (activeFocus) input.edited(text)
