@@ -147,7 +147,8 @@ def test_the_legal_aid_self_check_shows_the_wage_channel_and_its_articles(qtbot,
         assert k.h.wait_for("eligibilityTitle").property("text") == "✔ 您可以申请法律援助"
         assert k.h.has("greenChannel")
         assert "第三十一条第五项" in k.h.text("eligibilityArticles")
-        assert "请求确认劳动关系或者支付劳动报酬" in k.h.text("eligibilityQuotes")
+        k.h.tap("quotesButton")  # 看法律原文
+        assert "请求确认劳动关系或者支付劳动报酬" in k.h.wait_for("eligibilityQuotes").property("text")
         k.h.tap("backButton")  # 上一步 goes back to the question, answer kept
         assert k.h.wait_for("answerYes") and k.forms.property("fieldValue") == "true"
         k.h.tap("answerNo")

@@ -60,10 +60,13 @@ async def shoot_forms(out: Path, language: str) -> None:
             window.grabWindow().save(str(path))
             print(f"  {path}", flush=True)
 
+        def show_articles() -> None:  # 看法律原文 on the self-check's result
+            _named(window.contentItem(), "eligibilityPage").setProperty("showQuotes", True)
+
         await shot("00_chooser", lambda: vm.tapTile("apply"))
         for spec in specs.values():
             await _walk_form(forms, spec, now, shot)
-        await _extras(forms, shot)
+        await _extras(forms, shot, show_articles)
         kiosk.access.stop()
         window.close()
         await kiosk.runner.shutdown()
@@ -114,11 +117,12 @@ async def _walk_form(forms: Any, spec: Any, now: datetime, shot: Shot) -> None:
         await shot(f"{form_id}_95_receipt")
 
 
-async def _extras(forms: Any, shot: Shot) -> None:
+async def _extras(forms: Any, shot: Shot, show_articles: Callable[[], None]) -> None:
     """A message next to a field, consent refused, the over-income result, the status lookup."""
     await shot("91_message_next_to_field", lambda: _bad_phone(forms))
     await shot("92_refused", lambda: _refuse(forms))
     await shot("93_over_income", lambda: _over_income(forms))
+    await shot("93b_over_income_articles", show_articles)
     forms.openStatus()
     await shot("94_status_number", lambda: [forms.status.key(c) for c in "ABCD2345"])
     forms.status.next()
@@ -126,6 +130,17 @@ async def _extras(forms: Any, shot: Shot) -> None:
     forms.status.next()
     await _until(lambda: forms.status.property("step") == "result")
     await shot("96_status_result")
+
+
+def _named(root: Any, name: str) -> Any:
+    """The visible item of this objectName in the visual tree under root."""
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        if item.objectName() == name and item.isVisible():
+            return item
+        stack.extend(item.childItems())
+    raise LookupError(name)
 
 
 async def _answer(forms: Any, field: Any, value: Any, to_display: Callable[[Any, Any], str]) -> None:
