@@ -208,3 +208,65 @@ def test_mobile_and_landline_numbers_are_grouped_for_dialling_and_places_name_th
     assert phone_for_display("12348") == "12348"  # hotlines as they are
     assert place_of("石桥村服务点", "石桥村") == "石桥村服务点"
     assert place_of("党群服务中心", "东沟村") == "党群服务中心 · 东沟村"
+
+
+def _scene_box(item: Any) -> Any:
+    from PySide6.QtCore import QRectF
+
+    return item.mapRectToScene(QRectF(0, 0, item.width(), item.height()))
+
+
+def _cards_cut(h: QmlHarness) -> list[str]:
+    """Callback cards that show only in part (cut by the list's edge)."""
+    (view,) = _shown(h, "callbackList")
+    box = _scene_box(view).adjusted(-1, -1, 1, 1)
+    cards = [(i.objectName(), _scene_box(i)) for n in range(1, 10) for i in _shown(h, f"callbackCard_{n}")]
+    return [name for name, card in cards if box.intersects(card) and not box.contains(card)]
+
+
+def _wheel_down(h: QmlHarness, item: Any) -> None:
+    """One notch of the mouse wheel over the item."""
+    from PySide6.QtCore import QCoreApplication, QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+
+    centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2))
+    notch = QPoint(0, -120)
+    event = QWheelEvent(
+        centre,
+        centre,
+        QPoint(),
+        notch,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QCoreApplication.sendEvent(h.window, event)
+
+
+def test_at_the_smallest_window_callback_cards_and_notes_lines_show_whole(desk):
+    from PySide6.QtGui import QFontMetricsF
+
+    flow, _panels, h = desk
+    _on_duty(flow, h)
+    places = [("石桥村", 130), ("红星村服务室很长的名字", 42), ("东沟村党群服务中心", 3), ("西河村", 1)]
+    flow.send_callbacks([_callback(n, age, "13812345678", v) for n, (v, age) in enumerate(places, start=1)])
+    _a_call_ends_into_wrap_up(flow, h)
+    h.wait_for("wrapUpPanel")
+    h.window.resize(h.window.minimumWidth(), h.window.minimumHeight())
+    notes = h.item("notesField")
+    notes.setProperty("text", "拖欠工资三个月，老板不接电话。建议先找劳动监察大队投诉，已推送投诉表。")
+    _drawn(h)
+    assert _cards_cut(h) == []
+    (first,) = _shown(h, "callbackCard_1")
+    assert _scene_box(first).intersects(_scene_box(_shown(h, "callbackList")[0]))  # a card is shown
+    (list_view,) = _shown(h, "callbackList")
+    _wheel_down(h, list_view)  # the lawyer scrolls on: it stops with a whole card at the top
+    h.qtbot.waitUntil(lambda: not list_view.property("moving"), timeout=5000)
+    _drawn(h)
+    assert _cards_cut(h) == []
+    assert list_view.property("contentY") > 0
+
+    padding = notes.property("topPadding") + notes.property("bottomPadding")
+    rows = (h.item("notesView").height() - padding) / QFontMetricsF(notes.property("font")).lineSpacing()
+    assert rows >= 2 and abs(rows - round(rows)) < 0.05  # whole lines of the notes, none cut in half

@@ -60,25 +60,105 @@ Rectangle {
         wrapMode: Text.WordWrap
     }
 
-    ListView {
-        id: list
-        objectName: "callbackList"
+    // The room for the cards; the list below takes only as much of it as whole cards fill, so no card
+    // is ever shown cut in half (scrolling stops with a card at the top).
+    Item {
+        id: room
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.top: errorLine.bottom
         anchors.bottom: parent.bottom
         anchors.margins: Theme.px(16)
+    }
+
+    Flickable {
+        id: list
+        objectName: "callbackList"
+        x: room.x
+        y: room.y
+        width: room.width
+        height: fitted
+        contentHeight: cards.height
         clip: true
-        spacing: Theme.px(12)
-        model: panel.panels ? panel.panels.callbacks : []
+        boundsBehavior: Flickable.StopAtBounds
+        property int topIndex: 0  // the card at the top once scrolling stops
+        property real fitted: 0  // the height of the whole cards that fit from topIndex down
+
+        function refit() {
+            const count = cardRepeater.count
+            const first = count > 0 ? cardRepeater.itemAt(Math.min(topIndex, count - 1)) : null
+            if (first === null) {
+                fitted = 0
+                return
+            }
+            let bottom = first.y + first.height
+            for (let i = Math.min(topIndex, count - 1) + 1; i < count; ++i) {
+                const card = cardRepeater.itemAt(i)
+                if (card === null || card.y + card.height - first.y > room.height)
+                    break
+                bottom = card.y + card.height
+            }
+            fitted = Math.min(bottom - first.y, room.height)  // one card taller than the room: cut, as little as can be
+        }
+        // Scrolling stops with a whole card at the top: the next one down (or up) in the direction moved.
+        function snap() {
+            const count = cardRepeater.count
+            let top = Math.max(0, Math.min(topIndex, count - 1))
+            const at = count > 0 ? cardRepeater.itemAt(top) : null
+            if (at === null) {
+                topIndex = 0
+                refit()
+                contentY = 0
+                return
+            }
+            if (contentY > at.y + 1) {  // down: the first card not wholly above the view
+                for (let i = top + 1; i < count; ++i) {
+                    const card = cardRepeater.itemAt(i)
+                    top = i
+                    if (card.y + card.height > contentY + 1)
+                        break
+                }
+            } else if (contentY < at.y - 1) {  // up: the card the view's top is in
+                for (let i = top - 1; i >= 0; --i) {
+                    top = i
+                    if (cardRepeater.itemAt(i).y <= contentY + 1)
+                        break
+                }
+            }
+            topIndex = top
+            refit()
+            contentY = cardRepeater.itemAt(top).y
+        }
+        onTopIndexChanged: refit()
+        Connections {
+            target: room
+            function onHeightChanged() { list.refit() }
+        }
+        onMovementEnded: snap()
         ScrollBar.vertical: ScrollBar {
             visible: list.contentHeight > list.height  // only when the cards do not all fit
             policy: ScrollBar.AlwaysOn
         }
 
-        delegate: Rectangle {
+        Column {
+            id: cards
+            width: list.width - Theme.px(14)
+            spacing: Theme.px(12)
+            onPositioningComplete: list.snap()  // cards came, went or changed: whole ones, from the top one
+            Repeater {
+                id: cardRepeater
+                model: panel.panels ? panel.panels.callbacks : []
+                delegate: cardDelegate
+            }
+        }
+    }
+
+    Component {
+        id: cardDelegate
+        Rectangle {
             required property var modelData
-            width: ListView.view.width - Theme.px(14)
+            objectName: "callbackCard_" + modelData.callbackId
+            width: cards.width
             height: card.implicitHeight + 2 * Theme.px(14)
             radius: Theme.px(12)
             color: "#F7F6F2"

@@ -90,14 +90,24 @@ Rectangle {
         }
 
         ScrollView {
+            id: notesView
+            objectName: "notesView"
             visible: panel.panels !== null && panel.panels.hasCall
             width: parent.width
-            height: panel.notesHeight
+            // Whole lines only (at least two), so no line of the notes shows cut in half.
+            readonly property real textPadding: notesField.topPadding + notesField.bottomPadding
+            readonly property int lines: Math.max(2, Math.floor((panel.notesHeight - textPadding) / notesMetrics.lineSpacing))
+            height: Math.ceil(lines * notesMetrics.lineSpacing + textPadding)
             contentWidth: availableWidth  // the text wraps; never a sideways scroll
             ScrollBar.horizontal.policy: ScrollBar.AlwaysOff
+            FontMetrics {
+                id: notesMetrics
+                font: notesField.font
+            }
             TextArea {
                 id: notesField
                 objectName: "notesField"
+                width: notesView.availableWidth  // a long placeholder must not widen it past the panel
                 font.pixelSize: Theme.text(26)
                 wrapMode: TextEdit.Wrap
                 placeholderText: qsTr("简要记录：村民问了什么，您怎么答复的，下一步怎么办")
