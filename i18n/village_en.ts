@@ -737,6 +737,14 @@ You can also type an article, e.g. "民法典1079".</translation>
             <translation>Basis: %1</translation>
         </message>
         <message>
+            <source>收起原文</source>
+            <translation>Hide the law</translation>
+        </message>
+        <message>
+            <source>看法律原文</source>
+            <translation>Read the law</translation>
+        </message>
+        <message>
             <source>继续申请</source>
             <translation>Continue</translation>
         </message>
@@ -838,8 +846,12 @@ You can also type an article, e.g. "民法典1079".</translation>
     <context>
         <name>FormTextInput</name>
         <message>
-            <source>点这里，用下面的键盘输入</source>
-            <translation>Tap here and type with the keyboard below</translation>
+            <source>用下面的键盘输入</source>
+            <translation>Type with the keyboard below</translation>
+        </message>
+        <message>
+            <source>点这里输入</source>
+            <translation>Tap here to type</translation>
         </message>
     </context>
     <context>

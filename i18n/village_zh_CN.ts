@@ -737,6 +737,14 @@
             <translation>依据：%1</translation>
         </message>
         <message>
+            <source>收起原文</source>
+            <translation>收起原文</translation>
+        </message>
+        <message>
+            <source>看法律原文</source>
+            <translation>看法律原文</translation>
+        </message>
+        <message>
             <source>继续申请</source>
             <translation>继续申请</translation>
         </message>
@@ -838,8 +846,12 @@
     <context>
         <name>FormTextInput</name>
         <message>
-            <source>点这里，用下面的键盘输入</source>
-            <translation>点这里，用下面的键盘输入</translation>
+            <source>用下面的键盘输入</source>
+            <translation>用下面的键盘输入</translation>
+        </message>
+        <message>
+            <source>点这里输入</source>
+            <translation>点这里输入</translation>
         </message>
     </context>
     <context>

@@ -737,6 +737,14 @@
             <translation>依據：%1</translation>
         </message>
         <message>
+            <source>收起原文</source>
+            <translation>收起原文</translation>
+        </message>
+        <message>
+            <source>看法律原文</source>
+            <translation>看法律原文</translation>
+        </message>
+        <message>
             <source>继续申请</source>
             <translation>繼續申請</translation>
         </message>
@@ -838,8 +846,12 @@
     <context>
         <name>FormTextInput</name>
         <message>
-            <source>点这里，用下面的键盘输入</source>
-            <translation>點這裡，用下面的鍵盤輸入</translation>
+            <source>用下面的键盘输入</source>
+            <translation>用下面的鍵盤輸入</translation>
+        </message>
+        <message>
+            <source>点这里输入</source>
+            <translation>點這裡輸入</translation>
         </message>
     </context>
     <context>
