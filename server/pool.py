@@ -326,7 +326,7 @@ class Pool(CallRelay):
         kiosk.call_id = call.call_id
         if not self.centre_open(now):
             return actions + self._no_lawyer(call, NoLawyerReason.OUTSIDE_HOURS, now)
-        if not any(lawyer.on_duty for lawyer in self.lawyers.values()):
+        if not self._on_duty():
             return actions + self._no_lawyer(call, NoLawyerReason.NOBODY_ON_DUTY, now)
         self._queue.append(call.call_id)
         self._queue.sort(key=self._service_order)
@@ -555,6 +555,10 @@ class Pool(CallRelay):
         call = self.calls[call_id]
         return (-call.priority, call.requested_at, call.call_id)
 
+    def _on_duty(self) -> list[Lawyer]:
+        """Lawyers on duty, also one in a call whose signaling dropped and may rejoin (still serving)."""
+        return [lawyer for lawyer in self.lawyers.values() if lawyer.on_duty or lawyer.away_on_duty]
+
     def _candidate(self, lawyer: Lawyer) -> Candidate:
         return Candidate(
             lawyer.lawyer_id,
@@ -567,7 +571,7 @@ class Pool(CallRelay):
     def _dispatch(self, now: float) -> list[Action]:
         """Offer waiting calls, highest priority first, to lawyers their open tiers allow."""
         actions: list[Action] = []
-        on_duty = [lawyer for lawyer in self.lawyers.values() if lawyer.on_duty]
+        on_duty = self._on_duty()
         on_duty_candidates = [self._candidate(lawyer) for lawyer in on_duty]
         available = {c.lawyer_id: c for c in on_duty_candidates}
         available = {i: c for i, c in available.items() if self.lawyers[i].state is LawyerState.AVAILABLE}
