@@ -59,7 +59,6 @@ from protocol.messages import (
 )
 
 log = logging.getLogger(__name__)
-HANGUP_RESEND_S = 120.0  # a Hangup this recent is sent again after a reconnect (it may have been lost)
 
 NO_RESPONSE = "服务器没有回应，请检查网络后再试。"
 RING_CANCELLED = "对方已经取消了呼叫。"
@@ -109,7 +108,6 @@ class DeskAnswerer(FlowCore[DeskState]):
         self._timeout_s = timeout_s
         self._duty_answer = asyncio.Event()
         self._duty_wanted: bool | None = None  # what the pending set_duty asked for
-        self._last_hangup: tuple[Hangup, float] | None = None  # (message, when): sent again after a reconnect
         self._ice_servers: list[dict[str, Any]] | None = None
         self._offer_sdp: str | None = None
         self.server_state = ""  # the pool's own word for this lawyer: available, wrap_up, break, ...
@@ -118,6 +116,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         self.on_callbacks: Callable[[list[dict[str, Any]]], None] | None = None  # told on each change
         self.server_clock_offset_s = 0.0  # server time minus this machine's time.time(), from Welcome
         self._token = ""
+        self._reconnecting = asyncio.Lock()  # one reconnection at a time (resume, come back)
 
     # ---- user actions --------------------------------------------------------------------------
 
@@ -125,6 +124,7 @@ class DeskAnswerer(FlowCore[DeskState]):
         """Log in and open the signaling connection (-> OFF_DUTY, or FAILED with a message)."""
         if self.state not in (DeskState.LOGGED_OUT, DeskState.FAILED):
             return
+        self._shut = False
         await self._stop_reader()
         try:
             result = await self._login_anywhere(username, password)
@@ -216,18 +216,16 @@ class DeskAnswerer(FlowCore[DeskState]):
         if self.state not in (DeskState.CONNECTING, *_CONNECTED):
             return
         self._mark("ended")
-        call_id = self.info.call_id
-        await self._end_call(call_id, EndReason.COMPLETED.value)
-        # The Hangup may be lost: the socket is down, or its node dies before passing it on. It is
-        # sent again after the next reconnect, so the villager is not left waiting for the rejoin grace.
-        self._last_hangup = (Hangup(call_id=call_id, reason=EndReason.COMPLETED.value), time.monotonic())
+        # The Hangup may be lost (the socket is down, or its node dies before passing it on): it is
+        # kept until the server confirms the end, and sent again after each reconnect.
+        await self._end_call(self.info.call_id, EndReason.COMPLETED.value)
         self._forget_call()
         self._set_state(DeskState.AVAILABLE, message=CALL_ENDED)
-        if not self._signaling.connected and self._token:
-            self._spawn(self._come_back(on_duty=True))
+        self._come_back_for_hangup()
 
     async def close(self) -> None:
         """Hang up, go off duty, release devices and the connection."""
+        self._shut = True
         await self.hangup()
         if self.state == DeskState.AVAILABLE and self._signaling.connected:
             await self._send(SetDuty(on_duty=False))
@@ -294,11 +292,7 @@ class DeskAnswerer(FlowCore[DeskState]):
                 if message.sdp:
                     self._answer_redial(message.call_id, message.sdp, message.attempt)
             case Hangup() if self._is_current(message.call_id):
-                self._mark("ended")
-                await self._report_stats(message.call_id)
-                await self._close_session()
-                self._forget_call()
-                self._set_state(DeskState.AVAILABLE, message=CALL_ENDED_BY_PEER)
+                await self._ended_by_peer(message.call_id)
             case Error() if self._is_current(message.call_id) and self.state == DeskState.CONNECTING:
                 log.warning("server refused: %s", message.code)
                 await self._close_session()
@@ -308,6 +302,24 @@ class DeskAnswerer(FlowCore[DeskState]):
                 self._update_info(recording="", message=message.message)  # the centre does not record
             case _:
                 log.debug("ignoring %s in %s", message.TYPE, self.state)
+
+    async def _ended_by_peer(self, call_id: str) -> None:
+        self._mark("ended")
+        await self._report_stats(call_id)
+        await self._close_session()
+        self._forget_call()
+        self._set_state(DeskState.AVAILABLE, message=CALL_ENDED_BY_PEER)
+
+    async def _on_call_gone(self, call_id: str) -> None:
+        if not self._is_current(call_id) or self.state == DeskState.RINGING:
+            return
+        await self._ended_by_peer(call_id)
+        await self._send(SetDuty(on_duty=True))  # a server that saw us leave mid-call forgot our duty
+
+    def _come_back_for_hangup(self) -> None:
+        """Our Hangup went into a dead socket: reconnect (sending it again) and go back on duty."""
+        if not self._signaling.connected and not self._shut and self._hangup_unconfirmed():
+            self._spawn(self._come_back(on_duty=True))
 
     async def _on_duty_state(self, message: DutyState) -> None:
         told = PUT_ON_BREAK if message.reason == BREAK_REASON else ""
@@ -350,10 +362,11 @@ class DeskAnswerer(FlowCore[DeskState]):
         if self.state not in (DeskState.CONNECTING, *_CONNECTED):
             return
         self._mark("ended")
-        await self._send(Hangup(call_id=self.info.call_id, reason=EndReason.MEDIA_FAILED.value))
+        await self._hang_up(self.info.call_id, EndReason.MEDIA_FAILED.value)
         await self._close_session()
         self._forget_call()
         self._set_state(DeskState.AVAILABLE, message=user_message)
+        self._come_back_for_hangup()
 
     async def _on_signaling_lost(self) -> None:
         if self.state in _CONNECTED:
@@ -423,6 +436,8 @@ class DeskAnswerer(FlowCore[DeskState]):
         self._update_info(reconnecting=True)
         attempt = 0
         while self.state in (DeskState.OFF_DUTY, DeskState.AVAILABLE) and not self._signaling.connected:
+            if self._shut:
+                return
             await asyncio.sleep(self._servers.backoff_s(attempt))
             attempt += 1
             try:
@@ -436,24 +451,24 @@ class DeskAnswerer(FlowCore[DeskState]):
                 continue
         if self._signaling.connected and self.state in (DeskState.OFF_DUTY, DeskState.AVAILABLE):
             self._update_info(reconnecting=False)
-            await self._hang_up_again()
             if on_duty:
                 await self._send(SetDuty(on_duty=True))  # a new node knows this lawyer as off duty
 
-    async def _hang_up_again(self) -> None:
-        """The last Hangup once more, if recent: the server ends the call if it never heard it, and
-        ignores it if it did."""
-        last, self._last_hangup = self._last_hangup, None
-        if last is not None and time.monotonic() - last[1] < HANGUP_RESEND_S:
-            await self._send(last[0])
-
     async def _reconnect_signaling(self) -> None:
-        await self._signaling.connect_first(self._servers, self._token)
-        first = await asyncio.wait_for(self._signaling.receive(), self._timeout_s)
-        if not isinstance(first, Welcome):
-            await self._signaling.close()
-            raise SignalingError(SERVER_PROBLEM, f"expected welcome, got {type(first).__name__}")
-        self._start_reader()
+        async with self._reconnecting:
+            if self._signaling.connected:
+                return  # another reconnection got there first
+            await self._signaling.connect_first(self._servers, self._token)
+            try:
+                first = await asyncio.wait_for(self._signaling.receive(), self._timeout_s)
+            except BaseException:  # also cancelled (a hang-up ends the resume): no socket without reader
+                await self._signaling.close()
+                raise
+            if not isinstance(first, Welcome):
+                await self._signaling.close()
+                raise SignalingError(SERVER_PROBLEM, f"expected welcome, got {type(first).__name__}")
+            self._start_reader()
+            await self._send_unconfirmed()  # a Hangup lost with the old socket goes first
 
     # ---- in-call help and consent --------------------------------------------------------------
 

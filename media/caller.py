@@ -91,6 +91,7 @@ _CALLING = frozenset(
 )
 _CONNECTED = frozenset({CallerState.IN_CALL, CallerState.RECONNECTING})
 REDIAL_PAUSE_S = 0.3  # between two redial attempts
+CONNECTING_RESUME_S = 30.0  # signaling lost while connecting: no picture by then, the call failed
 
 
 class KioskCaller(FlowCore[CallerState]):
@@ -127,7 +128,6 @@ class KioskCaller(FlowCore[CallerState]):
         self._hotline = hotline
         self._connect_timeout_s = connect_timeout_s
         self._request_id = ""
-        self._request: CallRequest | None = None  # sent again, as is, if the socket drops before an answer
         self._cancelled_requests: set[str] = set()
         self._settled = asyncio.Event()
         self._callback_replies: dict[str, asyncio.Future[CallbackRegistered | Error]] = {}
@@ -135,6 +135,10 @@ class KioskCaller(FlowCore[CallerState]):
         self._redial_answer: asyncio.Future[str] | None = None
         self._redial_attempt = 0
         self._offer_sdp = ""  # this call's offer, sent again after a resume (a restarted server may lack it)
+        self._answered = False  # the lawyer's answer is applied (one given again is ignored)
+        self._request: CallRequest | None = None  # this call's request, sent again after a reconnect
+        self._connecting = asyncio.Lock()  # one connection attempt at a time (background ones too)
+        self._delivering: asyncio.Task[None] | None = None  # reconnecting to deliver our Hangup
 
     def _set_state(self, new: CallerState, **info: Any) -> None:
         super()._set_state(new, **info)
@@ -144,20 +148,27 @@ class KioskCaller(FlowCore[CallerState]):
     # ---- connection ----------------------------------------------------------------------------
 
     async def connect(self) -> None:
-        """Open the signaling connection and wait for Welcome. Raises SignalingError (plain Chinese)."""
-        if self._signaling.connected:
-            return
-        await self._stop_reader()
-        await self._signaling.connect_first(self._servers, self._token)
-        try:
-            first = await asyncio.wait_for(self._signaling.receive(), self._connect_timeout_s)
-        except TimeoutError:
-            first = None
-        if not isinstance(first, Welcome):
-            await self._signaling.close()
-            raise SignalingError(SERVER_PROBLEM, f"expected welcome, got {type(first).__name__}")
-        self._hotline = first.hotline or self._hotline
-        self._start_reader()
+        """Open the signaling connection and wait for Welcome. Raises SignalingError (plain Chinese).
+
+        A Hangup the server has not confirmed yet goes again first."""
+        async with self._connecting:
+            if self._signaling.connected:
+                return
+            await self._stop_reader()
+            await self._signaling.connect_first(self._servers, self._token)
+            try:
+                first = await asyncio.wait_for(self._signaling.receive(), self._connect_timeout_s)
+            except TimeoutError:
+                first = None
+            except BaseException:  # cancelled (a hang-up ends the resume): no socket without a reader
+                await self._signaling.close()
+                raise
+            if not isinstance(first, Welcome):
+                await self._signaling.close()
+                raise SignalingError(SERVER_PROBLEM, f"expected welcome, got {type(first).__name__}")
+            self._hotline = first.hotline or self._hotline
+            self._start_reader()
+            await self._send_unconfirmed()
 
     # ---- user actions --------------------------------------------------------------------------
 
@@ -177,27 +188,27 @@ class KioskCaller(FlowCore[CallerState]):
             return  # a second tap while calling changes nothing
         self._settled = asyncio.Event()
         self._offer_sdp = ""
-        self._request_id = uuid.uuid4().hex
-        self.info = CallInfo(topic=topic, hotline=self._hotline)
-        self._mark("tap")
-        self._set_state(CallerState.REQUESTING, message=REQUESTING)
-        request_id = self._request_id
+        self._answered = False
+        self._shut = False
+        self._request_id = request_id = uuid.uuid4().hex
         self._request = CallRequest(
-            request_id=self._request_id,
+            request_id=request_id,
             topic=topic,
             assisted_by=assisted_by,
             migrant_worker=migrant_worker,
             urgent=urgent,
         )
+        self.info = CallInfo(topic=topic, hotline=self._hotline)
+        self._mark("tap")
+        self._set_state(CallerState.REQUESTING, message=REQUESTING)
         try:
             await self.connect()
-            if self._request_id != request_id or self.state != CallerState.REQUESTING:
-                return  # cancelled while connecting
-            await self._signaling.send(self._request)
         except SignalingError as exc:
-            if self.state == CallerState.REQUESTING:
+            if self.state == CallerState.REQUESTING and self._request_id == request_id:
                 self._set_state(CallerState.FAILED, message=exc.user_message)
             return
+        if self._asking(request_id):  # not cancelled while connecting
+            await self._send(self._request)  # if the socket went meanwhile, _ask_again sends it anew
         await self._settled.wait()
 
     async def cancel(self) -> None:
@@ -223,7 +234,8 @@ class KioskCaller(FlowCore[CallerState]):
             return
         self._mark("ended")
         await self._end_call(self.info.call_id, EndReason.COMPLETED.value)
-        self._set_state(CallerState.ENDED, message=CALL_ENDED)
+        self._set_state(CallerState.ENDED, message=CALL_ENDED, reconnecting=False)
+        self._deliver_hangup()
 
     async def request_callback(self, phone: str, topic: str = "general") -> tuple[str, str]:
         """Leave a phone number for the centre to call back: (tracking number, "") or ("", why not)."""
@@ -250,8 +262,12 @@ class KioskCaller(FlowCore[CallerState]):
 
     async def close(self) -> None:
         """Hang up if needed and release camera, microphone and the connection."""
+        self._shut = True
         if self.state in _CALLING:
             await self.hangup()
+        delivering, self._delivering = self._delivering, None
+        if delivering is not None:
+            delivering.cancel()
         await self._close_session()
         await self._stop_reader()
 
@@ -358,11 +374,16 @@ class KioskCaller(FlowCore[CallerState]):
         await self._send(Offer(call_id=call_id, sdp=sdp))
 
     async def _on_answer(self, message: Answer) -> None:
+        if self._answered or self.state not in (CallerState.WAITING, CallerState.CONNECTING):
+            return  # given again after a rejoin, or late
         task = self._media_task
         if task is not None:
             await asyncio.wait({task})  # the offer must be in place before its answer
         if self._session is None or self.state not in (CallerState.WAITING, CallerState.CONNECTING):
             return
+        if self._answered:
+            return
+        self._answered = True
         try:
             await self._session.accept_answer(message.sdp)
         except Exception:
@@ -386,45 +407,85 @@ class KioskCaller(FlowCore[CallerState]):
         if call_id and self.state == CallerState.WAITING:
             await self._send(CancelCall(call_id=call_id))
         elif call_id and self.state in (CallerState.CONNECTING, *_CONNECTED):
-            await self._send(Hangup(call_id=call_id, reason=reason))
+            await self._hang_up(call_id, reason)
         await self._close_session()
         if self.state in (CallerState.REQUESTING, *_CALLING):
             self._mark("ended")
-            self._set_state(CallerState.FAILED, message=user_message)
+            self._set_state(CallerState.FAILED, message=user_message, reconnecting=False)
+        self._deliver_hangup()
+
+    async def _on_call_gone(self, call_id: str) -> None:
+        await self._on_peer_hangup(Hangup(call_id=call_id, reason=EndReason.DISCONNECTED.value))
 
     async def _on_signaling_lost(self) -> None:
         if self.state == CallerState.WAITING and self.info.call_id:
             self._spawn(self._take_place_back(self.info.call_id))  # the server keeps the place a while
-            return
-        if self.state == CallerState.REQUESTING and self._request is not None:
-            self._spawn(self._ask_again(self._request))  # the same request: never a second call
-            return
-        if self.state == CallerState.CONNECTING and self.info.call_id:
-            self._update_info(reconnecting=True)
-            self._resume_signaling()  # answered already: the media opens peer to peer; then Rejoin
-            return
-        if self.state in (CallerState.REQUESTING, CallerState.WAITING):
-            await self._close_session()
-            self._mark("ended")
-            self._set_state(CallerState.FAILED, message=CONNECTION_LOST)
+        elif self.state == CallerState.REQUESTING and self._request is not None:
+            self._spawn(self._ask_again(self._request))  # the villager need not tap again
+        elif self.state == CallerState.CONNECTING:
+            self._update_info(reconnecting=True)  # 正在重新连接… until Rejoin went out
+            self._resume_signaling()  # the lawyer answered: media is peer to peer
+            self._spawn(self._connect_or_give_up(self.info.call_id))
         elif self.state in _CONNECTED:
             self._resume_signaling()  # the media is peer to peer and goes on meanwhile
+        else:
+            self._deliver_hangup()  # our Hangup may have gone down with the socket
+
+    async def _connect_or_give_up(self, call_id: str) -> None:
+        """A call still without a picture long after its signaling went is over (the server's grace)."""
+        await asyncio.sleep(CONNECTING_RESUME_S)
+        if self.state == CallerState.CONNECTING and self.info.call_id == call_id:
+            await self._fail_call(CONNECTION_LOST, EndReason.DISCONNECTED.value)
+
+    def _still_in(self, call_id: str) -> bool:
+        return self.info.call_id == call_id and self.state in (CallerState.CONNECTING, *_CONNECTED)
+
+    async def _rejoin_sent(self, call_id: str) -> None:
+        await super()._rejoin_sent(call_id)
+        if self.state == CallerState.CONNECTING and not self._answered and self._offer_sdp:
+            # The offer, or the lawyer's answer to it, may have died with the old node: the server
+            # passes the offer on, or gives the answer again.
+            await self._send(Offer(call_id=call_id, sdp=self._offer_sdp))
 
     async def _reconnect_signaling(self) -> None:
         await self.connect()
 
+    def _asking(self, request_id: str) -> bool:
+        """Still asking for a lawyer with this request (no answer yet, not cancelled)."""
+        return self.state == CallerState.REQUESTING and self._request_id == request_id
+
     async def _ask_again(self, request: CallRequest) -> None:
-        """The socket went before the server answered the request (its node died): reconnect, rotating,
-        and send the very same request; the server answers it once, whether the first one reached the
-        queue or not."""
+        """While REQUESTING the socket went (its node died): reconnect, rotating servers, and send the
+        very same request. The server knows a request by its id: one that did reach the queue is that
+        call again (its CallQueued, or NoLawyerAvailable), never a second call."""
 
         def still() -> bool:
-            return self.state == CallerState.REQUESTING and self._request_id == request.request_id
+            return self._asking(request.request_id)
 
         async def send_again() -> None:
             await self._send(request)
 
         await self._reconnect_then(still, send_again)
+
+    def _deliver_hangup(self) -> None:
+        """Our Hangup may be lost with the socket: reconnect in the background until it went again."""
+        if self._signaling.connected or self._shut or not self._hangup_unconfirmed():
+            return
+        if self._delivering is None or self._delivering.done():
+            self._delivering = asyncio.ensure_future(self._deliver_hangup_loop())
+
+    async def _deliver_hangup_loop(self) -> None:
+        attempt = 0
+        while self._hangup_unconfirmed() and not self._signaling.connected and not self._shut:
+            await asyncio.sleep(self._servers.backoff_s(attempt))
+            attempt += 1
+            try:
+                await self.connect()  # sends the Hangup again
+            except AuthRefused:
+                return
+            except SignalingError as exc:
+                log.info("no server back yet for the hangup: %s", exc.detail)
+                self._servers.rotate()
 
     async def _take_place_back(self, call_id: str) -> None:
         """While WAITING the socket went (a node drained or died): reconnect, rotating, and resume."""
@@ -470,7 +531,7 @@ class KioskCaller(FlowCore[CallerState]):
         if state == MediaState.FLOWING:
             if self.state == CallerState.CONNECTING:
                 self._mark("first_frame")
-                self._set_state(CallerState.IN_CALL, message=self._device_notice)
+                self._set_state(CallerState.IN_CALL, message=self._device_notice, reconnecting=False)
             elif self.state == CallerState.RECONNECTING:
                 self._mark("recovered")
                 self._set_state(

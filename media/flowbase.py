@@ -29,6 +29,7 @@ from media.flows import (
 )
 from media.signaling import SignalingClient, SignalingError
 from protocol.messages import (
+    CallEnded,
     CallStats,
     FormPatch,
     Hangup,
@@ -51,6 +52,7 @@ STALL_AFTER_S = 3.0  # no remote media this long = stalled: both sides show RECO
 STALL_GIVE_UP_S = 40.0  # the lawyer not reached again within this after the stall = the call is over
 REDIAL_ATTEMPT_S = 5.0  # one redial (gather, offer, answer, first media) given up after this
 SIGNALING_BACKOFF_S = (0.5, 1.0, 2.0, 4.0)  # waits between reconnects of a lost signaling socket
+HANGUP_KEPT_S = 120.0  # an unconfirmed Hangup (no CallEnded yet) is sent again after reconnects this long
 RECONNECTING = "网络不稳定，正在重新连接…"
 REDIAL_GAVE_UP = "网络一直连不上，通话已经结束。您可以重新排队，或者留下电话请律师回电。"
 POOR_LINK = "网络太差，声音也听不清。您可以挂断后留下电话，请律师回电。"
@@ -71,6 +73,15 @@ class Devices:
         self.video.stop()
         self.audio.stop()
         await self.sink.stop()
+
+
+@dataclasses.dataclass(frozen=True)
+class Unconfirmed:
+    """The end of a call the server has not confirmed yet: its messages, sent again after reconnects."""
+
+    call_id: str
+    messages: tuple[Message, ...]
+    until: float  # time.monotonic() after which they are no longer sent
 
 
 class RecordingTap(Protocol):
@@ -134,6 +145,8 @@ class FlowCore[S]:
         self._resuming: asyncio.Task[None] | None = None
         self.rejoined = False  # this call went on over a new signaling connection
         self._recording_tap: RecordingTap | None = None
+        self._unconfirmed: Unconfirmed | None = None  # our Hangup until the server says the call ended
+        self._shut = False  # close() was called: no reconnecting in the background
 
     # ---- state and listeners -------------------------------------------------------------------
 
@@ -399,21 +412,54 @@ class FlowCore[S]:
 
     async def _end_call(self, call_id: str, reason: str) -> None:
         """Send our stats and a Hangup for the call, then close the media."""
-        await self._report_stats(call_id)
-        await self._send(Hangup(call_id=call_id, reason=reason))
+        stats = await self._stats(call_id)
+        await self._hang_up(call_id, reason, *([stats] if stats is not None else []))
         await self._close_session()
+
+    async def _hang_up(self, call_id: str, reason: str, *before: Message) -> None:
+        """Send a Hangup (after `before`), kept and sent again after each reconnect until the server
+        confirms the call ended: a Hangup lost with a dead node must not leave the call open."""
+        messages = (*before, Hangup(call_id=call_id, reason=reason))
+        self._unconfirmed = Unconfirmed(call_id, messages, time.monotonic() + HANGUP_KEPT_S)
+        for message in messages:
+            await self._send(message)
+
+    def _hangup_unconfirmed(self) -> bool:
+        """Our Hangup still waits for the server's CallEnded (and is still worth sending)."""
+        return self._unconfirmed is not None and time.monotonic() < self._unconfirmed.until
+
+    async def _send_unconfirmed(self) -> None:
+        """After a reconnect: send the unconfirmed Hangup (and our stats before it) again."""
+        unconfirmed = self._unconfirmed
+        if unconfirmed is None or not self._hangup_unconfirmed():
+            self._unconfirmed = None
+            return
+        log.info("sending the hangup of call %s again", unconfirmed.call_id)
+        for message in unconfirmed.messages:
+            await self._send(message)
+
+    def _call_ended(self, call_id: str) -> None:
+        """The server confirmed a call's end: our Hangup need not go again."""
+        if self._unconfirmed is not None and self._unconfirmed.call_id == call_id:
+            self._unconfirmed = None
 
     async def _report_stats(self, call_id: str) -> None:
         """Send our stats for the call (media figures, quality summary, timings)."""
+        stats = await self._stats(call_id)
+        if stats is not None:
+            await self._send(stats)
+
+    async def _stats(self, call_id: str) -> CallStats | None:
+        """Our stats for the call, None when it never had media."""
         if self._session is not None:
             stats = await self._session.collect_stats()
         elif self._devices is not None:
             stats = {}  # ended between two connections
         else:
-            return
+            return None
         stats["quality"] = {**self._quality.summary(), "reconnections": self.info.reconnections}
         stats["timings"] = _relative_timings(self.info.timings)
-        await self._send(CallStats(call_id=call_id, stats=stats))
+        return CallStats(call_id=call_id, stats=stats)
 
     def media_stats(self) -> dict[str, Any]:
         """Current media figures (the last call's once it ended), with the call's quality summary."""
@@ -482,6 +528,9 @@ class FlowCore[S]:
 
     async def _on_in_call_message(self, message: Message) -> bool:
         """Handle the in-call messages both sides share; True when it was one of them."""
+        if isinstance(message, CallEnded):
+            self._call_ended(message.call_id)
+            return True
         if not self.info.call_id or getattr(message, "call_id", None) != self.info.call_id:
             return False
         match message:
@@ -499,12 +548,18 @@ class FlowCore[S]:
                 self.rejoined = self.rejoined or ok
                 log.info("rejoined the call: %s", ok)
                 self._update_info(reconnecting=False)
+                if not ok:  # it ended while our socket was gone (the other side's Hangup never reached us)
+                    await self._on_call_gone(message.call_id)
             case _:
                 return False
         return True
 
     def _on_consent(self, agreed: bool) -> None:
         """The other side answered (or, for the kiosk, the lawyer asked) about recording."""
+        raise NotImplementedError
+
+    async def _on_call_gone(self, call_id: str) -> None:
+        """The server says the call is over (a refused Rejoin): end it as if the other side hung up."""
         raise NotImplementedError
 
     async def stop_recording(self) -> bool:
@@ -523,7 +578,7 @@ class FlowCore[S]:
 
     async def _resume_loop(self, call_id: str) -> None:
         attempt = 0
-        while self.info.call_id == call_id and self._devices is not None:
+        while self._still_in(call_id):
             await asyncio.sleep(SIGNALING_BACKOFF_S[min(attempt, len(SIGNALING_BACKOFF_S) - 1)])
             attempt += 1
             try:
@@ -531,9 +586,19 @@ class FlowCore[S]:
             except (SignalingError, TimeoutError) as exc:
                 log.info("signaling not back yet: %s", exc)
                 continue
-            if self.info.call_id == call_id and self._devices is not None:
+            if self._still_in(call_id):
                 await self._send(Rejoin(call_id=call_id))
+                await self._rejoin_sent(call_id)
             return
+
+    def _still_in(self, call_id: str) -> bool:
+        """Still in this call, whose signaling is worth resuming."""
+        return self.info.call_id == call_id and self._devices is not None
+
+    async def _rejoin_sent(self, call_id: str) -> None:
+        """The signaling is back and Rejoin sent: what the side sends after it (the subclass)."""
+        if self.info.reconnecting:
+            self._update_info(reconnecting=False)
 
     async def _reconnect_signaling(self) -> None:
         """Open a new signaling socket, read Welcome, start the reader (the subclass knows its token)."""

@@ -117,13 +117,15 @@ class SignalingClient:
         await self.close()
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None))
         try:
-            self._ws = await self._session.ws_connect(
+            opening = self._session.ws_connect(
                 _ws_url(server_url, path),
                 headers={"Authorization": f"Bearer {token}"},
                 heartbeat=15.0,
                 timeout=aiohttp.ClientWSTimeout(ws_close=self._timeout_s),
                 max_msg_size=1 << 20,
             )
+            # A hung node (frozen, or its machine gone) must not hold the handshake: the next is tried.
+            self._ws = await asyncio.wait_for(opening, self._timeout_s)
         except aiohttp.WSServerHandshakeError as exc:
             await self.close()
             if exc.status in (401, 403):

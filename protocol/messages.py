@@ -97,7 +97,8 @@ class Message:
 
 @dataclass(frozen=True)
 class CallRequest(Message):
-    """Kiosk asks for a lawyer. request_id is the kiosk's own id, echoed back."""
+    """Kiosk asks for a lawyer. request_id is the kiosk's own id, echoed back; the server dedupes it per
+    kiosk, so the same request sent again after a reconnect is the same call, never a second one."""
 
     TYPE: ClassVar[str] = "call_request"
     request_id: str
@@ -356,6 +357,14 @@ class CallAccepted(Message):
 
 
 @dataclass(frozen=True)
+class CallEnded(Message):
+    """Server -> the side that sent a Hangup: the call is over (also for a repeated or late Hangup)."""
+
+    TYPE: ClassVar[str] = "call_ended"
+    call_id: str
+
+
+@dataclass(frozen=True)
 class Error(Message):
     """Something the client sent was refused; the connection stays open unless said otherwise."""
 
@@ -391,6 +400,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         Ring,
         RingCancelled,
         CallAccepted,
+        CallEnded,
         QueueUpdate,
         CallbackRegistered,
         CallbackList,

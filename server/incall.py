@@ -12,11 +12,12 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from protocol.messages import (
+    CallEnded,
     CallStats,
     ContentKind,
     EndReason,
@@ -113,19 +114,23 @@ class InCall:
         self._tasks: set[asyncio.Task[None]] = set()
 
     def handles(self, message: Message) -> bool:
-        """True for in-call messages, and for hang-ups and stats of adopted calls."""
+        """True for in-call messages, for hang-ups and stats of adopted calls, and for hang-ups of
+        calls the pool does not know (a restart, or a Hangup sent again after the call ended)."""
         if isinstance(message, IN_CALL_MESSAGES):
             return True
-        return isinstance(message, Hangup | CallStats) and message.call_id in self.adopted
+        if isinstance(message, Hangup | CallStats) and message.call_id in self.adopted:
+            return True
+        return isinstance(message, Hangup) and self.pool.find_call(message.call_id) is None
 
     def handle(self, conn: Client, message: Message) -> None:
         """Handle one message from a client; refusals are answered with Error."""
         if isinstance(message, Rejoin):
-            task = asyncio.ensure_future(self._rejoin(conn, message.call_id))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(self._rejoin(conn, message.call_id))
             return
         call_id = str(getattr(message, "call_id", ""))
+        if isinstance(message, Hangup) and call_id not in self.adopted:
+            self._spawn(self._late_hangup(conn, message))
+            return
         parties = self._parties(call_id)
         if parties is None or not _is_party(parties, conn):
             conn.send(Error(ErrorCode.NOT_FOUND.value, NOT_IN_CALL, call_id))
@@ -140,7 +145,9 @@ class InCall:
         if isinstance(message, RecordingConsent):
             self._perform(self._consent_given(conn, parties, message))
         elif isinstance(message, Hangup):
-            self._perform(self._end_adopted(conn, parties, message))
+            if not self._ended(call_id):  # a repeated Hangup changes nothing
+                self._perform(self._end_adopted(conn, parties, message))
+            conn.send(CallEnded(call_id))
         elif isinstance(message, CallStats):
             parties.stats[conn.role.value] = message.stats
             self._perform([SaveCall(self._adopted_record(call_id))])
@@ -160,6 +167,11 @@ class InCall:
             return Parties(call_id, adopted.record.kiosk_id, adopted.record.lawyer_id, adopted.stats)
         return None
 
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def _rejoin(self, conn: Client, call_id: str) -> None:
         """Confirm the call, adopting it from its stored record when this server does not know it."""
         parties = self._parties(call_id)
@@ -169,16 +181,48 @@ class InCall:
             except PoolRefusedError:
                 parties = None
         if parties is None and self.pool.find_call(call_id) is None:  # unknown here: a restart?
-            record = await self.storage.get_call(call_id)
-            if record is not None and self._may_adopt(record):
-                self.adopted[call_id] = AdoptedCall(
-                    dataclasses.replace(record, outcome=None, ended_at=None, ended_by=None),
-                    {**record.stats, "rejoined": True},
-                )
-                log.info("call %s adopted after a restart", call_id)
-                parties = self._parties(call_id)
-        ok = parties is not None and _is_party(parties, conn)
+            await self._adopt(call_id)
+            parties = self._parties(call_id)
+        ok = parties is not None and _is_party(parties, conn) and not self._ended(call_id)
         conn.send(Rejoined(call_id=call_id, ok=ok))
+
+    async def _adopt(self, call_id: str) -> None:
+        """Re-create a call from its stored record, if it may still be in progress."""
+        record = await self.storage.get_call(call_id)
+        if call_id in self.adopted or self.pool.find_call(call_id) is not None:
+            return  # taken back (or ended) by another message while the record was read
+        if record is not None and self._may_adopt(record):
+            self.adopted[call_id] = AdoptedCall(
+                dataclasses.replace(record, outcome=None, ended_at=None, ended_by=None),
+                {**record.stats, "rejoined": True},
+            )
+            log.info("call %s adopted after a restart", call_id)
+
+    def _ended(self, call_id: str) -> bool:
+        """An adopted call that has ended (kept a while for late stats)."""
+        adopted = self.adopted.get(call_id)
+        return adopted is not None and adopted.record.outcome is not None
+
+    async def _late_hangup(self, conn: Client, message: Hangup) -> None:
+        """A Hangup for a call the pool does not know: end it from its record if it was still in
+        progress (the server restarted), else it ended already; either way the sender hears CallEnded."""
+        call_id = message.call_id
+        if call_id not in self.adopted:
+            await self._adopt(call_id)
+        if self.pool.find_call(call_id) is not None:  # the pool knows it after all
+            now = self._clock()
+            try:
+                self._perform(self.pool.hangup(conn.role, conn.party_id, call_id, message.reason, now))
+            except PoolRefusedError as exc:
+                conn.send(Error(exc.code.value, exc.message, call_id))
+            return
+        parties = self._parties(call_id)
+        if parties is not None and not _is_party(parties, conn):
+            conn.send(Error(ErrorCode.NOT_FOUND.value, NOT_IN_CALL, call_id))
+            return
+        if parties is not None and not self._ended(call_id):
+            self._perform(self._end_adopted(conn, parties, message))
+        conn.send(CallEnded(call_id))
 
     def _may_adopt(self, record: CallRecord) -> bool:
         if record.answered_at is None or record.lawyer_id is None:

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 from config.settings import ServerSettings
 from protocol.messages import (
     CallAccepted,
+    CallEnded,
     CallQueued,
     DutyState,
     EndReason,
     ErrorCode,
     Hangup,
+    Message,
     NoLawyerAvailable,
     NoLawyerReason,
     Offer,
@@ -297,12 +299,11 @@ class Pool(CallRelay):
         """A villager tapped 律师视频: queue the call and ring a lawyer, or say why nobody can answer."""
         kiosk = self._kiosk(kiosk_id)
         actions: list[Action] = []
+        again = self._same_request(kiosk, request_id)
+        if again is not None:
+            return self._asked_again(again, kiosk_id, now)
         if kiosk.call_id is not None:
             held = self.calls.get(kiosk.call_id)
-            if held is not None and held.request_id == request_id:
-                # The same request again: its socket dropped before the answer (a node died) and the
-                # kiosk asked anew. It gets its call back, never a second one.
-                return self.resume(kiosk_id, held.call_id, now)
             if held is not None and Role.KIOSK.value in held.away_until:  # came back but never rejoined
                 actions += self._tell_lawyers_call_over(held, EndReason.DISCONNECTED.value)
                 actions += self._finish(held, EndReason.DISCONNECTED, EndedBy.KIOSK, now)
@@ -325,13 +326,43 @@ class Pool(CallRelay):
         kiosk.call_id = call.call_id
         if not self.centre_open(now):
             return actions + self._no_lawyer(call, NoLawyerReason.OUTSIDE_HOURS, now)
-        if not any(lawyer.on_duty for lawyer in self.lawyers.values()):
+        if not self._on_duty():
             return actions + self._no_lawyer(call, NoLawyerReason.NOBODY_ON_DUTY, now)
         self._queue.append(call.call_id)
         self._queue.sort(key=self._service_order)
         position = self.queue_position(call.call_id)
         queued = CallQueued(request_id, call.call_id, position, [], call.tracking_number)
         return [*actions, SendToKiosk(kiosk_id, queued), SaveCall(call.record()), *self._dispatch(now)]
+
+    def _same_request(self, kiosk: Kiosk, request_id: str) -> Call | None:
+        """The call this kiosk's request already made (live, or recently ended), if any."""
+        live = self.calls.get(kiosk.call_id) if kiosk.call_id else None
+        if live is not None and live.request_id == request_id:
+            return live
+        for ended in reversed(self._recent.values()):
+            if ended.kiosk_id == kiosk.kiosk_id and ended.request_id == request_id:
+                return ended
+        return None
+
+    def _asked_again(self, call: Call, kiosk_id: int, now: float) -> list[Action]:
+        """The same request again (its answer was lost with a node or a socket): the same call."""
+        if call.state is CallState.ENDED:
+            reason = call.no_lawyer_reason or NoLawyerReason.CALLER_AWAY.value
+            told = NoLawyerAvailable(call.request_id, call.call_id, self.hotline, reason, True)
+            return [SendToKiosk(kiosk_id, told)]
+        call.held_until = None
+        self.reporter.forget(call.call_id)  # the next update goes out at once
+        position = self.queue_position(call.call_id)
+        queued = CallQueued(call.request_id, call.call_id, position, [], call.tracking_number)
+        actions: list[Action] = [SendToKiosk(kiosk_id, queued)]
+        lawyer = self.lawyers.get(call.lawyer_id) if call.lawyer_id is not None else None
+        if call.state is CallState.CONNECTED and lawyer is not None:  # answered while the kiosk was away
+            accepted = CallAccepted(call.call_id, lawyer.display_name, lawyer.law_firm)
+            actions.append(SendToKiosk(kiosk_id, accepted))
+            if call.away_until.pop(Role.KIOSK.value, None) is not None:
+                call.stats["rejoins"] = int(call.stats.get("rejoins", 0)) + 1
+                actions.append(SaveCall(call.record()))
+        return actions + self._dispatch(now)
 
     def cancel(self, kiosk_id: int, call_id: str, now: float) -> list[Action]:
         """The villager gives up before anyone answered."""
@@ -388,16 +419,20 @@ class Pool(CallRelay):
         return self._withdraw_ring(call, lawyer, "declined", now) + self._dispatch(now)
 
     def hangup(self, role: Role, party_id: int, call_id: str, reason: str, now: float) -> list[Action]:
-        """Either side ends the call; before it connects this means cancel (kiosk) or decline (lawyer)."""
+        """Either side ends the call; before it connects this means cancel (kiosk) or decline (lawyer).
+
+        The sender always hears CallEnded, so it stops sending the Hangup again after reconnects; a
+        repeated or late Hangup changes nothing else."""
         call = self._own_call(role, party_id, call_id)
+        done = self._to(role, party_id, CallEnded(call_id))
         if call is None:
-            return []  # both sides hung up at once, or the call ended already
+            return [done]  # both sides hung up at once, or the call ended already
         if call.state is not CallState.CONNECTED:
             if role is Role.KIOSK:
-                return self.cancel(party_id, call_id, now)
-            return self.decline(party_id, call_id, now)
+                return [*self.cancel(party_id, call_id, now), done]
+            return [*self.decline(party_id, call_id, now), done]
         if role is Role.LAWYER and call.lawyer_id != party_id:
-            return []  # a lawyer who only rang it once has nothing to hang up
+            return [done]  # a lawyer who only rang it once has nothing to hang up
         try:
             outcome = EndReason(reason)
         except ValueError:
@@ -408,7 +443,7 @@ class Pool(CallRelay):
         else:
             other = SendToKiosk(call.kiosk_id, Hangup(call_id, outcome.value))
             ended_by = EndedBy.LAWYER
-        return [other, *self._finish(call, outcome, ended_by, now), *self._dispatch(now)]
+        return [other, done, *self._finish(call, outcome, ended_by, now), *self._dispatch(now)]
 
     # ---- time ------------------------------------------------------------------------------------
 
@@ -525,6 +560,10 @@ class Pool(CallRelay):
         call = self.calls[call_id]
         return (-call.priority, call.requested_at, call.call_id)
 
+    def _on_duty(self) -> list[Lawyer]:
+        """Lawyers on duty, also one in a call whose signaling dropped and may rejoin (still serving)."""
+        return [lawyer for lawyer in self.lawyers.values() if lawyer.on_duty or lawyer.away_on_duty]
+
     def _candidate(self, lawyer: Lawyer) -> Candidate:
         return Candidate(
             lawyer.lawyer_id,
@@ -537,7 +576,7 @@ class Pool(CallRelay):
     def _dispatch(self, now: float) -> list[Action]:
         """Offer waiting calls, highest priority first, to lawyers their open tiers allow."""
         actions: list[Action] = []
-        on_duty = [lawyer for lawyer in self.lawyers.values() if lawyer.on_duty]
+        on_duty = self._on_duty()
         on_duty_candidates = [self._candidate(lawyer) for lawyer in on_duty]
         available = {c.lawyer_id: c for c in on_duty_candidates}
         available = {i: c for i, c in available.items() if self.lawyers[i].state is LawyerState.AVAILABLE}
@@ -657,6 +696,7 @@ class Pool(CallRelay):
         return []
 
     def _no_lawyer(self, call: Call, reason: NoLawyerReason, now: float) -> list[Action]:
+        call.no_lawyer_reason = reason.value
         tell = NoLawyerAvailable(call.request_id, call.call_id, self.hotline, reason.value, True)
         ended = self._finish(call, EndReason.NO_LAWYER, EndedBy.SERVER, now)
         return [SendToKiosk(call.kiosk_id, tell), *ended]
@@ -676,7 +716,7 @@ class Pool(CallRelay):
         call.ended_at = now
         call.outcome = outcome
         call.ended_by = ended_by
-        call.offer_sdp = None
+        call.offer_sdp = call.answer_sdp = None
         call.early_candidates.clear()
         if call.call_id in self._queue:
             self._queue.remove(call.call_id)
@@ -706,6 +746,13 @@ class Pool(CallRelay):
         while len(self._recent) > RECENT_CALLS_KEPT:
             self._recent.popitem(last=False)
         return [*actions, SaveCall(call.record())]
+
+    @staticmethod
+    def _to(role: Role, party_id: int, message: Message) -> Action:
+        """Send to a kiosk or to a lawyer."""
+        if role is Role.KIOSK:
+            return SendToKiosk(party_id, message)
+        return SendToLawyer(party_id, message)
 
     def _duty_state(self, lawyer: Lawyer) -> SendToLawyer:
         until = lawyer.wrap_up_until if lawyer.state is LawyerState.WRAP_UP else None

@@ -203,6 +203,8 @@ class Call:
     outcome: EndReason | None = None
     ended_by: EndedBy | None = None
     offer_sdp: str | None = None
+    answer_sdp: str | None = None  # the lawyer's answer, given again to a kiosk that missed it
+    no_lawyer_reason: str = ""  # NoLawyerReason value when it ended with nobody to answer
     early_candidates: list[IceCandidate] = field(default_factory=list)
     tried: list[dict[str, Any]] = field(default_factory=list)  # {"lawyer_id", "reason"}
     stats: dict[str, Any] = field(default_factory=dict)

@@ -43,8 +43,13 @@ class CallRelay:
     # ---- signaling relay -------------------------------------------------------------------------
 
     def offer(self, kiosk_id: int, call_id: str, sdp: str) -> list[Action]:
-        """Store the kiosk's SDP offer; pass it on now if a lawyer has accepted."""
+        """Store the kiosk's SDP offer; pass it on now if a lawyer has accepted.
+
+        The same offer again after the lawyer answered it means the kiosk missed the answer (its node
+        died with it): the kiosk hears the answer again."""
         call = self._live_call(Role.KIOSK, kiosk_id, call_id)
+        if call.state is CallState.CONNECTED and call.answer_sdp is not None and sdp == call.offer_sdp:
+            return [SendToKiosk(call.kiosk_id, Answer(call_id, call.answer_sdp))]
         call.offer_sdp = sdp
         if call.state is CallState.CONNECTED and call.lawyer_id is not None:
             return [SendToLawyer(call.lawyer_id, Offer(call_id, sdp))]
@@ -55,6 +60,7 @@ class CallRelay:
         call = self._live_call(Role.LAWYER, lawyer_id, call_id)
         if call.state is not CallState.CONNECTED or call.lawyer_id != lawyer_id:
             raise PoolRefusedError(ErrorCode.WRONG_STATE, "请先接听再发送应答。", call_id)
+        call.answer_sdp = sdp
         return [SendToKiosk(call.kiosk_id, Answer(call_id, sdp))]
 
     def ice_candidate(self, role: Role, party_id: int, candidate: IceCandidate) -> list[Action]:

@@ -15,6 +15,7 @@ from aiohttp import web
 from config.settings import ServerSettings, TurnSettings
 from protocol.messages import (
     CallbackList,
+    CallEnded,
     DutyState,
     Message,
     QueueUpdate,
@@ -59,6 +60,7 @@ class SignalClient:
         self.duty_states: list[DutyState] = []  # the state reports skipped by `expect`
         self.queue_updates: list[QueueUpdate] = []  # likewise the kiosk's queue reports
         self.callback_lists: list[CallbackList] = []  # and the desk's callback lists
+        self.calls_ended: list[CallEnded] = []  # and the confirmations of its own hang-ups
 
     async def send(self, message: Message) -> None:
         """Send one protocol message."""
@@ -76,10 +78,11 @@ class SignalClient:
         return decode(frame.data)
 
     async def expect[M: Message](self, kind: type[M]) -> M:
-        """The next message, which must be of this kind; reports (DutyState, QueueUpdate, CallbackList)
-        are skipped and kept unless asked for."""
+        """The next message, which must be of this kind; reports (DutyState, QueueUpdate, CallbackList,
+        CallEnded) are skipped and kept unless asked for."""
         message = await self.receive()
-        while isinstance(message, DutyState | QueueUpdate | CallbackList) and not isinstance(message, kind):
+        reports = DutyState | QueueUpdate | CallbackList | CallEnded
+        while isinstance(message, reports) and not isinstance(message, kind):
             match message:
                 case DutyState():
                     self.duty_states.append(message)
@@ -87,6 +90,8 @@ class SignalClient:
                     self.queue_updates.append(message)
                 case CallbackList():
                     self.callback_lists.append(message)
+                case CallEnded():
+                    self.calls_ended.append(message)
             message = await self.receive()
         if not isinstance(message, kind):
             raise AssertionError(f"expected {kind.__name__}, got {message!r}")

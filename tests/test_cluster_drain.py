@@ -18,6 +18,7 @@ from protocol.messages import (
     Accept,
     CallAccepted,
     CallbackList,
+    CallEnded,
     CallQueued,
     CallRequest,
     DutyState,
@@ -108,9 +109,8 @@ async def answer_all(
             await desk.send(Hangup(message.call_id, "completed"))
             await kiosk.expect(Hangup)
         else:
-            assert isinstance(message, RingCancelled | Error | DutyState | QueueUpdate | CallbackList), (
-                message
-            )
+            reports = RingCancelled | Error | DutyState | QueueUpdate | CallbackList | CallEnded
+            assert isinstance(message, reports), message
     return answered
 
 

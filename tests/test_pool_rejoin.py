@@ -182,3 +182,18 @@ def test_without_a_grace_a_dropped_side_ends_the_call_at_once():
     pool = Pool(ring_timeout_s=20.0, max_wait_s=600.0, hotline="12348")
     call_id = connected_call(pool)
     assert to_lawyer(pool.kiosk_disconnected(7, 20.0), 1) == [Hangup(call_id, "disconnected")]
+
+
+def test_villagers_wait_for_a_lawyer_whose_signaling_dropped_mid_call_instead_of_being_sent_away():
+    pool = make_pool()
+    call_id = connected_call(pool)
+    pool.kiosk_connected(8, "终端8", "西村")
+    waiting = pool.request_call(8, "r2", "general", 12.0)
+    assert [type(m) for m in to_kiosk(waiting, 8)] == [CallQueued]
+    assert pool.lawyer_disconnected(1, 20.0) == []  # the only lawyer is away: still on duty in the call
+    pool.kiosk_connected(9, "终端9", "北村")
+    assert [type(m) for m in to_kiosk(pool.request_call(9, "r3", "general", 21.0), 9)] == [CallQueued]
+    pool.lawyer_connected(1, "律师1", "律所")  # back on another node
+    pool.hangup(Role.LAWYER, 1, call_id, "completed", 22.0)
+    freed = pool.end_wrap_up(1, 23.0)
+    assert [m.call_id for m in to_lawyer(freed, 1) if isinstance(m, Ring)] == ["call2"]

@@ -10,7 +10,9 @@ import pytest
 
 from config.settings import Strategy
 from protocol.messages import (
+    Answer,
     CallAccepted,
+    CallEnded,
     CallQueued,
     DutyState,
     ErrorCode,
@@ -255,6 +257,77 @@ def test_a_kiosk_that_missed_the_answer_while_away_hears_it_when_it_takes_its_pl
     assert to_kiosk(resumed, 8) == [CallAccepted(call, "律师1", "律所")]
     assert pool.expire(40.0) == []  # past the rejoin grace: the call is no longer waiting for the kiosk
     assert Hangup(call, "completed") in to_kiosk(pool.hangup(Role.LAWYER, 1, call, "completed", 50.0), 8)
+
+
+def test_a_request_sent_again_after_its_answer_was_lost_is_the_same_call_not_a_second_one():
+    pool = make_pool(hold_place_s=60.0)
+    staff(pool, 1)
+    kiosks(pool, 7, 8)
+    pool.accept(1, rings(pool.request_call(7, "r0", "general", now=1.0))[1], 2.0)  # the lawyer is busy
+    pool.request_call(8, "r1", "general", now=10.0)  # its CallQueued died with the kiosk's node
+    pool.kiosk_disconnected(8, 11.0)
+    pool.kiosk_connected(8, "终端8", "东村")
+    again = pool.request_call(8, "r1", "general", now=12.0)  # the kiosk sends its request again
+    assert to_kiosk(again, 8) == [CallQueued("r1", "call2", 1, [], "T0000002")]
+    assert not [a for a in again if isinstance(a, SaveCall)]  # nothing new to record
+    assert [c.call_id for c in pool.waiting_calls()] == ["call2"]
+    assert to_kiosk(pool.request_call(8, "r1", "general", now=13.0), 8)[0].call_id == "call2"  # and again
+    assert rings(pool.hangup(Role.LAWYER, 1, "call1", "completed", 20.0)) == {1: "call2"}  # it keeps its turn
+
+
+def test_a_request_sent_again_after_the_lawyer_answered_it_joins_the_call():
+    pool = make_pool(hold_place_s=60.0, rejoin_grace_s=30.0)
+    staff(pool, 1)
+    kiosks(pool, 8)
+    call = rings(pool.request_call(8, "r1", "general", now=1.0))[1]
+    pool.accept(1, call, 2.0)  # before the owner heard the kiosk's node had died
+    pool.kiosk_disconnected(8, 3.0)
+    pool.kiosk_connected(8, "终端8", "东村")
+    again = pool.request_call(8, "r1", "general", now=4.0)
+    assert to_kiosk(again, 8) == [
+        CallQueued("r1", call, 0, [], "T0000001"),
+        CallAccepted(call, "律师1", "律所"),
+    ]
+    assert pool.expire(40.0) == []  # no longer waiting for the kiosk to come back
+    assert pool.calls[call].lawyer_id == 1
+
+
+def test_a_request_sent_again_after_its_call_ended_is_told_so_again_not_queued_anew():
+    pool = make_pool()
+    kiosks(pool, 7)
+    (first,) = to_kiosk(pool.request_call(7, "r1", "general", now=1.0), 7)  # nobody on duty; lost
+    staff(pool, 1, now=2.0)
+    (again,) = to_kiosk(pool.request_call(7, "r1", "general", now=3.0), 7)
+    assert again == first and again.reason == NoLawyerReason.NOBODY_ON_DUTY
+    assert not pool.calls  # no second call
+    assert rings(pool.request_call(7, "r2", "general", now=4.0)) == {1: "call2"}  # a new tap is a new call
+
+
+def test_a_hangup_is_confirmed_to_its_sender_and_sending_it_again_changes_nothing():
+    pool = make_pool()
+    staff(pool, 1)
+    kiosks(pool, 7, 8)
+    call = rings(pool.request_call(7, "r1", "general", now=1.0))[1]
+    pool.accept(1, call, 2.0)
+    pool.request_call(8, "r2", "general", now=3.0)
+    ended = pool.hangup(Role.LAWYER, 1, call, "completed", 10.0)
+    assert CallEnded(call) in to_lawyer(ended, 1) and Hangup(call, "completed") in to_kiosk(ended, 7)
+    assert rings(ended) == {1: "call2"}
+    again = pool.hangup(Role.LAWYER, 1, call, "completed", 11.0)  # resent after a reconnect
+    assert again == [SendToLawyer(1, CallEnded(call))]
+    assert pool.lawyers[1].state is LawyerState.RINGING  # still ringing for the next villager
+    assert pool.hangup(Role.KIOSK, 7, call, "completed", 12.0) == [SendToKiosk(7, CallEnded(call))]
+
+
+def test_a_kiosk_that_sends_its_offer_again_after_the_answer_hears_the_answer_again():
+    pool = make_pool()
+    staff(pool, 1)
+    kiosks(pool, 7)
+    call = rings(pool.request_call(7, "r1", "general", now=1.0))[1]
+    pool.offer(7, call, "v=0 offer")
+    pool.accept(1, call, 2.0)
+    assert to_kiosk(pool.answer(1, call, "v=0 answer"), 7) == [Answer(call, "v=0 answer")]
+    assert pool.offer(7, call, "v=0 offer") == [SendToKiosk(7, Answer(call, "v=0 answer"))]  # it missed it
 
 
 def test_a_ringing_call_whose_kiosk_drops_stops_ringing_without_counting_against_the_lawyer():

@@ -8,6 +8,7 @@ import pytest
 
 from protocol.messages import (
     MAX_MESSAGE_BYTES,
+    CallEnded,
     CallQueued,
     CallRequest,
     ErrorCode,
@@ -25,6 +26,7 @@ from protocol.messages import (
         CallRequest(request_id="r1", topic="labour_wages"),
         SetDuty(on_duty=True),
         Hangup(call_id="c1"),
+        CallEnded(call_id="c1"),
         CallQueued(request_id="r1", call_id="c1", position=2, ice_servers=[{"urls": ["turn:x"]}]),
     ],
 )

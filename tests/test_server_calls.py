@@ -246,12 +246,13 @@ async def test_a_desk_that_stops_reading_is_dropped_without_holding_up_others(tm
         kiosk = await server.kiosk()
         call_id = await connected_call(server, kiosk, stuck_desk)
         lawyer_id = int(stuck_desk.welcome.client_id.removeprefix("lawyer-"))
-        # From here on the desk reads nothing; the kiosk floods it with big offers through the server.
-        big_offer = Offer(call_id, "v=0\r\n" + "a=x-padding:" + "p" * 60_000 + "\r\n")
-        for _ in range(600):
+        # From here on the desk reads nothing; the kiosk floods it with big offers through the server
+        # (each a new one: the same offer again would only bring the kiosk the lawyer's answer again).
+        padding = "a=x-padding:" + "p" * 60_000 + "\r\n"
+        for n in range(600):
             if kiosk.ws.closed:
                 break
-            await kiosk.send(big_offer)
+            await kiosk.send(Offer(call_id, f"v=0\r\na=x-n:{n}\r\n{padding}"))
             if (Role.LAWYER, lawyer_id) not in server.hub.connections:
                 break  # dropped: no need to send more
         assert await kiosk.expect(Hangup) == Hangup(call_id, "disconnected")

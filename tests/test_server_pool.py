@@ -9,6 +9,7 @@ import pytest
 from protocol.messages import (
     Answer,
     CallAccepted,
+    CallEnded,
     CallQueued,
     DutyState,
     EndReason,
@@ -260,7 +261,8 @@ def test_hangups_crossing_each_other_end_the_call_once(pool):
     call = rings(pool.request_call(7, "r1", "general", now=10.0))[1]
     pool.accept(1, call, 11.0)
     actions = pool.hangup(Role.KIOSK, 7, call, "completed", 70.0)
-    assert pool.hangup(Role.LAWYER, 1, call, "completed", 70.1) == []
+    assert to_kiosk(actions, 7)[-1] == CallEnded(call)  # the side that hung up hears it is over
+    assert pool.hangup(Role.LAWYER, 1, call, "completed", 70.1) == [SendToLawyer(1, CallEnded(call))]
     record = [a.record for a in actions if isinstance(a, SaveCall)][-1]
     assert (record.requested_at, record.answered_at, record.ended_at) == (10.0, 11.0, 70.0)
     stats = pool.report_stats(Role.LAWYER, 1, call, {"fps": 29.5})

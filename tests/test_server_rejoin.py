@@ -10,6 +10,7 @@ import pytest
 from config.settings import TurnSettings
 from media.flows import CallerState, DeskState
 from protocol.messages import (
+    CallEnded,
     CallQueued,
     CallRequest,
     DutyState,
@@ -139,3 +140,32 @@ async def test_the_kiosk_app_whose_socket_is_cut_mid_call_rejoins_by_itself_and_
         record = await server.storage.get_call(call_id)
         assert record is not None and (record.outcome, record.ended_by) == ("completed", "kiosk")
         assert record.stats["rejoins"] == 1
+
+
+async def test_a_hangup_a_restarted_server_never_saw_ends_the_call_from_its_record(tmp_path) -> None:
+    settings = server_settings(tmp_path)
+    async with running_server(settings) as server:
+        await server.add_lawyer("wang", "王律师", "明理律师事务所")
+        session = await server.login("wang")
+        desk = await server.connect(session)
+        await desk.expect(DutyState)
+        await desk.send(SetDuty(on_duty=True))
+        await desk.expect(DutyState)
+        token = await server.add_kiosk("一号终端", "东村")
+        kiosk = await server.connect(token)
+        call_id = await connected_call(server, kiosk, desk)
+    async with running_server(settings) as server:  # restarted: its pool knows no call
+        kiosk = await server.connect(token)
+        desk = await server.connect(session)
+        await desk.send(Hangup(call_id, "completed"))  # the lawyer hung up while the server was away
+        assert await desk.expect(CallEnded) == CallEnded(call_id)
+        assert await kiosk.expect(Hangup) == Hangup(call_id, "completed")
+        await kiosk.send(Rejoin(call_id))
+        assert await kiosk.expect(Rejoined) == Rejoined(call_id, False)  # over, even for a rejoin
+        await desk.send(Hangup(call_id, "completed"))  # sent again after another reconnect
+        assert await desk.expect(CallEnded) == CallEnded(call_id)
+        await kiosk.send(Hangup(call_id, "completed"))  # the villager's own, crossing it
+        assert await kiosk.expect(CallEnded) == CallEnded(call_id)
+        await server.hub.records_flushed()
+        record = await server.storage.get_call(call_id)
+        assert record is not None and (record.outcome, record.ended_by) == ("completed", "lawyer")
