@@ -2,11 +2,13 @@
 one node SIGKILLed mid-run.
 
 Real PostgreSQL and Redis (tools/pgserver.py, tools/redisserver.py), three `python -m server` nodes in
-cluster mode with the default lease time. Terminals run in this process, lawyers in a second one
-(bench/pool_sim.py: each client holds every node's URL, starts on one of them and reconnects to another
-when its socket goes, as the apps do with server_urls). Leases are watched through Redis keyspace
-events (renewals, takeovers, expiries) without touching the servers. Progress on stderr; last line one
-JSON object. SMALL=1 (or TERMINALS=, LAWYERS=, CENTRES=, RATE=, DURATION_S=) for a quick run.
+cluster mode with the default lease time. Terminals run in one process per node they start on
+(bench/cluster_terminals.py: a node's death stalls only the process reconnecting its terminals),
+lawyers in another (bench/pool_sim.py: each client holds every node's URL, starts on one of them and
+reconnects to another when its socket goes, as the apps do with server_urls). Leases are watched
+through Redis keyspace events (renewals, takeovers, expiries) without touching the servers. Progress on
+stderr; last line one JSON object. SMALL=1 (or TERMINALS=, LAWYERS=, CENTRES=, RATE=, DURATION_S=) for
+a quick run.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import Any
@@ -37,12 +40,11 @@ from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cluster_terminals import TerminalsPlan, TerminalsReport, terminals_process
 from bench.pool_sim import (
     DeskLog,
-    KioskState,
     KioskTally,
     SimDesk,
-    SimKiosk,
     client_connector,
     connect_all,
     double_offers,
@@ -67,7 +69,6 @@ DURATION_S = float(os.environ.get("DURATION_S", "30" if SMALL else "60"))
 KILL_AT_S = float(os.environ.get("KILL_AT_S", str(DURATION_S / 2)))  # after the first call
 LEASE_TTL_S = float(os.environ.get("LEASE_TTL_S", "3.0"))  # the default of config/settings.py
 TALK_S = (0.5, 1.5)  # short talks keep the pool turning with few calls queued behind busy lawyers
-DRAIN_S = 60.0  # after the last request: time for every call to end (rejoin grace is 30 s)
 MISSED_END = ("rejoin_refused", "error:not_found")  # the terminal was away when its call ended
 ROOT = Path(__file__).resolve().parent.parent
 KEEP_LOGS = ROOT / "var" / "bench-cluster-logs"  # node logs of the last run, for a post-mortem
@@ -279,10 +280,9 @@ async def drive(
     redis_url: str,
     engines: dict[str, int],
 ) -> tuple[KioskTally, dict[str, Any]]:
-    """Lawyers in a second process, terminals here: place calls at RATE, kill a node, measure."""
+    """Lawyers in one process, terminals in one process per node they start on: calls at RATE, one node
+    killed, figures."""
     urls = [node.url for node in nodes]
-    tally = KioskTally()
-    rng = random.Random(7)
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     stop_desks = context.Event()
@@ -290,103 +290,101 @@ async def drive(
         target=desks_process, args=(urls, lawyer_tokens, theirs, stop_desks), daemon=True
     )
     lawyers.start()
+    calls = round(RATE * DURATION_S)
+    terminal_pipes: list[Connection] = []
+    terminal_procs: list[BaseProcess] = []
+    for part in range(NODES):
+        members = [(n, token, part) for n, token in enumerate(kiosk_tokens) if first_node(n) == part]
+        plan = TerminalsPlan(urls, members, part, NODES, calls, RATE, seed=7 + part)
+        mine, child = context.Pipe()
+        proc = context.Process(target=terminals_process, args=(plan, child), daemon=True)
+        proc.start()
+        terminal_pipes.append(mine)
+        terminal_procs.append(proc)
     redis = Redis.from_url(redis_url)
     watch, watching = LeaseWatch(), asyncio.Event()
     watcher = asyncio.create_task(watch_leases(redis_url, watch, watching))
     lag: dict[str, list[float]] = {}
     prober = asyncio.create_task(probe_nodes(nodes, lag, watching))
-    async with aiohttp.ClientSession(connector=client_connector()) as http:
-        started = time.monotonic()
-        desk_urls = await asyncio.to_thread(ours.recv)  # the lawyers are connected and on duty
-        kiosks = [
-            SimKiosk(http, urls, token, n, tally, first_node(n)) for n, token in enumerate(kiosk_tokens)
-        ]
-        await connect_all(list(kiosks))
-        runs = [asyncio.create_task(k.run()) for k in kiosks]
-        progress(
-            f"connected {len(kiosks)} terminals and {len(lawyer_tokens)} lawyers to {len(nodes)} nodes "
-            f"in {time.monotonic() - started:.1f} s"
-        )
-        await asyncio.sleep(1.0)
-        procs = {node.name: node.ps for node in nodes}
-        procs |= {"terminals_process": psutil.Process(), "lawyers_process": psutil.Process(lawyers.pid or 0)}
-        procs |= {name: psutil.Process(pid) for name, pid in engines.items()}
-        meter = CpuMeter(procs)
-        load_start = os.getloadavg()
-        calls = round(RATE * DURATION_S)
-        kill_at_call = round(RATE * KILL_AT_S)
-        victim: Node | None = None
-        victim_cpu = 0.0
-        killed_at = 0.0
-        holders_at_kill: dict[str, str] = {}
-        on_victim_kiosks: list[SimKiosk] = []
-        on_victim_desks: list[int] = []
-        begin = time.monotonic()
-        for n in range(calls):
-            await asyncio.sleep(max(0.0, begin + n / RATE - time.monotonic()))
-            if n == kill_at_call:
-                holders_at_kill = await lease_holders(redis)
-                owned = {
-                    node.name: sum(1 for h in holders_at_kill.values() if h == node.name) for node in nodes
-                }
-                victim = max(nodes, key=lambda node: (owned[node.name], node.name))
-                on_victim_kiosks = [k for k in kiosks if k.url == victim.url and k.ready.is_set()]
-                on_victim_desks = [i for i, url in enumerate(desk_urls) if url == victim.url]
-                victim_cpu = meter.percents()[victim.name]  # until it dies
-                victim.proc.send_signal(signal.SIGKILL)
-                killed_at = time.monotonic()
-                progress(
-                    f"SIGKILL {victim.name} (owner of {owned[victim.name]} centres, "
-                    f"{len(on_victim_kiosks)} terminals and about {len(on_victim_desks)} lawyers on it)"
-                )
-            idle = [k for k in rng.sample(kiosks, 20) if k.state is KioskState.IDLE and k.ready.is_set()]
-            if idle:
-                await idle[0].call(f"r{n}")
-            if n % round(RATE * 5) == 0:
-                for node in nodes:
-                    node.sample()
-                progress(
-                    f"{n}/{calls} calls placed, {len(tally.ended)} ended, load {os.getloadavg()[0]:.1f}, "
-                    f"lease renewals {watch.count('expire') - watch.count('set')}, "
-                    f"takeovers {watch.count('set')}"
-                )
-        cpu = meter.percents()
-        cpu[victim.name if victim else "none"] = victim_cpu
-        load_end = os.getloadavg()
-        tally.placing_done = True
-        tally.check_all_ended()
-        drain_started = time.monotonic()
-        while not tally.all_ended.is_set() and time.monotonic() - drain_started < DRAIN_S:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(tally.all_ended.wait(), 5.0)
-            progress(f"draining: {len(tally.requested) - len(tally.ended)} calls not ended yet")
+    started = time.monotonic()
+    desk_urls = await asyncio.to_thread(ours.recv)  # the lawyers are connected and on duty
+    for pipe in terminal_pipes:
+        await asyncio.to_thread(pipe.recv)  # its terminals are connected
+    progress(
+        f"connected {len(kiosk_tokens)} terminals ({NODES} processes) and {len(lawyer_tokens)} lawyers "
+        f"to {len(nodes)} nodes in {time.monotonic() - started:.1f} s"
+    )
+    await asyncio.sleep(1.0)
+    procs = {node.name: node.ps for node in nodes}
+    procs |= {f"terminals_p{n + 1}": psutil.Process(proc.pid or 0) for n, proc in enumerate(terminal_procs)}
+    procs |= {"lawyers_process": psutil.Process(lawyers.pid or 0)}
+    procs |= {name: psutil.Process(pid) for name, pid in engines.items()}
+    meter = CpuMeter(procs)
+    load_start = os.getloadavg()
+    begin = time.monotonic() + 0.1
+    for pipe in terminal_pipes:
+        pipe.send(begin)
+    await asyncio.sleep(max(0.0, begin + KILL_AT_S - time.monotonic()))
+    holders_at_kill = await lease_holders(redis)
+    owned = {node.name: sum(1 for h in holders_at_kill.values() if h == node.name) for node in nodes}
+    victim = max(nodes, key=lambda node: (owned[node.name], node.name))
+    on_victim_desks = [i for i, url in enumerate(desk_urls) if url == victim.url]
+    victim_cpu = meter.percents()[victim.name]  # until it dies
+    victim.proc.send_signal(signal.SIGKILL)
+    killed_at = time.monotonic()
+    progress(
+        f"SIGKILL {victim.name} (owner of {owned[victim.name]} centres, "
+        f"about {len(on_victim_desks)} lawyers on it)"
+    )
+    while time.monotonic() < begin + DURATION_S:
+        await asyncio.sleep(min(5.0, max(0.0, begin + DURATION_S - time.monotonic())))
         for node in nodes:
-            node.sample()
-        holders_end = await lease_holders(redis)
-        fences = await redis.mget([f"fence:{c}" for c in sorted(holders_end)])
-        stop_desks.set()
-        log, desk_losses, _ = await asyncio.to_thread(ours.recv)
-        lawyers.join(timeout=30)
-        await asyncio.gather(*(k.stop() for k in kiosks), return_exceptions=True)
-        for task in runs:
-            task.cancel()
-        watching.set()
-        await watcher
-        await prober
+            if node is not victim:
+                node.sample()
+        progress(
+            f"{round(RATE * (time.monotonic() - begin))}/{calls} calls due, load {os.getloadavg()[0]:.1f}, "
+            f"lease renewals {watch.count('expire') - watch.count('set')}, takeovers {watch.count('set')}"
+        )
+    cpu = meter.percents()
+    cpu[victim.name] = victim_cpu
+    cpu["terminals_processes"] = round(sum(v for k, v in cpu.items() if k.startswith("terminals_p")), 1)
+    load_end = os.getloadavg()
+    progress("placing done; waiting for every call to end")
+    for pipe in terminal_pipes:
+        placed, ended = await asyncio.to_thread(pipe.recv)
+        progress(f"a terminals process: {ended} of its {placed} calls ended")
+    for node in nodes:
+        node.sample()
+    holders_end = await lease_holders(redis)
+    fences = await redis.mget([f"fence:{c}" for c in sorted(holders_end)])
+    stop_desks.set()
+    log, desk_losses, _ = await asyncio.to_thread(ours.recv)
+    lawyers.join(timeout=30)
+    tally = KioskTally()
+    reports: list[TerminalsReport] = []
+    for pipe, terminals in zip(terminal_pipes, terminal_procs, strict=True):
+        pipe.send("stop")
+        report = await asyncio.to_thread(pipe.recv)
+        report.add_to(tally)
+        reports.append(report)
+        terminals.join(timeout=30)
+    watching.set()
+    await watcher
+    await prober
     await redis.aclose()
-    assert victim is not None
     return tally, figures(
         nodes=nodes,
         tally=tally,
         log=log,
-        kiosks=kiosks,
+        terminals=len(kiosk_tokens),
+        kiosk_connections=[c for r in reports for c in r.connections],
+        kiosk_losses=[loss for r in reports for loss in r.losses],
         desk_losses=desk_losses,
         victim=victim,
         killed_at=killed_at,
         holders_at_kill=holders_at_kill,
         holders_end=holders_end,
         fences=[int(f or 0) for f in fences],
-        on_victim_kiosks=on_victim_kiosks,
         on_victim_desks=on_victim_desks,
         watch=watch,
         cpu=cpu,
@@ -397,19 +395,29 @@ async def drive(
     }
 
 
+def on_node_at(connections: list[tuple[int, str, float]], url: str, at: float) -> set[int]:
+    """The terminals whose socket was on the server `url` at time `at`."""
+    where: dict[int, tuple[float, str]] = {}
+    for index, server, since in connections:
+        if since <= at and since >= where.get(index, (-1.0, ""))[0]:
+            where[index] = (since, server)
+    return {index for index, (_, server) in where.items() if server == url}
+
+
 def figures(
     *,
     nodes: list[Node],
     tally: KioskTally,
     log: DeskLog,
-    kiosks: list[SimKiosk],
+    terminals: int,
+    kiosk_connections: list[tuple[int, str, float]],
+    kiosk_losses: list[tuple[int, str, float, float | None]],
     desk_losses: list[tuple[int, str, float, float | None]],
     victim: Node,
     killed_at: float,
     holders_at_kill: dict[str, str],
     holders_end: dict[str, str],
     fences: list[int],
-    on_victim_kiosks: list[SimKiosk],
     on_victim_desks: list[int],
     watch: LeaseWatch,
     cpu: dict[str, float],
@@ -462,18 +470,23 @@ def figures(
         if kind == "expire" and not (centre in dead_centres and at > killed_at):
             renewed.setdefault(centre, []).append(at)
     gaps = [b - a for times in renewed.values() for a, b in itertools.pairwise(times)]
-    back = [k.losses[-1].back_after_s for k in on_victim_kiosks if k.losses and k.losses[-1].back_after_s]
+    on_victim_kiosks = on_node_at(kiosk_connections, victim.url, killed_at)
+    kiosk_back: dict[int, float] = {}
+    for index, url, at, back_after_s in kiosk_losses:
+        if index in on_victim_kiosks and url == victim.url and at >= killed_at and back_after_s is not None:
+            kiosk_back.setdefault(index, back_after_s)
+    back = list(kiosk_back.values())
     desk_back = [
         b for _, url, at, b in desk_losses if url == victim.url and at >= killed_at and b is not None
     ]
     desks_lost = {i for i, url, at, _ in desk_losses if url == victim.url and at >= killed_at}
-    other_losses = sum(1 for k in kiosks for loss in k.losses if loss.url != victim.url)
+    other_losses = sum(1 for _, url, _, _ in kiosk_losses if url != victim.url)
     other_losses += sum(1 for _, url, _, _ in desk_losses if url != victim.url)
     answered = {c for _, c, _ in log.answered}
     lost = sum(n for outcome, n in outcomes.items() if outcome != "completed")
     result: dict[str, Any] = {
         "nodes": len(nodes),
-        "terminals": len(kiosks),
+        "terminals": terminals,
         "lawyers": LAWYERS,
         "centres": CENTRES,
         "rate_per_s": RATE,

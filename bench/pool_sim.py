@@ -97,6 +97,7 @@ class SimClient:
         self.url = ""
         self.ready = asyncio.Event()  # connected and caught up (place taken back, call rejoined)
         self.losses: list[Loss] = []
+        self.connections: list[tuple[str, float]] = []  # (server, when): where the client was when
         self.stopping = False
         self.tasks: set[asyncio.Task[None]] = set()
 
@@ -118,6 +119,7 @@ class SimClient:
                 continue
             self.servers.settle(url)
             self.ws, self.url = ws, url
+            self.connections.append((url, time.monotonic()))
             return
         raise ConnectionError(last)
 

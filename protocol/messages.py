@@ -443,10 +443,20 @@ def decode(raw: str | bytes, max_bytes: int = MAX_MESSAGE_BYTES) -> Message:
     return _build(cls, data)
 
 
+_SCHEMAS: dict[str, tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]] = {}
+
+
+def _schema(cls: type[Message]) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """A message class's field types and fields, worked out once (resolving hints is slow)."""
+    schema = _SCHEMAS.get(cls.TYPE)
+    if schema is None:
+        schema = _SCHEMAS[cls.TYPE] = typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls)}
+    return schema
+
+
 def _build(cls: type[Message], data: dict[str, Any]) -> Message:
     """Check field names and types against the dataclass, then construct it."""
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints, fields = _schema(cls)
     unknown = set(data) - set(fields)
     if unknown:
         raise ProtocolError(ErrorCode.MALFORMED, f"{cls.TYPE}: unknown field(s) {sorted(unknown)}")

@@ -19,7 +19,8 @@ from server.crypto import DataCipher
 from server.datakey import data_cipher
 from server.drain import add_drain_hook, setup_drain
 from server.hub import Hub
-from server.keys import HUB, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
+from server.keys import HUB, LAST_SEEN, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
+from server.last_seen import LastSeen
 from server.metrics import metrics, readyz
 from server.recording_routes import mount_recording_routes
 from server.storage import Storage
@@ -106,7 +107,11 @@ async def _storage_ctx(app: web.Application) -> AsyncIterator[None]:
     terminals = TerminalRegistry(storage)
     await terminals.create_tables()
     app[TERMINALS] = terminals
+    last_seen = LastSeen(storage)
+    last_seen.start()
+    app[LAST_SEEN] = last_seen
     yield
+    await last_seen.stop()
     await storage.close()
 
 

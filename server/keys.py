@@ -6,6 +6,7 @@ from aiohttp import web
 
 from config.settings import ServerSettings
 from server.hub import Hub
+from server.last_seen import LastSeen
 from server.storage import Storage
 from server.submissions import SubmissionStore
 from server.terminals import TerminalRegistry
@@ -15,3 +16,4 @@ STORAGE = web.AppKey("storage", Storage)
 HUB = web.AppKey("hub", Hub)
 SUBMISSIONS = web.AppKey("submissions", SubmissionStore)
 TERMINALS = web.AppKey("terminals", TerminalRegistry)
+LAST_SEEN = web.AppKey("last_seen", LastSeen)

@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, delete, event, insert, inspect, select, update
+from sqlalchemy import Connection, bindparam, delete, event, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, make_url
@@ -194,12 +194,18 @@ class Storage(RosterStore, RecordsStore):
             row = (await conn.execute(query)).first()
         return KioskAccount(*row) if row else None
 
-    async def touch_kiosk(self, kiosk_id: int, now: float) -> None:
-        """Note when a terminal was last connected."""
+    async def touch_kiosks(self, seen: dict[int, float]) -> None:
+        """Note when terminals were last connected (terminal id -> time), in one transaction."""
+        t = schema.kiosks
+        statement = update(t).where(t.c.id == bindparam("kiosk")).values(last_seen_at=bindparam("seen"))
         async with self.writing() as conn:
-            await conn.execute(
-                update(schema.kiosks).where(schema.kiosks.c.id == kiosk_id).values(last_seen_at=now)
-            )
+            await conn.execute(statement, [{"kiosk": k, "seen": at} for k, at in seen.items()])
+
+    async def kiosk_last_seen(self, kiosk_id: int) -> float | None:
+        """When the terminal was last connected, as written (None: never)."""
+        t = schema.kiosks
+        async with self.engine.connect() as conn:
+            return (await conn.execute(select(t.c.last_seen_at).where(t.c.id == kiosk_id))).scalar()
 
     # ---- calls -----------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from config.settings import ServerSettings
 from protocol.messages import Error, ErrorCode, ProtocolError, Role, decode
 from server.auth import new_token, token_hash, verify_password
 from server.hub import Connection, Hub
-from server.keys import HUB, SETTINGS, STORAGE, TERMINALS
+from server.keys import HUB, LAST_SEEN, SETTINGS, STORAGE, TERMINALS
 from server.limits import TokenBucket
 from server.terminals import health_json
 
@@ -82,7 +82,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     hashed = token_hash(token)
     kiosk = await storage.kiosk_by_token_hash(hashed)
     if kiosk is not None:
-        await storage.touch_kiosk(kiosk.kiosk_id, time.time())
+        request.app[LAST_SEEN].note(kiosk.kiosk_id, time.time())
         identity = (Role.KIOSK, kiosk.kiosk_id, kiosk.name, kiosk.village)
     else:
         lawyer = await storage.lawyer_by_session(hashed, time.time())
@@ -100,7 +100,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         hub.leave(conn)
         await conn.stop()
         if kiosk is not None:
-            await storage.touch_kiosk(kiosk.kiosk_id, time.time())
+            request.app[LAST_SEEN].note(kiosk.kiosk_id, time.time())
     return ws
 
 
