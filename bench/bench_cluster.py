@@ -69,7 +69,9 @@ DURATION_S = float(os.environ.get("DURATION_S", "30" if SMALL else "60"))
 KILL_AT_S = float(os.environ.get("KILL_AT_S", str(DURATION_S / 2)))  # after the first call
 LEASE_TTL_S = float(os.environ.get("LEASE_TTL_S", "3.0"))  # the default of config/settings.py
 TALK_S = (0.5, 1.5)  # short talks keep the pool turning with few calls queued behind busy lawyers
-MISSED_END = ("rejoin_refused", "error:not_found")  # the terminal was away when its call ended
+# The terminal was away (reconnecting) when its call ended; a request sent again for a call that ended
+# meanwhile hears NoLawyerAvailable(caller_away) with the call's id.
+MISSED_END = ("rejoin_refused", "error:not_found", "no_lawyer:caller_away")
 ROOT = Path(__file__).resolve().parent.parent
 KEEP_LOGS = ROOT / "var" / "bench-cluster-logs"  # node logs of the last run, for a post-mortem
 
@@ -248,13 +250,16 @@ class CpuMeter:
         self.procs = procs
         self.start = time.monotonic()
         self.machine = psutil.cpu_times()
-        self.used = {name: self._cpu(p) for name, p in procs.items()}
+        self.used = {name: self._cpu(name, p) for name, p in procs.items()}
 
     @staticmethod
-    def _cpu(proc: psutil.Process) -> float:
+    def _cpu(name: str, proc: psutil.Process) -> float:
+        """A process's CPU seconds; PostgreSQL's with its backends (its children; one that exits takes
+        its seconds with it). The conductor's own only: the nodes and clients are its children."""
         try:
             times = proc.cpu_times()
-            extra = sum(c.cpu_times().user + c.cpu_times().system for c in proc.children(recursive=True))
+            children = proc.children(recursive=True) if name == "postgresql" else []
+            extra = sum(c.cpu_times().user + c.cpu_times().system for c in children)
         except psutil.Error:
             return 0.0
         return times.user + times.system + extra
@@ -263,7 +268,8 @@ class CpuMeter:
         """CPU % of each process (100 = one core) since the start, and the machine's busy %."""
         wall = max(1e-6, time.monotonic() - self.start)
         result = {
-            name: round(100 * (self._cpu(p) - self.used[name]) / wall, 1) for name, p in self.procs.items()
+            name: round(100 * (self._cpu(name, p) - self.used[name]) / wall, 1)
+            for name, p in self.procs.items()
         }
         now = psutil.cpu_times()
         busy = (
@@ -317,7 +323,7 @@ async def drive(
     await asyncio.sleep(1.0)
     procs = {node.name: node.ps for node in nodes}
     procs |= {f"terminals_p{n + 1}": psutil.Process(proc.pid or 0) for n, proc in enumerate(terminal_procs)}
-    procs |= {"lawyers_process": psutil.Process(lawyers.pid or 0)}
+    procs |= {"lawyers_process": psutil.Process(lawyers.pid or 0), "conductor": psutil.Process()}
     procs |= {name: psutil.Process(pid) for name, pid in engines.items()}
     meter = CpuMeter(procs)
     load_start = os.getloadavg()
@@ -330,14 +336,17 @@ async def drive(
     victim = max(nodes, key=lambda node: (owned[node.name], node.name))
     on_victim_desks = [i for i, url in enumerate(desk_urls) if url == victim.url]
     victim_cpu = meter.percents()[victim.name]  # until it dies
+    storm = CpuMeter({name: p for name, p in procs.items() if name not in (victim.name, "postgresql")})
     victim.proc.send_signal(signal.SIGKILL)
     killed_at = time.monotonic()
     progress(
         f"SIGKILL {victim.name} (owner of {owned[victim.name]} centres, "
         f"about {len(on_victim_desks)} lawyers on it)"
     )
+    storm_cpu: dict[str, float] = {}
     while time.monotonic() < begin + DURATION_S:
         await asyncio.sleep(min(5.0, max(0.0, begin + DURATION_S - time.monotonic())))
+        storm_cpu = storm_cpu or storm.percents()  # the 5 s after the kill: its clients reconnecting
         for node in nodes:
             if node is not victim:
                 node.sample()
@@ -347,7 +356,7 @@ async def drive(
         )
     cpu = meter.percents()
     cpu[victim.name] = victim_cpu
-    cpu["terminals_processes"] = round(sum(v for k, v in cpu.items() if k.startswith("terminals_p")), 1)
+    cpu = with_terminals_total(cpu)
     load_end = os.getloadavg()
     progress("placing done; waiting for every call to end")
     for pipe in terminal_pipes:
@@ -390,9 +399,16 @@ async def drive(
         cpu=cpu,
         loads=(load_start, load_end),
     ) | {
+        "cpu_pct_5s_after_kill": with_terminals_total(storm_cpu),
         "healthz_ms_p50": {n: ms_figures("h", v)["h_ms_p50"] for n, v in sorted(lag.items())},
         "healthz_ms_max": {n: ms_figures("h", v)["h_ms_max"] for n, v in sorted(lag.items())},
     }
+
+
+def with_terminals_total(cpu: dict[str, float]) -> dict[str, float]:
+    """CPU figures with the terminals processes' sum added."""
+    terminals = sum(v for k, v in cpu.items() if k.startswith("terminals_p"))
+    return cpu | {"terminals_processes": round(terminals, 1)}
 
 
 def on_node_at(connections: list[tuple[int, str, float]], url: str, at: float) -> set[int]:

@@ -287,6 +287,8 @@ class SimKiosk(SimClient):
                 if self.state is KioskState.REQUESTING:
                     self.state = KioskState.WAITING
             case NoLawyerAvailable() if message.request_id == rid:
+                if message.call_id:  # the call's record says how it really ended
+                    self.tally.call_of[rid] = message.call_id
                 self._end(f"no_lawyer:{message.reason}")
             case CallAccepted() if message.call_id == self.call_id:
                 self.tally.accepted.setdefault(rid, time.monotonic())
