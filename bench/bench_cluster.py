@@ -366,6 +366,7 @@ async def drive(
         node.sample()
     holders_end = await lease_holders(redis)
     fences = await redis.mget([f"fence:{c}" for c in sorted(holders_end)])
+    inbox_ms = await inbox_times(redis) if os.environ.get("DUMP_DISPATCH") else {}
     stop_desks.set()
     log, desk_losses, _ = await asyncio.to_thread(ours.recv)
     lawyers.join(timeout=30)
@@ -398,11 +399,26 @@ async def drive(
         watch=watch,
         cpu=cpu,
         loads=(load_start, load_end),
+        inbox_ms=inbox_ms,
     ) | {
         "cpu_pct_5s_after_kill": with_terminals_total(storm_cpu),
         "healthz_ms_p50": {n: ms_figures("h", v)["h_ms_p50"] for n, v in sorted(lag.items())},
         "healthz_ms_max": {n: ms_figures("h", v)["h_ms_max"] for n, v in sorted(lag.items())},
     }
+
+
+async def inbox_times(redis: Redis) -> dict[str, int]:
+    """request id -> when its CallRequest reached its centre's inbox (ms since the epoch, the entry
+    id), for the per-call dump."""
+    times: dict[str, int] = {}
+    for n in range(CENTRES):
+        entries: Any = await redis.xrange(f"inbox:{centre_name(n)}")
+        for entry_id, data in entries:
+            event = json.loads(data[b"e"])
+            text = json.loads(event.get("text", "{}"))
+            if text.get("type") == "call_request":
+                times.setdefault(text["request_id"], int(entry_id.split(b"-")[0]))
+    return times
 
 
 def with_terminals_total(cpu: dict[str, float]) -> dict[str, float]:
@@ -438,6 +454,7 @@ def figures(
     watch: LeaseWatch,
     cpu: dict[str, float],
     loads: tuple[tuple[float, float, float], tuple[float, float, float]],
+    inbox_ms: dict[str, int],
 ) -> dict[str, Any]:
     """The JSON figures."""
     first_ring: dict[str, float] = {}
@@ -457,7 +474,11 @@ def figures(
                     dead = holders_at_kill.get(centre) == victim.name
                     asked = tally.requested[r] - killed_at
                     waited_ms = 1000 * (first_ring[c] - tally.requested[r])
-                    out.write(f"{asked:.3f} {waited_ms:.1f} {centre} {dead}\n")
+                    wall = time.time() - time.monotonic()  # CLOCK_MONOTONIC is the machine's
+                    inbox = inbox_ms[r] / 1000 - wall - tally.requested[r] if r in inbox_ms else -1
+                    queued = tally.queued.get(r, first_ring[c]) - tally.requested[r]
+                    stages = f"{1000 * inbox:.1f} {1000 * queued:.1f}"
+                    out.write(f"{asked:.3f} {waited_ms:.1f} {centre} {dead} {stages}\n")
     outcomes: dict[str, int] = {}
     for rid in tally.requested:
         outcome = tally.ended.get(rid, "never_ended")

@@ -43,6 +43,7 @@ class TerminalsReport:
     requested: dict[str, float] = field(default_factory=dict)
     kiosk_of: dict[str, int] = field(default_factory=dict)
     call_of: dict[str, str] = field(default_factory=dict)
+    queued: dict[str, float] = field(default_factory=dict)
     accepted: dict[str, float] = field(default_factory=dict)
     ended: dict[str, str] = field(default_factory=dict)
     re_requested: int = 0
@@ -57,6 +58,7 @@ class TerminalsReport:
         tally.requested |= self.requested
         tally.kiosk_of |= self.kiosk_of
         tally.call_of |= self.call_of
+        tally.queued |= self.queued
         tally.accepted |= self.accepted
         tally.ended |= self.ended
         tally.re_requested += self.re_requested
@@ -99,6 +101,7 @@ async def run_terminals(plan: TerminalsPlan, pipe: Connection) -> None:
             requested=tally.requested,
             kiosk_of=tally.kiosk_of,
             call_of=tally.call_of,
+            queued=tally.queued,
             accepted=tally.accepted,
             ended=tally.ended,
             re_requested=tally.re_requested,

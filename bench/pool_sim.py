@@ -226,6 +226,7 @@ class KioskTally:
     requested: dict[str, float] = field(default_factory=dict)  # request id -> monotonic time
     kiosk_of: dict[str, int] = field(default_factory=dict)  # request id -> terminal index
     call_of: dict[str, str] = field(default_factory=dict)  # request id -> call id
+    queued: dict[str, float] = field(default_factory=dict)  # request id -> first CallQueued time
     accepted: dict[str, float] = field(default_factory=dict)  # request id -> CallAccepted time
     ended: dict[str, str] = field(default_factory=dict)  # request id -> completed | no_lawyer:... | ...
     re_requested: int = 0  # asked again after a loss before any CallQueued
@@ -282,6 +283,7 @@ class SimKiosk(SimClient):
         rid = self.request_id
         match message:
             case CallQueued() if message.request_id == rid:
+                self.tally.queued.setdefault(rid, time.monotonic())
                 self.call_id = message.call_id
                 self.tally.call_of[rid] = message.call_id
                 if self.state is KioskState.REQUESTING:
