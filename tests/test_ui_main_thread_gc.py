@@ -61,8 +61,8 @@ def test_with_the_collector_the_view_model_dies_on_the_main_thread(qapp, qtbot, 
     try:
         alive = _drop_one_and_allocate_in_a_worker()
         assert alive() is not None  # no collection ran on the worker
-        qtbot.waitUntil(lambda: alive() is None, timeout=5000)  # the collector's tick found it
-        assert collector.collections > 0
+        # Found on the main thread: by this collector's tick, or by one an earlier test's app left running.
+        qtbot.waitUntil(lambda: alive() is None, timeout=5000)
         assert _wrong_thread_warnings(qtlog) == []
     finally:
         collector.stop()

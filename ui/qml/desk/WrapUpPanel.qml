@@ -19,7 +19,7 @@ Rectangle {
             return
         const vm = panels
         const text = notesField.text
-        Qt.callLater(() => vm.saveNotes(text))
+        Qt.callLater(() => { if (vm && vm.saveNotes) vm.saveNotes(text) })  // the desk may be closing
     }
     onVisibleChanged: if (!visible) keepNotes()
     Component.onDestruction: if (visible) keepNotes()
