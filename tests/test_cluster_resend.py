@@ -9,7 +9,6 @@ so the call is recorded as hung up (not ended by the rejoin grace) and the lawye
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import signal
 from collections.abc import AsyncIterator, Callable
@@ -29,11 +28,10 @@ from media.flowbase import CALL_ENDED_BY_PEER
 from media.flows import CALLER_TRANSITIONS, DESK_TRANSITIONS, CallerState, CallInfo, DeskState
 from media.synthetic import SyntheticVideoTrack
 from protocol.messages import CallQueued, CallRequest
-from server.auth import register_kiosk, register_lawyer
+from server.auth import token_hash
 from server.storage import Storage
+from tests.cluster_nodes import Node, cluster_engines, connect, node_cluster, owner_of
 from tests.media_fixtures import StateLog, use_loopback_host_candidates
-from tests.server_helpers import fresh_postgres_database
-from tests.test_cluster_failover import Node, connect, engines, owner_of
 
 pytest.importorskip("asyncpg")
 PASSWORD = "pw-123456"
@@ -42,9 +40,11 @@ PASSWORD = "pw-123456"
 SETTINGS = {"lease_ttl_s": "60", "call_rejoin_grace_s": "300"}
 STALL_GIVE_UP_S = 300.0  # the flows never end a call for stalled media during a test
 WAIT_S = 40.0  # a hang guard only: reconnecting through a dead node takes a few seconds
-DATABASES = (f"resend{n}" for n in itertools.count(1))
 
-__all__ = ["engines"]  # the module-scoped PostgreSQL and Redis fixture, shared with the failover tests
+
+@pytest.fixture(scope="module")
+def engines():
+    yield from cluster_engines()
 
 
 class Cluster:
@@ -56,7 +56,6 @@ class Cluster:
         self.others = [node for name, node in nodes.items() if name != owner]
         self.database_url = database_url
         self.redis = redis
-        self.kiosk_ids: dict[str, int] = {}
         self.tokens: dict[str, str] = {}
 
     def freeze(self, node: Node) -> None:
@@ -76,31 +75,16 @@ def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def cluster(engines, tmp_path: Path, loopback: None) -> AsyncIterator[Cluster]:
-    pg, redis_server = engines
-    database_url = await fresh_postgres_database(pg.port, pg.user, next(DATABASES))
-    storage = Storage.open(database_url)
-    await storage.migrate()
-    registered = {k: await register_kiosk(storage, f"{k}号终端", f"村{k}") for k in ("k1", "k2")}
-    await register_lawyer(storage, "wang", "王律师", "明理律师事务所", PASSWORD)
-    await storage.close()
-    redis = Redis.from_url(redis_server.url)
-    await redis.flushdb()
-    nodes: dict[str, Node] = {}
-    async with aiohttp.ClientSession() as http:
+    async with node_cluster(engines, tmp_path, kiosks=("k1", "k2"), extra=SETTINGS) as running:
+        nodes, database_url, redis, tokens = running
         try:
-            for name in ("n1", "n2", "n3"):
-                nodes[name] = Node(name, database_url, redis_server.url, tmp_path, SETTINGS)
-                await nodes[name].ready(http)
             found = Cluster(nodes, await owner_of(redis, "main"), database_url, redis)
-            found.kiosk_ids = {k: kiosk_id for k, (kiosk_id, _) in registered.items()}
-            found.tokens = {k: token for k, (_, token) in registered.items()}
+            found.tokens = tokens
             yield found
         finally:
             for node in nodes.values():
                 if node.proc.poll() is None:
-                    node.proc.send_signal(signal.SIGCONT)
-                node.stop()
-            await redis.aclose()
+                    node.proc.send_signal(signal.SIGCONT)  # a frozen node stops like any other
 
 
 def kiosk_on(cluster: Cluster, kiosk: str, *nodes: Node) -> KioskCaller:
@@ -171,9 +155,11 @@ async def calls_of(cluster: Cluster, kiosk: str) -> int:
     """How many calls the records hold for this kiosk."""
     storage = Storage.open(cluster.database_url)
     try:
+        account = await storage.kiosk_by_token_hash(token_hash(cluster.tokens[kiosk]))
+        assert account is not None
         async with storage.engine.connect() as db:
             query = text("SELECT count(*) FROM calls WHERE kiosk_id = :kiosk")
-            return int((await db.execute(query, {"kiosk": cluster.kiosk_ids[kiosk]})).scalar_one())
+            return int((await db.execute(query, {"kiosk": account.kiosk_id})).scalar_one())
     finally:
         await storage.close()
 
