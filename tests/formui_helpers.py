@@ -107,17 +107,14 @@ def forms_kiosk(
         session_dir = tmp_path / "session"
         session_dir.mkdir()
         runner = BackgroundRunner()
-        forms = FormsViewModel(
-            load_all_forms(),
+        forms = forms_view_model(
             runner,
             outbox,
-            lambda: session_dir,
+            session_dir,
             status_query=status_query,
-            camera=CameraSettings(source=MediaSource.SYNTHETIC),
             speech=SpeechRenderer(session_dir / "speech"),
             printer=printer,
             staff=staff,
-            clock=lambda: NOW,
         )
         vm = KioskViewModel(FakeCallerFlow(), runner, keyboard_data_path=str(tmp_path), forms=forms)
         h = ItemHarness(qtbot, "kiosk/Main.qml", {"vm": vm})
@@ -127,6 +124,21 @@ def forms_kiosk(
             h.close()
             run(qtbot, runner.shutdown())
             run(qtbot, outbox.close())
+
+
+def forms_view_model(
+    runner: BackgroundRunner, outbox: Outbox, session_dir: Path, **extra: Any
+) -> FormsViewModel:
+    """办事申请 on every form, a synthetic camera, the tests' fixed clock; `extra` as the kiosk wires it."""
+    return FormsViewModel(
+        load_all_forms(),
+        runner,
+        outbox,
+        lambda: session_dir,
+        camera=CameraSettings(source=MediaSource.SYNTHETIC),
+        clock=lambda: NOW,
+        **extra,
+    )
 
 
 @contextmanager
@@ -142,14 +154,7 @@ def forms_access_kiosk(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[tuple[
         session_dir = tmp_path / "session"
         session_dir.mkdir()
         runner = BackgroundRunner()
-        forms = FormsViewModel(
-            load_all_forms(),
-            runner,
-            outbox,
-            lambda: session_dir,
-            camera=CameraSettings(source=MediaSource.SYNTHETIC),
-            clock=lambda: NOW,
-        )
+        forms = forms_view_model(runner, outbox, session_dir)
         kiosk = build_access_kiosk(qtbot, tmp_path, forms=forms)
         try:
             yield kiosk, forms
