@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from server.cluster.membership import Membership, Presence, rendezvous_owner
+from server.cluster.membership import Membership, Presence, presence_entry, rendezvous_owner
 from server.cluster.ownership import Ownership
 
 TTL_MS = 300
@@ -69,7 +69,7 @@ async def test_a_dead_nodes_clients_vanish_from_presence(redis):
     await b.set_presence("lawyer", 3, lawyer_here)
     for _ in range(4):  # b keeps renewing its client; a is dead
         await asyncio.sleep(TTL_MS / 2000)
-        await b.heartbeat([("lawyer", 3, lawyer_here)])
+        await b.heartbeat([presence_entry("lawyer", 3, lawyer_here)])
     kiosk, lawyer = await b.presences([("kiosk", 7), ("lawyer", 3)])
     assert kiosk is None
     assert lawyer == lawyer_here
@@ -81,7 +81,7 @@ async def test_a_restarted_redis_gets_presence_back_at_the_next_heartbeat(redis)
     here = Presence("b", "conn-2", "main", "律师3", "律所")
     await b.set_presence("lawyer", 3, here)
     await redis.flushdb()  # Redis restarted without the entry
-    await b.heartbeat([("lawyer", 3, here)])
+    await b.heartbeat([presence_entry("lawyer", 3, here)])
     assert await b.presence("lawyer", 3) == here
 
 

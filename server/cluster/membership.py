@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -27,6 +27,17 @@ if current and cjson.decode(current)['conn'] == cjson.decode(ARGV[1]) then
 end
 return 0
 """
+
+# KEYS = presence keys; ARGV[1]=expiry ms, then one value per key: every client's entry renewed (and
+# rewritten if a restarted Redis lost it) in one command the node packs once, not one command each.
+_RENEW_PRESENCE = """
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[i + 1], 'PX', ARGV[1])
+end
+return #KEYS
+"""
+
+PresenceEntry = tuple[str, str]  # (Redis key, JSON value) of one client's presence
 
 
 class NodeState(StrEnum):
@@ -73,6 +84,11 @@ def presence_key(role: str, party_id: int) -> str:
     return f"presence:{role}:{party_id}"
 
 
+def presence_entry(role: str, party_id: int, presence: Presence) -> PresenceEntry:
+    """One client's presence as it is stored: made once when its socket opens, renewed as is."""
+    return presence_key(role, party_id), json.dumps(asdict(presence), ensure_ascii=False)
+
+
 class Membership:
     """One node's view of the cluster's live nodes and clients, kept in Redis with expiry."""
 
@@ -80,11 +96,10 @@ class Membership:
         self.redis = redis
         self.node_id = node_id
         self.ttl_ms = ttl_ms
-        self._stored: dict[Presence, str] = {}  # last heartbeat's presence entries, as JSON
 
     async def heartbeat(
         self,
-        clients: Iterable[tuple[str, int, Presence]] = (),
+        clients: Sequence[PresenceEntry] = (),
         owns: Iterable[str] = (),
         *,
         draining: bool = False,
@@ -93,7 +108,6 @@ class Membership:
         """Say this node and its clients are alive (one round trip); rewrites entries a restarted
         Redis lost. The node's entry also says how many clients it holds, which centres it owns and
         whether it is draining (then it serves its clients until they leave but owns nothing)."""
-        clients = list(clients)
         report = {
             "clients": len(clients),
             "owns": sorted(owns),
@@ -106,11 +120,9 @@ class Membership:
         pipe.set(node_key(self.node_id), about, px=self.ttl_ms)
         pipe.sadd(NODES_KEY, self.node_id)
         pipe.delete(tombstone_key(self.node_id))  # wrongly found dead (cut off, not crashed): alive again
-        made, self._stored = self._stored, {}
-        for role, party_id, presence in clients:
-            value = made.get(presence) or json.dumps(asdict(presence), ensure_ascii=False)
-            self._stored[presence] = value  # a client's entry is made once, then only rewritten
-            pipe.set(presence_key(role, party_id), value, px=self.ttl_ms)
+        if clients:
+            keys = [key for key, _ in clients]
+            pipe.eval(_RENEW_PRESENCE, len(keys), *keys, self.ttl_ms, *(value for _, value in clients))
         await pipe.execute()
 
     async def leave_cluster(self) -> None:
@@ -144,8 +156,11 @@ class Membership:
 
     def add_presence(self, pipe: Pipeline, role: str, party_id: int, presence: Presence) -> None:
         """set_presence, added to a pipeline the caller sends."""
-        value = json.dumps(asdict(presence), ensure_ascii=False)
-        pipe.set(presence_key(role, party_id), value, px=self.ttl_ms)
+        self.add_entry(pipe, presence_entry(role, party_id, presence))
+
+    def add_entry(self, pipe: Pipeline, entry: PresenceEntry) -> None:
+        """A presence entry already made, added to a pipeline the caller sends."""
+        pipe.set(entry[0], entry[1], px=self.ttl_ms)
 
     def drop_presence(self, pipe: Pipeline, role: str, party_id: int, conn: str) -> None:
         """clear_presence, added to a pipeline the caller sends."""

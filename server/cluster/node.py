@@ -24,7 +24,7 @@ from protocol.messages import Message, decode, encode
 from server.cluster.centres import CentreDirectory
 from server.cluster.lease import Lease
 from server.cluster.liveness import CrashDetector, declare_dead, link_name, node_links
-from server.cluster.membership import NODES_KEY, Membership, Presence
+from server.cluster.membership import NODES_KEY, Membership, Presence, PresenceEntry, presence_entry
 from server.cluster.owner import MAX_RELAYED_BYTES, CentreOwner, inbox_key, node_channel
 from server.cluster.ownership import Ownership
 from server.cluster.queue_store import RedisQueueStore
@@ -71,6 +71,7 @@ class ClusterHub(Hub):
         self._conn_ids: dict[Connection, str] = {}
         self._centre_of: dict[Connection, str] = {}  # fixed at join: a socket's events go to one inbox
         self._local: dict[str, Connection] = {}
+        self._entries: dict[str, PresenceEntry] = {}  # conn id -> its presence, renewed by each heartbeat
         self._events: asyncio.Queue[tuple[Connection, dict[str, Any]]] = asyncio.Queue()
         wildcard = settings.host in ("", "0.0.0.0", "::")
         self.address = f"{socket.gethostname() if wildcard else settings.host}:{settings.port}"
@@ -159,8 +160,10 @@ class ClusterHub(Hub):
         """A client's socket opened here: say so to its centre's owner."""
         conn_id = uuid.uuid4().hex
         self._conn_ids[conn] = conn_id
-        self._centre_of[conn] = self.directory.centre_of(conn.role.value, conn.party_id)
+        centre = self._centre_of[conn] = self.directory.centre_of(conn.role.value, conn.party_id)
         self._local[conn_id] = conn
+        presence = Presence(self.node_id, conn_id, centre, conn.display_name, conn.detail)
+        self._entries[conn_id] = presence_entry(conn.role.value, conn.party_id, presence)
         self.connections[(conn.role, conn.party_id)] = conn
         event = {"kind": "join", "node": self.node_id, "name": conn.display_name, "detail": conn.detail}
         self._events.put_nowait((conn, event))
@@ -172,6 +175,7 @@ class ClusterHub(Hub):
         if conn_id is None:
             return
         self._local.pop(conn_id, None)
+        self._entries.pop(conn_id, None)
         key = (conn.role, conn.party_id)
         if self.connections.get(key) is conn:
             del self.connections[key]
@@ -206,10 +210,6 @@ class ClusterHub(Hub):
                     if attempt == 0:
                         log.warning("%d client events wait for Redis: %s", len(relayed), exc)
                     await asyncio.sleep(min(2.0, 0.1 * (attempt + 1)))
-
-    def _presence(self, conn: Connection) -> Presence:
-        centre = self._centre_of.get(conn, "")
-        return Presence(self.node_id, self._conn_ids.get(conn, ""), centre, conn.display_name, conn.detail)
 
     async def _relay(self, relayed: list[tuple[Connection, str, dict[str, Any]]]) -> None:
         """For each event in order: presence first (so the owner finds the client), then the event on
@@ -331,7 +331,7 @@ class ClusterHub(Hub):
 
     async def _heartbeat(self) -> None:
         await self.membership.heartbeat(
-            [(c.role.value, c.party_id, self._presence(c)) for c in list(self._local.values())],
+            list(self._entries.values()),
             owns=list(self.owners),
             draining=self.draining,
             address=self.address,
