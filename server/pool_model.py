@@ -140,8 +140,21 @@ class SaveCall:
 Action = SendToKiosk | SendToLawyer | SaveCall
 
 
+class Revised:
+    """Counts assignments to its attributes, so a stored copy can tell cheaply that it is out of date.
+
+    Only for classes whose attributes hold plain values (a list changed in place is not counted).
+    """
+
+    revision = 0
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        object.__setattr__(self, "revision", self.revision + 1)
+
+
 @dataclass
-class Lawyer:
+class Lawyer(Revised):
     """A connected lawyer."""
 
     lawyer_id: int
@@ -165,7 +178,7 @@ class Lawyer:
 
 
 @dataclass
-class Kiosk:
+class Kiosk(Revised):
     """A connected village terminal."""
 
     kiosk_id: int

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from protocol.messages import EndReason, IceCandidate, decode, encode
@@ -59,31 +59,44 @@ def _kiosk_json(kiosk: Kiosk) -> dict[str, Any]:
 
 
 class FieldMemo:
-    """Kiosks' and lawyers' JSON, made again only when one of their values changed.
+    """Kiosks' and lawyers' field names and JSON, made again only when one of their values changed.
 
     A centre holds hundreds of terminals and each write compares the whole pool; dumping every
     terminal on every write made a reconnection storm cost the square of its size. Kiosk and Lawyer
-    hold only plain values, so comparing those values tells whether the JSON would differ.
+    count assignments to their plain values (`revision`), so an unchanged count means unchanged JSON.
     """
 
     def __init__(self) -> None:
-        self._made: dict[str, tuple[tuple[Any, ...], str]] = {}
+        # id(obj) -> (obj, its revision, field name, JSON); holding obj keeps its id from being reused
+        self._made: dict[int, tuple[Kiosk | Lawyer, int, str, str]] = {}
 
-    def json(self, name: str, obj: Kiosk | Lawyer) -> str:
-        """The stored JSON of one kiosk or lawyer."""
-        values = tuple(vars(obj).values())
-        made = self._made.get(name)
-        if made is not None and made[0] == values:
-            return made[1]
-        data = _kiosk_json(obj) if isinstance(obj, Kiosk) else _lawyer_json(obj)
-        text = json.dumps(data, ensure_ascii=False)
-        self._made[name] = (values, text)
-        return text
+    def add(self, fields: dict[str, str], objs: Iterable[Kiosk | Lawyer], prefix: str) -> int:
+        """Put each one's stored JSON into `fields` under prefix + its id; returns how many."""
+        made = self._made
+        count = 0
+        for obj in objs:
+            count += 1
+            known = made.get(id(obj))
+            if known is None or known[0] is not obj or known[1] != obj.revision:
+                known = self._make(obj, prefix)
+            fields[known[2]] = known[3]
+        return count
 
-    def keep_only(self, names: set[str]) -> None:
-        """Forget those no longer in the pool."""
-        for name in [n for n in self._made if n not in names]:
-            del self._made[name]
+    def _make(self, obj: Kiosk | Lawyer, prefix: str) -> tuple[Kiosk | Lawyer, int, str, str]:
+        if isinstance(obj, Kiosk):
+            name, data = f"{prefix}{obj.kiosk_id}", _kiosk_json(obj)
+        else:
+            name, data = f"{prefix}{obj.lawyer_id}", _lawyer_json(obj)
+        known = (obj, obj.revision, name, json.dumps(data, ensure_ascii=False))
+        self._made[id(obj)] = known
+        return known
+
+    def keep_only(self, live: int, pool: Pool) -> None:
+        """Forget those no longer in the pool (only when some are gone: `live` were just seen)."""
+        if len(self._made) > live:
+            alive = {id(o) for o in pool.kiosks.values()} | {id(o) for o in pool.lawyers.values()}
+            for key in [k for k in self._made if k not in alive]:
+                del self._made[key]
 
 
 def pool_fields(pool: Pool, memo: FieldMemo | None = None) -> dict[str, str]:
@@ -102,13 +115,9 @@ def pool_fields(pool: Pool, memo: FieldMemo | None = None) -> dict[str, str]:
     }
     for call in pool.calls.values():
         fields[f"call:{call.call_id}"] = json.dumps(_call_json(call), ensure_ascii=False)
-    for kiosk in pool.kiosks.values():
-        name = f"kiosk:{kiosk.kiosk_id}"
-        fields[name] = memo.json(name, kiosk)
-    for lawyer in pool.lawyers.values():
-        name = f"lawyer:{lawyer.lawyer_id}"
-        fields[name] = memo.json(name, lawyer)
-    memo.keep_only(set(fields))
+    live = memo.add(fields, pool.kiosks.values(), "kiosk:")
+    live += memo.add(fields, pool.lawyers.values(), "lawyer:")
+    memo.keep_only(live, pool)
     return fields
 
 
@@ -151,9 +160,10 @@ class Journal:
 
         `extra` fields (the owner's inbox cursor) are stored alongside the pool's in the same write.
         """
-        now = {**pool_fields(pool, self._memo), **(extra or {})}
-        changed = {k: v for k, v in now.items() if self._written.get(k) != v}
-        removed = sorted(k for k in self._written if k not in now)
+        now = pool_fields(pool, self._memo)
+        now.update(extra or {})
+        changed = dict(now.items() - self._written.items())  # set arithmetic in C: most are unchanged
+        removed = sorted(self._written.keys() - now.keys())
         self._pending = now
         return changed, removed
 
