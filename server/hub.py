@@ -68,6 +68,7 @@ CLOSE_TIMEOUT_S = 2.0  # a close handshake taking longer: the TCP connection is 
 CLOSE_REPLACED = 4001  # WebSocket close code: the same account connected again elsewhere
 CLOSE_TOO_SLOW = 4002  # WebSocket close code: the client did not read its messages
 ROSTER_RELOAD_S = 60.0  # roster edits made outside this process (CLI, another node) apply within this
+RECORDS_BATCH = 100  # call records written in one transaction at most
 
 KIOSK_MESSAGES = (
     CallRequest,
@@ -452,19 +453,27 @@ class Hub:
                 log.exception("reloading the roster failed; keeping the one loaded before")
 
     async def _records_loop(self) -> None:
-        """Write call records in the order the pool produced them."""
-        while (record := await self._records.get()) is not None:
-            try:
-                await self._write_record(record)
-            except Exception:
-                log.exception("writing the record of call %s failed", record.call_id)
-            async with self._records_written:
-                self._records_pending -= 1
-                self._records_written.notify_all()
+        """Write call records in the order the pool produced them, all those waiting in one go."""
+        while True:
+            batch = [await self._records.get()]
+            while not self._records.empty() and len(batch) < RECORDS_BATCH and batch[-1] is not None:
+                batch.append(self._records.get_nowait())
+            records = [r for r in batch if r is not None]
+            if records:
+                try:
+                    await self._write_records(records)
+                except Exception:
+                    calls = sorted({r.call_id for r in records})
+                    log.exception("writing the records of calls %s failed", calls)
+                async with self._records_written:
+                    self._records_pending -= len(records)
+                    self._records_written.notify_all()
+            if batch[-1] is None:
+                return
 
-    async def _write_record(self, record: CallRecord) -> None:
-        """Write one call record to the database."""
-        await self.storage.save_call(record)
+    async def _write_records(self, records: list[CallRecord]) -> None:
+        """Write call records to the database in one transaction."""
+        await self.storage.save_calls(records)
 
     async def background_done(self) -> None:
         """Wait until callback requests and lists in flight are handled (for tests)."""

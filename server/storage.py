@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from server.storage_roster import RosterStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 FIRST_REVISION = "0001"  # what databases made by create_all before the migrations had
+PG_POOL_SIZE = 10  # PostgreSQL connections each server keeps open
+PG_POOL_OVERFLOW = 10  # ... and opens on top for a burst
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,10 @@ class Storage(RosterStore, RecordsStore):
 
     def __init__(self, engine: AsyncEngine, cipher: DataCipher | None = None) -> None:
         self.engine = engine
+        # Single reads on the hot paths (a thousand terminals signing in again after a node died)
+        # need no transaction: on PostgreSQL they skip BEGIN and ROLLBACK, two round trips of three.
+        postgresql = engine.dialect.name == "postgresql"
+        self.reader = engine.execution_options(isolation_level="AUTOCOMMIT") if postgresql else engine
         self._cipher = cipher
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
@@ -90,7 +97,12 @@ class Storage(RosterStore, RecordsStore):
         Without a cipher, personal data (phones, notes) can be neither written nor read.
         """
         prepare_sqlite_path(database_url)
-        engine = create_async_engine(database_url)
+        if make_url(database_url).get_backend_name() == "postgresql":
+            # Enough kept open for a reconnection storm: each connection opened past the pool is
+            # closed again on return, and opening one costs both sides far more than a query.
+            engine = create_async_engine(database_url, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_OVERFLOW)
+        else:
+            engine = create_async_engine(database_url)
         if engine.dialect.name == "sqlite":
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return cls(engine, cipher)
@@ -137,7 +149,7 @@ class Storage(RosterStore, RecordsStore):
     async def _lawyer_where(self, condition: Any) -> LawyerAccount | None:
         t = schema.lawyers
         query = select(t.c.id, t.c.username, t.c.display_name, t.c.law_firm, t.c.password_hash)
-        async with self.engine.connect() as conn:
+        async with self.reader.connect() as conn:
             row = (await conn.execute(query.where(condition))).first()
         return LawyerAccount(*row) if row else None
 
@@ -189,7 +201,7 @@ class Storage(RosterStore, RecordsStore):
     async def kiosk_by_token_hash(self, token_hash: str) -> KioskAccount | None:
         """The terminal whose token hashes to this, if any."""
         t = schema.kiosks
-        async with self.engine.connect() as conn:
+        async with self.reader.connect() as conn:
             query = select(t.c.id, t.c.name, t.c.village).where(t.c.token_hash == token_hash)
             row = (await conn.execute(query)).first()
         return KioskAccount(*row) if row else None
@@ -210,11 +222,44 @@ class Storage(RosterStore, RecordsStore):
     # ---- calls -----------------------------------------------------------------------------------
 
     async def save_call(self, record: CallRecord, fence: tuple[str, int] | None = None) -> None:
-        """Insert or update one call's record.
+        """Insert or update one call's record (see `save_calls`)."""
+        await self.save_calls([record], fence)
+
+    async def save_calls(self, records: Sequence[CallRecord], fence: tuple[str, int] | None = None) -> None:
+        """Insert or update call records in one transaction; a call's last record in the list wins.
 
         With a fence (centre, token), a cluster owner's write: refused with StaleWriterError, and
         nothing written, when a newer owner of the centre has written (its token is higher)."""
-        values = {
+        rows = [self._call_row(r) for r in {r.call_id: r for r in records}.values()]
+        if not rows:
+            return
+        t = schema.calls
+        # One statement, so two writers of the same call (a cluster owner and the node taking over)
+        # never both insert: INSERT ... ON CONFLICT (id) DO UPDATE, on SQLite and PostgreSQL alike.
+        dialect_insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        upsert = dialect_insert(t)
+        columns = [name for name in rows[0] if name != "id"]
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[t.c.id], set_={name: upsert.excluded[name] for name in columns}
+        )
+        for attempt in range(2):
+            try:
+                async with self.writing() as conn:
+                    if fence is not None:
+                        await self._pass_fence(conn, *fence)
+                    await conn.execute(upsert, rows)
+                return
+            except IntegrityError:
+                # Two writers inserting the same new call at once: PostgreSQL may report the
+                # tracking number's unique index before it sees the id conflict. Once more, the
+                # other's row is there and this becomes the update.
+                if attempt:
+                    raise
+
+    def _call_row(self, record: CallRecord) -> dict[str, Any]:
+        """A call record as a row of the calls table (notes encrypted)."""
+        return {
+            "id": record.call_id,
             "kiosk_id": record.kiosk_id,
             "lawyer_id": record.lawyer_id,
             "topic": record.topic,
@@ -232,25 +277,6 @@ class Storage(RosterStore, RecordsStore):
             "notes": None if record.notes is None else self.cipher.encrypt(record.notes),
             "rating": record.rating,
         }
-        t = schema.calls
-        # One statement, so two writers of the same call (a cluster owner and the node taking over)
-        # never both insert: INSERT ... ON CONFLICT (id) DO UPDATE, on SQLite and PostgreSQL alike.
-        dialect_insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-        upsert = dialect_insert(t).values(id=record.call_id, **values)
-        upsert = upsert.on_conflict_do_update(index_elements=[t.c.id], set_=values)
-        for attempt in range(2):
-            try:
-                async with self.writing() as conn:
-                    if fence is not None:
-                        await self._pass_fence(conn, *fence)
-                    await conn.execute(upsert)
-                return
-            except IntegrityError:
-                # Two writers inserting the same new call at once: PostgreSQL may report the
-                # tracking number's unique index before it sees the id conflict. Once more, the
-                # other's row is there and this becomes the update.
-                if attempt:
-                    raise
 
     async def _pass_fence(self, conn: AsyncConnection, centre: str, token: int) -> None:
         """Raise the centre's stored token to ours, or refuse when it is already higher (the row stays

@@ -202,10 +202,10 @@ async def test_a_call_record_the_dead_owner_never_wrote_is_written_by_the_next(w
     old = w.owner(first.token)
     stuck = asyncio.Event()
 
-    async def database_unreachable(record: Any) -> None:
+    async def database_unreachable(records: Any) -> None:
         await stuck.wait()  # node-a dies before its database write returns
 
-    old._write_record = database_unreachable  # type: ignore[method-assign]
+    old._write_records = database_unreachable  # type: ignore[method-assign]
     await old.start()
     await w.event("lawyer", w.lawyer_id)
     await w.event("lawyer", w.lawyer_id, SetDuty(on_duty=True))

@@ -361,3 +361,22 @@ async def test_a_stale_cluster_owner_cannot_overwrite_a_record_written_by_its_su
     assert stored is not None and stored.outcome == "no_answer" and stored.ended_at == 1030.0
     await storage.save_call(ended, fence=("other-centre", 1))  # each centre has its own fence
     await storage.save_call(ended, fence=("main", 2))  # the same owner writes again: fine
+
+
+async def test_records_written_together_keep_each_calls_last_and_a_stale_batch_writes_nothing(
+    storage: Storage,
+):
+    kiosk_id, lawyer_id = await _kiosk_and_lawyer(storage)
+    ringing = _record("call-a", kiosk_id, lawyer_id, 1000.0, answered_at=None, ended_at=None, outcome=None)
+    ended = _record("call-a", kiosk_id, lawyer_id, 1000.0, notes="欠薪三个月")
+    other = _record("call-b", kiosk_id, None, 2000.0)
+    await storage.save_calls([ringing, other, ended], fence=("main", 2))  # one transaction, in order
+    first, second = await storage.get_call("call-a"), await storage.get_call("call-b")
+    assert first is not None and first.outcome == "completed" and first.notes == "欠薪三个月"
+    assert second is not None and second.outcome == "cancelled"
+    late = _record("call-c", kiosk_id, None, 3000.0)
+    with pytest.raises(StaleWriterError):  # an old owner's batch: none of it is written
+        await storage.save_calls([late, ringing], fence=("main", 1))
+    assert await storage.get_call("call-c") is None
+    stored = await storage.get_call("call-a")
+    assert stored is not None and stored.outcome == "completed"

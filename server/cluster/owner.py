@@ -68,6 +68,7 @@ class RemoteConnection(Connection):
         self.node = presence.node
         self.conn_id = presence.conn
         self.stored = json.dumps(asdict(presence), ensure_ascii=False)  # where it is, as the store keeps it
+        self.field = f"{CONN_PREFIX}{role.value}:{party_id}"  # ... under this store field
         self._outbox = outbox
         self._closing = False
 
@@ -229,29 +230,32 @@ class CentreOwner(Hub):
                 self._records_pending += 1
                 self._records.put_nowait(record)
 
-    async def _write_record(self, record: CallRecord) -> None:
-        """Write a stored record to the database under this owner's fence; then it leaves the store
+    async def _write_records(self, records: list[CallRecord]) -> None:
+        """Write stored records to the database under this owner's fence; then they leave the store
         (unless a newer record of the same call is waiting)."""
         try:
-            await self.storage.save_call(record, fence=(self.centre, self.token))
+            await self.storage.save_calls(records, fence=(self.centre, self.token))
         except StaleWriterError:
             log.warning(
-                "centre %s has a newer owner; its record of call %s is left to it",
+                "centre %s has a newer owner; its records of calls %s are left to it",
                 self.centre,
-                record.call_id,
+                sorted({r.call_id for r in records}),
             )
             return
         finally:
-            self._handed_to_writer.discard(id(record))
-        if self._unwritten.get(record.call_id) is record:
-            del self._unwritten[record.call_id]
-            self._dirty.set()
+            for record in records:
+                self._handed_to_writer.discard(id(record))
+        for record in records:
+            if self._unwritten.get(record.call_id) is record:
+                del self._unwritten[record.call_id]
+                self._dirty.set()
 
     async def flush(self) -> None:
         """Write the queue state, inbox cursor and what clients must hear, fenced, in one step."""
         async with self._flush_lock:
             if self.stale:
                 return
+            self._dirty.clear()  # what this write carries is everything changed so far
             changed, removed = self.journal.changes(self.pool, self._own_fields())
             out, self.outbox[:] = list(self.outbox), []
             messages = [(node_channel(node), json.dumps(body, ensure_ascii=False)) for node, body in out]
@@ -271,16 +275,15 @@ class CentreOwner(Hub):
     def _own_fields(self) -> dict[str, str]:
         """The inbox cursor, where each client's socket is and the records not yet in the database,
         stored with the queue."""
-        fields = {CURSOR: self.cursor} | self._record_fields()
-        for conn in self.connections.values():
-            if isinstance(conn, RemoteConnection):
-                fields[f"{CONN_PREFIX}{conn.role.value}:{conn.party_id}"] = conn.stored
+        fields = {c.field: c.stored for c in self.connections.values() if isinstance(c, RemoteConnection)}
+        fields[CURSOR] = self.cursor
+        if self._unwritten or self._sealed:
+            fields.update(self._record_fields())
         return fields
 
     async def _flush_loop(self) -> None:
         while not self.stale:
             await self._dirty.wait()
-            self._dirty.clear()
             try:
                 await self.flush()
             except Exception:
