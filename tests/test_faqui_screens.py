@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QByteArray, QCoreApplication
+from PySide6.QtCore import QByteArray, QCoreApplication, QPointF
 from PySide6.QtGui import QImage, QInputMethodEvent
 from PySide6.QtMultimedia import QMediaDevices
 
@@ -59,10 +59,16 @@ class ConsultHarness(QmlHarness):
         return bool(self._visible_named(name))
 
     def tap(self, name: str) -> None:
-        """Tap once the page holding the item has been drawn (a new page is laid out on its first frame)."""
-        self.item(name)
-        with self.qtbot.waitSignal(self.window.frameSwapped, timeout=5000):
-            self.window.update()
+        """Tap once the page holding the item has been drawn and has stopped moving (a new page is laid
+        out on its first frame, then slides in; on a loaded machine a tap could land mid-slide)."""
+        item, where = self.item(name), None
+        for _ in range(100):
+            with self.qtbot.waitSignal(self.window.frameSwapped, timeout=5000):
+                self.window.update()
+            now = item.mapToScene(QPointF(0, 0))
+            if now == where and item.isVisible():
+                break
+            where = now
         super().tap(name)
 
 
