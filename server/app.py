@@ -19,7 +19,8 @@ from server.crypto import DataCipher
 from server.datakey import data_cipher
 from server.drain import add_drain_hook, setup_drain
 from server.hub import Hub
-from server.keys import HUB, LAST_SEEN, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
+from server.keys import HUB, KIOSK_TOKENS, LAST_SEEN, SETTINGS, STORAGE, SUBMISSIONS, TERMINALS
+from server.kiosk_tokens import KioskTokens
 from server.last_seen import LastSeen
 from server.metrics import metrics, readyz
 from server.recording_routes import mount_recording_routes
@@ -79,7 +80,7 @@ def _kiosk_of(app: web.Application) -> Callable[[web.Request], Awaitable[str | N
         token = bearer_token(request)
         if not token:
             return None
-        kiosk = await app[STORAGE].kiosk_by_token_hash(token_hash(token))
+        kiosk = await app[KIOSK_TOKENS].find(token_hash(token))
         return None if kiosk is None else str(kiosk.kiosk_id)
 
     return authenticate
@@ -101,6 +102,7 @@ async def _storage_ctx(app: web.Application) -> AsyncIterator[None]:
     storage = open_storage(app[SETTINGS])
     await storage.migrate()
     app[STORAGE] = storage
+    app[KIOSK_TOKENS] = KioskTokens(storage)
     submissions = SubmissionStore(storage.engine, data_cipher(app[SETTINGS]))
     await submissions.create_tables()
     app[SUBMISSIONS] = submissions

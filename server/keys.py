@@ -6,6 +6,7 @@ from aiohttp import web
 
 from config.settings import ServerSettings
 from server.hub import Hub
+from server.kiosk_tokens import KioskTokens
 from server.last_seen import LastSeen
 from server.storage import Storage
 from server.submissions import SubmissionStore
@@ -17,3 +18,4 @@ HUB = web.AppKey("hub", Hub)
 SUBMISSIONS = web.AppKey("submissions", SubmissionStore)
 TERMINALS = web.AppKey("terminals", TerminalRegistry)
 LAST_SEEN = web.AppKey("last_seen", LastSeen)
+KIOSK_TOKENS = web.AppKey("kiosk_tokens", KioskTokens)

@@ -206,6 +206,13 @@ class Storage(RosterStore, RecordsStore):
             row = (await conn.execute(query)).first()
         return KioskAccount(*row) if row else None
 
+    async def kiosks_by_token_hash(self) -> dict[str, KioskAccount]:
+        """Every terminal, by its token's hash (server.kiosk_tokens keeps them in memory)."""
+        t = schema.kiosks
+        async with self.reader.connect() as conn:
+            rows = (await conn.execute(select(t.c.token_hash, t.c.id, t.c.name, t.c.village))).all()
+        return {row[0]: KioskAccount(*row[1:]) for row in rows}
+
     async def touch_kiosks(self, seen: dict[int, float]) -> None:
         """Note when terminals were last connected (terminal id -> time), in one transaction."""
         t = schema.kiosks

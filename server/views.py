@@ -15,7 +15,7 @@ from config.settings import ServerSettings
 from protocol.messages import Error, ErrorCode, ProtocolError, Role, decode
 from server.auth import new_token, token_hash, verify_password
 from server.hub import Connection, Hub
-from server.keys import HUB, LAST_SEEN, SETTINGS, STORAGE, TERMINALS
+from server.keys import HUB, KIOSK_TOKENS, LAST_SEEN, SETTINGS, STORAGE, TERMINALS
 from server.limits import TokenBucket
 from server.terminals import health_json
 
@@ -80,7 +80,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         return _json_error(401, "缺少登录凭证")
     storage, hub = request.app[STORAGE], request.app[HUB]
     hashed = token_hash(token)
-    kiosk = await storage.kiosk_by_token_hash(hashed)
+    kiosk = await request.app[KIOSK_TOKENS].find(hashed)
     if kiosk is not None:
         request.app[LAST_SEEN].note(kiosk.kiosk_id, time.time())
         identity = (Role.KIOSK, kiosk.kiosk_id, kiosk.name, kiosk.village)
