@@ -452,10 +452,14 @@ class Hub:
             except Exception:
                 log.exception("reloading the roster failed; keeping the one loaded before")
 
+    records_gather_s = 0.0  # wait this long after a record for more to write with it
+
     async def _records_loop(self) -> None:
         """Write call records in the order the pool produced them, all those waiting in one go."""
         while True:
             batch = [await self._records.get()]
+            if self.records_gather_s > 0 and batch[-1] is not None:
+                await asyncio.sleep(self.records_gather_s)  # a call's records in between are replaced
             while not self._records.empty() and len(batch) < RECORDS_BATCH and batch[-1] is not None:
                 batch.append(self._records.get_nowait())
             records = [r for r in batch if r is not None]

@@ -37,6 +37,7 @@ CURSOR = "cursor"  # store field: the last inbox entry applied
 CONN_PREFIX = "conn:"  # store fields conn:<role>:<id>: where each client's socket is (a Presence)
 RECORD_PREFIX = "record:"  # store fields record:<call id>: a call record not yet in the database
 INBOX_BATCH = 200
+RECORDS_GATHER_S = 0.5
 INBOX_BLOCK_MS = 500
 CLOSE_PRESUMED_DEAD = 4003  # WebSocket close code: the owner counted the client's node as dead
 MAX_RELAYED_BYTES = 4 * 1024 * 1024  # messages from the owner are ours: only a sanity bound
@@ -87,11 +88,16 @@ class RemoteConnection(Connection):
 class CentreOwner(Hub):
     """The pool of one centre, run by the node holding its lease.
 
+    Its call records are safe in Redis before they go to the database, so they are gathered for
+    RECORDS_GATHER_S: a call's queued, ringing, answered and ended records become one write.
+
     Attributes:
         centre: the centre's name.
         token: the lease's fencing token carried by every write.
         stale: a write was refused: another node owns the centre now; this owner must stop.
     """
+
+    records_gather_s = RECORDS_GATHER_S
 
     def __init__(
         self,
