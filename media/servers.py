@@ -5,8 +5,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)  # waits before each round over all servers
+BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)  # waits before round `attempt` over all servers (0: see below)
 JITTER = 0.5  # each wait is drawn from [1 - JITTER/2, 1 + JITTER/2] of its step, so clients spread out
+# The first retry is drawn from this whole range, not around one step: a dead node's thousand clients
+# lose their sockets in the same instant, and arriving together they stall the surviving nodes for
+# everyone else's calls (bench-cluster: dispatch p99 across a kill 170-260 ms with 0.4-0.6 s, 44-95 ms
+# with this range).
+FIRST_RETRY_S = (0.25, 3.0)
 
 
 def server_list(server_urls: Sequence[str], server_url: str) -> list[str]:
@@ -50,5 +55,8 @@ class ServerList:
 
     def backoff_s(self, attempt: int) -> float:
         """How long to wait before round `attempt` (0 = the first retry), with jitter."""
+        if attempt == 0:
+            low, high = FIRST_RETRY_S
+            return low + (high - low) * self._rng()
         step = BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)]
         return step * (1.0 - JITTER / 2 + JITTER * self._rng())

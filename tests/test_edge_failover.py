@@ -153,7 +153,9 @@ def test_the_list_rotates_and_backs_off_with_jitter() -> None:
     assert servers.round() == first[1:] + first[:1]
     servers.settle("http://a")
     assert servers.current == "http://a"
-    assert servers.backoff_s(0) == pytest.approx(0.5 * 1.25)
+    assert servers.backoff_s(0) == pytest.approx(3.0)  # the first retry spread widest: 0.25-3 s
+    assert ServerList(["x"], rng=lambda: 0.0).backoff_s(0) == pytest.approx(0.25)
+    assert servers.backoff_s(1) == pytest.approx(1.0 * 1.25)
     assert ServerList(["x"], rng=lambda: 0.0).backoff_s(99) == pytest.approx(15.0 * 0.75)
 
 
