@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from config.settings import ServerSettings
-from server.auth import token_hash
 from server.cluster.startup import cluster_mode
 from server.cluster.status import cluster_view
 from server.console import setup_console
@@ -29,7 +28,7 @@ from server.submissions import MAX_BODY_BYTES, SubmissionStore, submission_route
 from server.submissions_views import desk_submission_routes
 from server.terminal_health import mount_terminal_health
 from server.terminals import TerminalRegistry, terminal_routes
-from server.views import bearer_token, fleet, healthz, login, websocket
+from server.views import fleet, healthz, kiosk_id_of, login, websocket
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +56,9 @@ def create_app(settings: ServerSettings) -> web.Application:
             web.get("/ws", websocket),
         ]
     )
-    app.add_routes(submission_routes(lambda request: request.app[SUBMISSIONS], _kiosk_of(app)))
+    app.add_routes(submission_routes(lambda request: request.app[SUBMISSIONS], kiosk_id_of))
     app.add_routes(
-        terminal_routes(lambda request: request.app[TERMINALS], _kiosk_of(app), Path(settings.updates_dir))
+        terminal_routes(lambda request: request.app[TERMINALS], kiosk_id_of, Path(settings.updates_dir))
     )
     app.add_routes(
         [web.get("/api/terminals", fleet), web.get("/readyz", readyz), web.get("/metrics", metrics)]
@@ -67,23 +66,10 @@ def create_app(settings: ServerSettings) -> web.Application:
     app.add_routes([web.get("/api/cluster", cluster_view)])  # 404 unless in cluster mode
     setup_console(app)
     app.add_routes(desk_submission_routes())  # lawyers: list, open, change status (issue 5, desk)
-    mount_terminal_health(app, _kiosk_of(app))
+    mount_terminal_health(app, kiosk_id_of)
     mount_content_routes(app)  # statute packs for terminals, missed-search uploads (issue 4)
     mount_recording_routes(app)  # consented call recordings (issue 7)
     return app
-
-
-def _kiosk_of(app: web.Application) -> Callable[[web.Request], Awaitable[str | None]]:
-    """The terminal a request's bearer token belongs to (its id as text), or None."""
-
-    async def authenticate(request: web.Request) -> str | None:
-        token = bearer_token(request)
-        if not token:
-            return None
-        kiosk = await app[KIOSK_TOKENS].find(token_hash(token))
-        return None if kiosk is None else str(kiosk.kiosk_id)
-
-    return authenticate
 
 
 def open_storage(settings: ServerSettings) -> Storage:

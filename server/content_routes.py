@@ -16,9 +16,8 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from content.pack import BUNDLED_PACK, INSTALLED_NAME, PackError, manifest_summary, read_manifest
-from server.auth import token_hash
 from server.keys import SETTINGS, STORAGE
-from server.views import bearer_token
+from server.views import kiosk_id_of
 
 log = logging.getLogger(__name__)
 
@@ -67,17 +66,9 @@ def _refused(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": code, "message": message}, status=status)
 
 
-async def _kiosk_id(request: web.Request) -> str | None:
-    token = bearer_token(request)
-    if not token:
-        return None
-    kiosk = await request.app[STORAGE].kiosk_by_token_hash(token_hash(token))
-    return None if kiosk is None else str(kiosk.kiosk_id)
-
-
 async def pack_manifest(request: web.Request) -> web.Response:
     """GET /api/content/statutes/manifest: version, counts, sha256 and size of the served pack."""
-    if await _kiosk_id(request) is None:
+    if await kiosk_id_of(request) is None:
         return _refused(401, "unauthorized", "终端未登记或令牌无效")
     try:
         described = await asyncio.to_thread(_describe, served_pack(request.app))
@@ -89,7 +80,7 @@ async def pack_manifest(request: web.Request) -> web.Response:
 
 async def pack_file(request: web.Request) -> web.StreamResponse:
     """GET /api/content/statutes/pack: the pack file itself."""
-    if await _kiosk_id(request) is None:
+    if await kiosk_id_of(request) is None:
         return _refused(401, "unauthorized", "终端未登记或令牌无效")
     path = served_pack(request.app)
     if not path.exists():
@@ -129,7 +120,7 @@ def parse_missed(body: bytes) -> list[dict[str, Any]]:
 
 async def missed_upload(request: web.Request) -> web.Response:
     """POST /api/content/missed: a terminal's missed-search counts (and words kept with consent)."""
-    kiosk_id = await _kiosk_id(request)
+    kiosk_id = await kiosk_id_of(request)
     if kiosk_id is None:
         return _refused(401, "unauthorized", "终端未登记或令牌无效")
     if request.content_length is not None and request.content_length > MAX_MISSED_BODY:

@@ -181,6 +181,8 @@ class Connection:
 class Hub:
     """All live connections of one server, the pool they drive, and the records writer."""
 
+    records_gather_s = 0.0  # after a call record, wait this long for more to write with it
+
     def __init__(
         self,
         settings: ServerSettings,
@@ -451,8 +453,6 @@ class Hub:
                 await self.reload_roster()
             except Exception:
                 log.exception("reloading the roster failed; keeping the one loaded before")
-
-    records_gather_s = 0.0  # wait this long after a record for more to write with it
 
     async def _records_loop(self) -> None:
         """Write call records in the order the pool produced them, all those waiting in one go."""

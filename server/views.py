@@ -73,6 +73,15 @@ def bearer_token(request: web.Request) -> str:
     return request.query.get("token", "")
 
 
+async def kiosk_id_of(request: web.Request) -> str | None:
+    """The terminal a request's bearer token belongs to (its id as text), or None."""
+    token = bearer_token(request)
+    if not token:
+        return None
+    kiosk = await request.app[KIOSK_TOKENS].find(token_hash(token))
+    return None if kiosk is None else str(kiosk.kiosk_id)
+
+
 async def websocket(request: web.Request) -> web.StreamResponse:
     """GET /ws: authenticate by bearer token (before the upgrade), then signaling until it closes."""
     token = bearer_token(request)

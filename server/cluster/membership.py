@@ -156,11 +156,8 @@ class Membership:
 
     def add_presence(self, pipe: Pipeline, role: str, party_id: int, presence: Presence) -> None:
         """set_presence, added to a pipeline the caller sends."""
-        self.add_entry(pipe, presence_entry(role, party_id, presence))
-
-    def add_entry(self, pipe: Pipeline, entry: PresenceEntry) -> None:
-        """A presence entry already made, added to a pipeline the caller sends."""
-        pipe.set(entry[0], entry[1], px=self.ttl_ms)
+        key, value = presence_entry(role, party_id, presence)
+        pipe.set(key, value, px=self.ttl_ms)
 
     def drop_presence(self, pipe: Pipeline, role: str, party_id: int, conn: str) -> None:
         """clear_presence, added to a pipeline the caller sends."""
