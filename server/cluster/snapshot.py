@@ -70,17 +70,14 @@ class FieldMemo:
         # id(obj) -> (obj, its revision, field name, JSON); holding obj keeps its id from being reused
         self._made: dict[int, tuple[Kiosk | Lawyer, int, str, str]] = {}
 
-    def add(self, fields: dict[str, str], objs: Iterable[Kiosk | Lawyer], prefix: str) -> int:
-        """Put each one's stored JSON into `fields` under prefix + its id; returns how many."""
+    def add(self, fields: dict[str, str], objs: Iterable[Kiosk | Lawyer], prefix: str) -> None:
+        """Put each one's stored JSON into `fields` under prefix + its id."""
         made = self._made
-        count = 0
         for obj in objs:
-            count += 1
             known = made.get(id(obj))
             if known is None or known[0] is not obj or known[1] != obj.revision:
                 known = self._make(obj, prefix)
             fields[known[2]] = known[3]
-        return count
 
     def _make(self, obj: Kiosk | Lawyer, prefix: str) -> tuple[Kiosk | Lawyer, int, str, str]:
         if isinstance(obj, Kiosk):
@@ -91,9 +88,9 @@ class FieldMemo:
         self._made[id(obj)] = known
         return known
 
-    def keep_only(self, live: int, pool: Pool) -> None:
-        """Forget those no longer in the pool (only when some are gone: `live` were just seen)."""
-        if len(self._made) > live:
+    def keep_only(self, pool: Pool) -> None:
+        """Forget those no longer in the pool (only when some are gone)."""
+        if len(self._made) > len(pool.kiosks) + len(pool.lawyers):
             alive = {id(o) for o in pool.kiosks.values()} | {id(o) for o in pool.lawyers.values()}
             for key in [k for k in self._made if k not in alive]:
                 del self._made[key]
@@ -115,9 +112,9 @@ def pool_fields(pool: Pool, memo: FieldMemo | None = None) -> dict[str, str]:
     }
     for call in pool.calls.values():
         fields[f"call:{call.call_id}"] = json.dumps(_call_json(call), ensure_ascii=False)
-    live = memo.add(fields, pool.kiosks.values(), "kiosk:")
-    live += memo.add(fields, pool.lawyers.values(), "lawyer:")
-    memo.keep_only(live, pool)
+    memo.add(fields, pool.kiosks.values(), "kiosk:")
+    memo.add(fields, pool.lawyers.values(), "lawyer:")
+    memo.keep_only(pool)
     return fields
 
 
