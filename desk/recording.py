@@ -164,8 +164,9 @@ class DeskRecording:
 
     async def settled(self) -> None:
         """Wait until recordings being closed are in the queue."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        # Only unfinished tasks: see server.hub.Hub.background_done for why not gather.
+        while pending := [task for task in self._tasks if not task.done()]:
+            await asyncio.wait(pending)
 
     async def close(self) -> None:
         """Close a recording still running (it is queued), then stop uploading."""

@@ -480,9 +480,11 @@ class Hub:
         await self.storage.save_calls(records)
 
     async def background_done(self) -> None:
-        """Wait until callback requests and lists in flight are handled (for tests)."""
-        while self._background:
-            await asyncio.gather(*list(self._background), return_exceptions=True)
+        """Wait until callback requests and lists in flight are handled (shutdown and tests)."""
+        # Only unfinished tasks: a task that has just finished stays in the set until its done
+        # callback runs, and gathering finished tasks returns without yielding to let it run.
+        while pending := [task for task in self._background if not task.done()]:
+            await asyncio.wait(pending)
 
     async def records_flushed(self) -> None:
         """Wait until every record queued so far is written (for tests and shutdown)."""

@@ -262,6 +262,21 @@ async def test_shutting_down_closes_every_socket_and_records_the_call(server):
     assert record is not None and record.outcome == "disconnected" and record.ended_at is not None
 
 
+async def test_shutdown_waits_for_tasks_in_flight_even_one_that_has_just_ended(server):
+    """Seen once in CI: the server stopped in the instant between a background task finishing
+    and its removal from the set of tasks in flight, and shutdown spun for ever."""
+    sent = asyncio.Event()
+
+    async def callback_list_sent() -> None:
+        sent.set()
+
+    server.hub._spawn(callback_list_sent())
+    await asyncio.sleep(0)  # the task runs and ends; its removal is queued behind this test
+    assert sent.is_set() and server.hub._background, "the moment to shut down in was not reached"
+    await server.hub.background_done()  # what shutdown waits for first: it returns at once
+    assert not [task for task in server.hub._background if not task.done()]
+
+
 def test_server_that_cannot_reach_its_database_says_so_and_exits_non_zero(tmp_path):
     import subprocess
     import sys
