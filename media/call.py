@@ -496,6 +496,7 @@ class CallSession:
             "relay_problem": self.relay_problem,
             "media_mode": self.mode.value,
             "loss": self.last_sample.loss if self.last_sample else None,
+            "rtt_ms": _ms(self.last_sample.rtt_s) if self.last_sample else None,
             **self._bytes,
             **self._audio_sink.stats(),
         }
@@ -535,3 +536,7 @@ class CallSession:
             await asyncio.shield(self._pc.close())
             if self.state != MediaState.CLOSED:
                 self._set_state(MediaState.CLOSED)
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 1)
